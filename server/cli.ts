@@ -1,0 +1,174 @@
+/**
+ * The `plenary` command. Run it through ./plenary on a fresh machine (which brings Node 24
+ * and the packages first), or directly with Node >= 24: `node server/cli.ts <command>`.
+ */
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import type { Kysely } from "kysely";
+import { newUserSchema, createUser, publicUser } from "./accounts/users.ts";
+import { ConfigError, type LoadedConfig, loadConfig } from "./config/index.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { openSqlite } from "./db/sqlite.ts";
+import { AppError } from "./errors.ts";
+import { createLogger } from "./log.ts";
+import { startServer } from "./server.ts";
+
+const USAGE = `Usage: plenary <command> [options]
+
+Commands:
+  start                     start the server (default)
+  migrate                   apply pending database migrations and exit
+  create-admin --email E    create an admin account (password read from stdin, or prompted)
+               [--name N]
+  config check              validate the configuration and print the result
+  help                      show this text
+
+Options:
+  --config FILE             TOML configuration file (default: $PLENARY_CONFIG, else ./plenary.toml)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: "string" },
+      email: { type: "string" },
+      name: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command = "start", sub] = positionals;
+  if (values.help || command === "help") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = loadConfig({ file: values.config });
+  switch (command) {
+    case "start":
+      return start(config);
+    case "migrate":
+      return migrate(config);
+    case "create-admin":
+      return createAdmin(config, values.email, values.name);
+    case "config":
+      if (sub !== "check") break;
+      process.stdout.write(`configuration ok (${config.source ?? "defaults and environment"})\n${JSON.stringify(config, null, 2)}\n`);
+      return 0;
+  }
+  process.stderr.write(`plenary: unknown command "${positionals.join(" ")}"\n\n${USAGE}`);
+  return 2;
+}
+
+async function start(config: LoadedConfig): Promise<number> {
+  const log = createLogger(config.log.level);
+  const server = await startServer(config, log);
+  log.info({ url: server.url, setupUrl: server.setupUrl ?? undefined, config: config.source }, "plenary listening");
+  process.stderr.write(`\nPlenary is running at ${server.url}\n`);
+  if (server.setupUrl) process.stderr.write(`First run: open ${server.setupUrl} to create the admin account.\n`);
+  process.stderr.write("\n");
+
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log.warn({ signal }, "second signal: exiting now");
+        process.exit(1);
+      }
+      stopping = true;
+      log.info({ signal }, "signal received");
+      const deadline = setTimeout(() => {
+        log.error({ graceMs: config.shutdown.grace_ms }, "shutdown grace period over: exiting");
+        process.exit(1);
+      }, config.shutdown.grace_ms).unref();
+      server.close().then(
+        () => {
+          clearTimeout(deadline);
+          resolve(0);
+        },
+        (error) => {
+          log.error({ err: error }, "shutdown failed");
+          resolve(1);
+        },
+      );
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}
+
+async function migrate(config: LoadedConfig): Promise<number> {
+  const db = openSqlite({ file: config.paths.database, busyTimeoutMs: config.database.busy_timeout_ms });
+  try {
+    const applied = await migrateToLatest(db as Kysely<unknown>);
+    process.stdout.write(
+      applied.length === 0
+        ? `database ${config.paths.database} is up to date\n`
+        : applied.map((m) => `applied ${m.migrationName}\n`).join(""),
+    );
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function createAdmin(config: LoadedConfig, email: string | undefined, name: string | undefined): Promise<number> {
+  if (!email) {
+    process.stderr.write("plenary create-admin: --email is required\n");
+    return 2;
+  }
+  const password = await readPassword();
+  const parsed = newUserSchema.safeParse({ email, displayName: name ?? email.split("@")[0], password });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) process.stderr.write(`plenary create-admin: ${issue.path.join(".")}: ${issue.message}\n`);
+    return 2;
+  }
+  const db = openSqlite({ file: config.paths.database, busyTimeoutMs: config.database.busy_timeout_ms });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+    const user = await createUser(db, parsed.data, "admin");
+    process.stdout.write(`created admin ${JSON.stringify(publicUser(user))}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof AppError) {
+      process.stderr.write(`plenary create-admin: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** From a pipe: the first line. From a terminal: asked for, without echo. */
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let text = "";
+    for await (const chunk of process.stdin) text += chunk;
+    return text.split(/\r?\n/)[0] ?? "";
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+  process.stderr.write("Password (at least 10 characters): ");
+  muted._writeToOutput = () => {};
+  const password = await rl.question("");
+  rl.close();
+  process.stderr.write("\n");
+  return password;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`plenary: ${error.message}\n`);
+      process.exit(78);
+    }
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`plenary: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    process.stderr.write(`plenary: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,27 @@
+/**
+ * The SQLite dialect: the only module that knows the database is SQLite. Everything
+ * else talks to kysely, so a PostgreSQL dialect can take this module's place.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import type { DB } from "./schema.ts";
+
+export type SqliteOptions = {
+  /** File path; ":memory:" for a private in-memory database. */
+  file: string;
+  /** How long a writer waits for the lock, in milliseconds. Default 5000. */
+  busyTimeoutMs?: number;
+};
+
+export function openSqlite(options: SqliteOptions): Kysely<DB> {
+  if (options.file !== ":memory:") mkdirSync(path.dirname(options.file), { recursive: true });
+  const database = new SQLite(options.file);
+  // WAL lets readers run while one writer writes; NORMAL is durable with WAL except on power loss.
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("foreign_keys = ON");
+  database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+}

@@ -1,0 +1,168 @@
+/**
+ * The HTTP side: REST API under /api, health and metrics, the built web client with an
+ * SPA fallback, one error format for everything, and the WebSocket upgrade handed to the hub.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from "fastify";
+import { type Kysely, sql } from "kysely";
+import type { LoadedConfig } from "../config/index.ts";
+import type { DB } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import type { RealtimeHub } from "../realtime/hub.ts";
+import type { Access } from "../realtime/router.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The permission model's name for what the route does. */
+    action?: string;
+    /** Who may call it. Every /api route must say. */
+    access?: Access;
+  }
+}
+
+export type HttpDependencies = {
+  config: LoadedConfig;
+  log: Logger;
+  metrics: Metrics;
+  db: Kysely<DB>;
+  hub: RealtimeHub;
+  /** Folder of the built web client (client/dist). */
+  clientDir: string;
+};
+
+export function createHttpApp(deps: HttpDependencies): FastifyInstance {
+  const { config, log, metrics, db, hub } = deps;
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // Completed requests are logged at debug level by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.http.trust_proxy,
+    bodyLimit: config.http.body_limit_bytes,
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  });
+
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/api/") && !route.config?.access) {
+      throw new Error(`route ${route.method} ${route.url} does not declare who may call it (config.access)`);
+    }
+  });
+
+  // Once shutdown starts, responses still being written close their connection, so
+  // keep-alive clients cannot hold the server open past the requests it owes them.
+  let shuttingDown = false;
+  app.addHook("preClose", async () => {
+    shuttingDown = true;
+  });
+
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    if (shuttingDown) reply.header("connection", "close");
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "(unmatched)";
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` },
+      reply.elapsedTime / 1000,
+    );
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, "request");
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    const known = toAppError(error);
+    if (!known) {
+      request.log.error({ err: error }, "request failed");
+      return reply.code(500).send({
+        error: { code: "internal", message: "Something went wrong on the server", requestId: request.id },
+      });
+    }
+    return reply.code(known.status).send({ error: { ...known.toJSON(), requestId: request.id } });
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+
+  app.get("/readyz", async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    try {
+      await sql`select 1`.execute(db);
+      checks.database = "ok";
+    } catch (error) {
+      checks.database = `failing: ${(error as Error).message}`;
+    }
+    const ready = Object.values(checks).every((v) => v === "ok");
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
+  });
+
+  app.get("/metrics", async (_request, reply) => {
+    reply.header("content-type", metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  serveClient(app, deps.clientDir);
+
+  app.server.on("upgrade", (request, socket, head) => hub.handleUpgrade(request, socket, head));
+  return app;
+}
+
+/** Maps Fastify's own errors (bad JSON, body too large, ...) onto the public error codes. */
+function toAppError(error: FastifyError | AppError): AppError | null {
+  if (error instanceof AppError) return error;
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new AppError("invalid_json", 400, "The request body is not valid JSON");
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new AppError("payload_too_large", 413, "The request body is too large");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new AppError("unsupported_media_type", 415, "Send the body as application/json");
+  }
+  if (error instanceof SyntaxError && (error as FastifyError).statusCode === 400) {
+    return new AppError("invalid_json", 400, "The request body is not valid JSON");
+  }
+  const status = (error as FastifyError).statusCode;
+  if (status && status >= 400 && status < 500) return new AppError("bad_request", status, error.message);
+  return null;
+}
+
+function serveClient(app: FastifyInstance, clientDir: string) {
+  const index = path.join(clientDir, "index.html");
+  const built = existsSync(index);
+  if (built) {
+    app.register(fastifyStatic, {
+      root: clientDir,
+      index: false,
+      setHeaders(res, filePath) {
+        // Vite puts a content hash in every asset name under assets/, so they never change.
+        const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
+        res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+      },
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage =
+      request.method === "GET" &&
+      !request.url.startsWith("/api/") &&
+      (request.headers.accept ?? "").includes("text/html");
+    if (!wantsPage) {
+      return reply.code(404).send({
+        error: { code: "not_found", message: `No route for ${request.method} ${request.url.split("?")[0]}`, requestId: request.id },
+      });
+    }
+    if (!built) {
+      return reply
+        .code(503)
+        .type("text/html")
+        .send("<!doctype html><title>Plenary</title><p>The web client has not been built. Run <code>./plenary setup</code> and reload.</p>");
+    }
+    reply.header("cache-control", "no-cache");
+    return reply.sendFile("index.html");
+  });
+}

@@ -1,0 +1,248 @@
+/**
+ * The WebSocket endpoint: accepts `/ws` upgrades, keeps connections alive with pings,
+ * limits their rate and frame size, and turns frames into validated handler calls that
+ * are answered exactly once.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type RawData, WebSocket, WebSocketServer } from "ws";
+import type { Config } from "../config/index.ts";
+import { AppError, fieldProblems } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import * as Close from "./close-codes.ts";
+import type { ConnectionUser, RealtimeConnection } from "./connection.ts";
+import { type ErrorReply, envelopeSchema, type HelloPush, type ServerFrame } from "./protocol.ts";
+import type { MessageRouter } from "./router.ts";
+import { TokenBucket } from "./token-bucket.ts";
+
+export const WS_PATH = "/ws";
+
+type HubOptions = {
+  config: Config["realtime"];
+  router: MessageRouter;
+  log: Logger;
+  metrics: Metrics;
+};
+
+export class RealtimeHub {
+  // Connections by id.
+  readonly #connections = new Map<string, Connection>();
+  // The ws server in noServer mode: Fastify's HTTP server hands us the upgrades.
+  readonly #wss: WebSocketServer;
+  readonly #options: HubOptions;
+  // Set once close() starts; new upgrades are refused from then on.
+  #closing = false;
+
+  constructor(options: HubOptions) {
+    this.#options = options;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.config.max_frame_bytes,
+      perMessageDeflate: false,
+    });
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (url.pathname !== WS_PATH || this.#closing) {
+      socket.end(`HTTP/1.1 ${this.#closing ? "503 Service Unavailable" : "404 Not Found"}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, null));
+  }
+
+  /** Closes every connection with the given code and waits (bounded) for them to go. */
+  async close(code: Close.CloseCode = Close.GoingAway, waitMs = 2_000): Promise<void> {
+    this.#closing = true;
+    const gone = [...this.#connections.values()].map((c) => c.closed);
+    for (const connection of this.#connections.values()) connection.close(code);
+    await Promise.race([Promise.all(gone), new Promise((r) => setTimeout(r, waitMs).unref())]);
+    for (const connection of this.#connections.values()) connection.terminate();
+    this.#wss.close();
+  }
+
+  #accept(ws: WebSocket, user: ConnectionUser | null) {
+    const connection = new Connection(ws, user, this.#options);
+    this.#connections.set(connection.id, connection);
+    this.#options.metrics.wsConnections.inc();
+    void connection.closed.then(() => {
+      this.#connections.delete(connection.id);
+      this.#options.metrics.wsConnections.dec();
+    });
+    connection.send({
+      t: "sys.hello",
+      connectionId: connection.id,
+      heartbeatMs: this.#options.config.heartbeat_interval_ms,
+      serverTime: Date.now(),
+    } satisfies HelloPush);
+  }
+}
+
+class Connection implements RealtimeConnection {
+  readonly id = randomUUID();
+  readonly user: ConnectionUser | null;
+  /** Resolves when the socket has closed, whoever closed it. */
+  readonly closed: Promise<void>;
+  readonly #ws: WebSocket;
+  readonly #options: HubOptions;
+  readonly #bucket: TokenBucket;
+  // Frames refused by the rate limit since the bucket last had room; too many closes the socket.
+  #refusedInARow = 0;
+  // Timers for the next ping and for the pong we are waiting for.
+  #pingTimer: NodeJS.Timeout | undefined;
+  #pongTimer: NodeJS.Timeout | undefined;
+
+  constructor(ws: WebSocket, user: ConnectionUser | null, options: HubOptions) {
+    this.#ws = ws;
+    this.user = user;
+    this.#options = options;
+    this.#bucket = new TokenBucket(options.config.rate_limit_per_second, options.config.rate_limit_burst);
+    this.closed = new Promise((resolve) => ws.once("close", () => resolve()));
+    ws.on("message", (data, isBinary) => void this.#onFrame(data, isBinary));
+    ws.on("pong", () => this.#onPong());
+    ws.on("error", (error) => {
+      // ws reports an oversized frame here and closes with 1009 itself.
+      options.log.debug({ connectionId: this.id, err: error }, "websocket error");
+    });
+    ws.on("close", (code) => {
+      clearTimeout(this.#pingTimer);
+      clearTimeout(this.#pongTimer);
+      options.log.debug({ connectionId: this.id, code }, "websocket closed");
+    });
+    this.#schedulePing();
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendText(JSON.stringify(frame));
+  }
+
+  sendText(text: string): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    if (this.#ws.bufferedAmount > this.#options.config.max_buffered_bytes) {
+      this.close(Close.TooSlow);
+      return;
+    }
+    this.#ws.send(text);
+  }
+
+  close(code: Close.CloseCode): void {
+    if (this.#ws.readyState === WebSocket.CLOSED) return;
+    this.#options.metrics.wsClosed.inc({ code: String(code.code) });
+    this.#ws.close(code.code, code.reason);
+    // A peer that never answers the close handshake is cut off.
+    setTimeout(() => this.terminate(), 2_000).unref();
+  }
+
+  terminate(): void {
+    if (this.#ws.readyState !== WebSocket.CLOSED) this.#ws.terminate();
+  }
+
+  #schedulePing() {
+    this.#pingTimer = setTimeout(() => {
+      if (this.#ws.readyState !== WebSocket.OPEN) return;
+      this.#ws.ping();
+      this.#pongTimer = setTimeout(
+        () => this.close(Close.HeartbeatTimeout),
+        this.#options.config.heartbeat_timeout_ms,
+      );
+    }, this.#options.config.heartbeat_interval_ms);
+  }
+
+  #onPong() {
+    clearTimeout(this.#pongTimer);
+    this.#pongTimer = undefined;
+    this.#schedulePing();
+  }
+
+  async #onFrame(data: RawData, isBinary: boolean) {
+    const { log, metrics, router } = this.#options;
+    if (!this.#bucket.take()) {
+      metrics.wsMessages.inc({ type: "(any)", outcome: "rate_limited" });
+      this.#refusedInARow += 1;
+      // A client that keeps sending after being told to stop is closed.
+      if (this.#refusedInARow > this.#options.config.rate_limit_burst) {
+        this.close(Close.RateLimited);
+        return;
+      }
+      this.#replyError(peekId(data, isBinary), AppError.rateLimited("Too many messages; slow down"));
+      return;
+    }
+    this.#refusedInARow = 0;
+    if (isBinary) {
+      this.#replyError(null, AppError.badRequest("invalid_frame", "Binary frames are not accepted; send JSON text"));
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data.toString());
+    } catch {
+      metrics.wsMessages.inc({ type: "(invalid)", outcome: "invalid_json" });
+      this.#replyError(null, AppError.badRequest("invalid_json", "The frame is not valid JSON"));
+      return;
+    }
+    const envelope = envelopeSchema.safeParse(frame);
+    if (!envelope.success) {
+      metrics.wsMessages.inc({ type: "(invalid)", outcome: "invalid_message" });
+      this.#replyError(
+        peekId(data, false),
+        AppError.validation(envelope.error, "A frame must be an object with a string `t` and an optional integer `id`"),
+      );
+      return;
+    }
+    const { t: type, id = null, ...payload } = envelope.data;
+    const definition = router.get(type);
+    if (!definition) {
+      metrics.wsMessages.inc({ type: "(unknown)", outcome: "unknown_type" });
+      this.#replyError(id, new AppError("unknown_type", 400, `Unknown message type "${type}"`));
+      return;
+    }
+    const parsed = definition.schema.safeParse(payload);
+    if (!parsed.success) {
+      metrics.wsMessages.inc({ type, outcome: "validation_failed" });
+      this.#replyError(id, new AppError("validation_failed", 400, `Invalid ${type} message`, fieldProblems(parsed.error)));
+      return;
+    }
+    const requestId = randomUUID();
+    try {
+      if (!allowed(definition.access, this.user)) {
+        throw this.user ? AppError.forbidden("forbidden", "You may not do that") : AppError.unauthorized();
+      }
+      const result = await definition.handle(parsed.data, { connection: this, requestId });
+      metrics.wsMessages.inc({ type, outcome: "ok" });
+      if (id !== null) this.send({ t: "ok", id, data: result ?? null });
+    } catch (error) {
+      metrics.wsMessages.inc({ type, outcome: error instanceof AppError ? error.code : "internal" });
+      if (!(error instanceof AppError)) {
+        log.error({ err: error, requestId, connectionId: this.id, type }, "realtime handler failed");
+      }
+      this.#replyError(id, error, requestId);
+    }
+  }
+
+  #replyError(id: number | null, error: unknown, requestId?: string) {
+    const reply: ErrorReply =
+      error instanceof AppError
+        ? { t: "error", id, ...error.toJSON() }
+        : { t: "error", id, code: "internal", message: "Something went wrong on the server", requestId };
+    this.send(reply);
+  }
+}
+
+function allowed(access: "anyone" | "user" | "admin", user: ConnectionUser | null): boolean {
+  if (access === "anyone") return true;
+  if (!user) return false;
+  return access === "user" || user.role === "admin";
+}
+
+/** The id of a frame that failed later checks, so the error can still be matched to it. */
+function peekId(data: RawData, isBinary: boolean): number | null {
+  if (isBinary) return null;
+  const match = /"id"\s*:\s*(\d{1,15})/.exec(data.toString().slice(0, 256));
+  return match ? Number(match[1]) : null;
+}
