@@ -3,7 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     environment: "node",
-    include: ["server/**/*.test.ts", "sfu/**/*.test.ts", "recorder/**/*.test.ts", "migrations/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["server/**/*.test.ts", "sfu/**/*.test.ts", "recorder/**/*.test.ts", "test/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Tests start real servers and browsers; two at a time fits a 2-core machine.

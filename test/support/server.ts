@@ -70,7 +70,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       if (entry.msg === "plenary listening") resolve(entry);
     });
     child.once("exit", (code) => reject(new Error(`server exited with ${code} before listening:\n${stderr}`)));
-    setTimeout(() => reject(new Error(`server did not start within 30 s:\n${stderr}`)), 30_000).unref();
+    const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${stderr}`)), 30_000);
+    timer.unref();
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
