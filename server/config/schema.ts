@@ -12,7 +12,10 @@ export const configSchema = z.strictObject({
       /** TCP port; 0 picks a free one (tests). */
       port: z.number().int().min(0).max(65_535).default(8080),
       /** The URL people use to reach this server; set at first run when empty. */
-      public_url: z.url({ protocol: /^https?$/ }).optional(),
+      public_url: z
+        .url({ protocol: /^https?$/ })
+        .or(z.literal("").transform(() => undefined))
+        .optional(),
       /** Trust X-Forwarded-* headers from a reverse proxy (Caddy, nginx) in front. */
       trust_proxy: z.boolean().default(false),
       /** Largest accepted request body in bytes. */
