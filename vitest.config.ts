@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     environment: "node",
-    include: ["server/**/*.test.ts", "sfu/**/*.test.ts", "recorder/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["client/src/**/*.test.ts", "server/**/*.test.ts", "sfu/**/*.test.ts", "recorder/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,

@@ -137,7 +137,7 @@ function serveClient(app: FastifyInstance, clientDir: string) {
   if (built) {
     app.register(fastifyStatic, {
       root: clientDir,
-      index: false,
+      index: "index.html",
       setHeaders(res, filePath) {
         // Vite puts a content hash in every asset name under assets/, so they never change.
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
