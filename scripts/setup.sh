@@ -53,7 +53,7 @@ plenary_ensure_packages() {
   local want stamp=node_modules/.plenary-install
   want="$(plenary_digest package.json package-lock.json)-$("$PLENARY_NODE_BIN" --version)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    plenary_log "installing npm packages (native addons compile on first run; about two minutes)"
+    plenary_log "installing npm packages"
     npm ci --no-audit --no-fund --loglevel=error >&2 || return 1
     echo "$want" > "$stamp"
   fi
