@@ -11,6 +11,8 @@ packages=(
   # Building mediasoup-worker from the sources in its npm package (sfu/worker-build).
   g++ make meson ninja-build pkg-config patch
   libuv1-dev libssl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler libabsl-dev
+  # Checkers for deploy/ (test/deploy/deploy.test.ts).
+  caddy coturn yamllint python3-yaml groovy systemd
 )
 
 missing=()
