@@ -1,0 +1,223 @@
+/**
+ * A local stand-in for Stripe's HTTP API on 127.0.0.1, spoken to by the real `stripe` client
+ * (`new Stripe(key, { host: "127.0.0.1", port, protocol: "http" })`), with webhooks signed the
+ * way Stripe signs them and a control API for what happens outside the API: the customer
+ * paying at the hosted page, a session expiring, a refund settling, a dispute, onboarding.
+ *
+ *   const stripe = await StripeStandin.start({ webhookUrl });
+ *   const session = await stripe.client().checkout.sessions.create({...});
+ *   stripe.pay(session.id);                       // → payment_intent.succeeded, checkout.session.completed
+ *   await stripe.webhooks.idle();
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+import { type ApiState, StandinApi } from "./api.ts";
+import { type Buyer, expireCheckoutSession, payCheckoutSession, settleDelayedPayment } from "./checkout.ts";
+import { completeOnboarding, confirmSetupIntent } from "./customers.ts";
+import { checkoutPage, onboardingPage } from "./pages.ts";
+import { parseParams } from "./params.ts";
+import { openDispute, type RefundStatus, settleRefund } from "./refunds.ts";
+import { nowSeconds, type StandinContext, StandinStore, type StripeObject, stripeId } from "./store.ts";
+import { type StripeEvent, WebhookSender } from "./webhooks.ts";
+
+export { type Delivery, type ForgeryKind, type StripeEvent } from "./webhooks.ts";
+
+export type StandinOptions = {
+  /** Secret key the client must use. Default: a fresh `sk_test_…`. */
+  apiKey?: string;
+  /** Webhook endpoint's signing secret. Default: a fresh `whsec_…`. */
+  webhookSecret?: string;
+  /** Where events are POSTed; can be set later through `webhooks.url`. */
+  webhookUrl?: string;
+  /** Waits before webhook retries. Default [50, 200, 500] ms. */
+  retryDelaysMs?: number[];
+  /** Stripe's processing fee: basis points of the amount plus a fixed part. Default 2.9 % + 30. */
+  processingFee?: { basisPoints: number; fixed: number };
+  /** Status new refunds start in. Default "succeeded" (card refunds); "pending" to test settlement. */
+  refundStatus?: RefundStatus;
+};
+
+export class StripeStandin {
+  readonly apiKey: string;
+  readonly webhooks: WebhookSender;
+  /** Every event made, oldest first. */
+  readonly events: StripeEvent[] = [];
+  // The HTTP server.
+  readonly #server: Server;
+  // Objects.
+  readonly #store = new StandinStore();
+  // Key, refund mode, injected failures and the request log, shared with the API.
+  readonly #state: ApiState;
+  // Handlers' view of the stand-in.
+  readonly #ctx: StandinContext;
+  // The /v1 API.
+  readonly #api: StandinApi;
+  port = 0;
+
+  private constructor(options: StandinOptions) {
+    this.apiKey = options.apiKey ?? stripeId("sk_test");
+    this.webhooks = new WebhookSender(options.webhookSecret ?? stripeId("whsec"), { retryDelaysMs: options.retryDelaysMs });
+    this.webhooks.url = options.webhookUrl ?? null;
+    this.#state = { apiKey: this.apiKey, refundStatus: options.refundStatus ?? "succeeded", injectedFailures: [], requests: [] };
+    const fee = options.processingFee ?? { basisPoints: 290, fixed: 30 };
+    this.#ctx = {
+      store: this.#store,
+      baseUrl: "",
+      emit: (type, object, account, previous) => this.#emit(type, object, account, previous),
+      processingFee: (amount) => Math.round((amount * fee.basisPoints) / 10_000) + fee.fixed,
+    };
+    this.#api = new StandinApi(this.#ctx, this.#state);
+    this.#server = createServer((req, res) => void this.#serve(req, res));
+  }
+
+  static async start(options: StandinOptions = {}): Promise<StripeStandin> {
+    const standin = new StripeStandin(options);
+    await new Promise<void>((resolve) => standin.#server.listen(0, "127.0.0.1", resolve));
+    standin.port = (standin.#server.address() as AddressInfo).port;
+    standin.#ctx.baseUrl = standin.baseUrl;
+    return standin;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The client options that point the real stripe client here. */
+  get clientConfig(): { host: string; port: number; protocol: "http" } {
+    return { host: "127.0.0.1", port: this.port, protocol: "http" };
+  }
+
+  /** A real stripe client talking to this stand-in; no retries unless asked, so tests see every error. */
+  client(options: { stripeAccount?: string; maxNetworkRetries?: number } = {}): Stripe {
+    return new Stripe(this.apiKey, { ...this.clientConfig, maxNetworkRetries: options.maxNetworkRetries ?? 0, stripeAccount: options.stripeAccount, telemetry: false });
+  }
+
+  /** Requests the API has seen, oldest first. */
+  get requests(): ApiState["requests"] {
+    return this.#state.requests;
+  }
+
+  /** The customer pays the session at the hosted page (`delayed`: with a method the bank confirms later). */
+  pay(sessionId: string, buyer?: Buyer): StripeObject {
+    return structuredClone(payCheckoutSession(this.#ctx, sessionId, buyer));
+  }
+
+  /** The bank's answer to a delayed payment (checkout.session.async_payment_succeeded or _failed). */
+  settleDelayedPayment(sessionId: string, outcome: "succeeded" | "failed" = "succeeded"): StripeObject {
+    return structuredClone(settleDelayedPayment(this.#ctx, sessionId, outcome));
+  }
+
+  /** The session runs out before it is paid (checkout.session.expired). */
+  expire(sessionId: string): StripeObject {
+    return structuredClone(expireCheckoutSession(this.#ctx, this.#store.ownerOf(sessionId), sessionId));
+  }
+
+  /** The cardholder disputes the payment (charge.dispute.created). */
+  dispute(paymentIntentId: string, reason?: string): StripeObject {
+    return structuredClone(openDispute(this.#ctx, paymentIntentId, reason));
+  }
+
+  /** A pending refund reaches its final state (refund.updated). */
+  settleRefund(refundId: string, status: "succeeded" | "failed" | "canceled" = "succeeded"): StripeObject {
+    return structuredClone(settleRefund(this.#ctx, refundId, status));
+  }
+
+  /** The customer enters a card for a SetupIntent. */
+  confirmSetupIntent(setupIntentId: string): StripeObject {
+    return structuredClone(confirmSetupIntent(this.#ctx, setupIntentId));
+  }
+
+  /** The organizer finishes Connect onboarding (account.updated). */
+  completeOnboarding(accountId: string): StripeObject {
+    return structuredClone(completeOnboarding(this.#ctx, accountId));
+  }
+
+  /** The next API request is answered with this error before it is handled (a Stripe outage). */
+  failNext(status = 500, type = "api_error", message = "An unknown error occurred"): void {
+    this.#state.injectedFailures.push({ status, type, message });
+  }
+
+  /** The newest event of a type (optionally about one object). */
+  event(type: string, objectId?: string): StripeEvent | undefined {
+    return this.events.findLast((e) => e.type === type && (objectId === undefined || e.data.object.id === objectId));
+  }
+
+  /** Any stored object, whoever owns it. */
+  object(id: string): StripeObject | undefined {
+    const found = this.#store.find(id);
+    return found && structuredClone(found);
+  }
+
+  async close(): Promise<void> {
+    this.webhooks.close();
+    await this.webhooks.idle();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #emit(type: string, object: StripeObject, account: string | null, previous?: Record<string, unknown>) {
+    const event: StripeEvent = {
+      id: stripeId("evt"),
+      object: "event",
+      api_version: Stripe.API_VERSION,
+      created: nowSeconds(),
+      data: { object: structuredClone(object), ...(previous ? { previous_attributes: previous } : {}) },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+      ...(account ? { account } : {}),
+    };
+    this.#store.put(account, event);
+    this.events.push(event);
+    this.webhooks.send(event);
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.baseUrl);
+    const method = req.method ?? "GET";
+    if (url.pathname.startsWith("/v1/")) {
+      const answer = this.#api.handle({ method, path: url.pathname, query: url.search.slice(1), body, headers: req.headers });
+      res.writeHead(answer.status, { ...answer.headers, "content-type": "application/json" });
+      res.end(JSON.stringify(answer.body, null, 2));
+      return;
+    }
+    try {
+      this.#servePage(method, url.pathname, body, res);
+    } catch (error) {
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+      res.end((error as Error).message);
+    }
+  }
+
+  #servePage(method: string, path: string, body: string, res: ServerResponse) {
+    const html = (text: string) => (res.writeHead(200, { "content-type": "text/html; charset=utf-8" }), res.end(text));
+    const redirect = (to: string) => (res.writeHead(303, { location: to }), res.end());
+    const checkout = /^\/checkout\/([A-Za-z0-9_]+)(\/pay)?$/.exec(path);
+    if (checkout) {
+      const session = this.#store.find(checkout[1]);
+      if (!session || session.object !== "checkout.session") return void (res.writeHead(404), res.end("No such checkout session"));
+      if (method === "GET" && !checkout[2]) return void html(checkoutPage(session, this.#store.hidden(session.id).lineItems as StripeObject[]));
+      if (method === "POST" && checkout[2]) {
+        const email = parseParams(body).email;
+        const paid = payCheckoutSession(this.#ctx, session.id, { email: typeof email === "string" && email ? email : undefined });
+        return void redirect(String(paid.success_url).replaceAll("{CHECKOUT_SESSION_ID}", session.id));
+      }
+    }
+    const onboarding = /^\/connect\/onboarding\/([A-Za-z0-9_]+)$/.exec(path);
+    if (onboarding) {
+      const account = this.#store.find(onboarding[1]);
+      const urls = this.#store.hidden(onboarding[1]).onboarding as { returnUrl: string } | undefined;
+      if (!account || account.object !== "account" || !urls) return void (res.writeHead(404), res.end("No such onboarding link"));
+      if (method === "GET") return void html(onboardingPage(account));
+      completeOnboarding(this.#ctx, account.id);
+      return void redirect(urls.returnUrl);
+    }
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end("Not found");
+  }
+}

@@ -1,0 +1,133 @@
+/** Refunds (full or partial, by PaymentIntent or Charge) and disputes, with their events. */
+import { metadata, oneOf, optionalInteger, optionalString, type Params } from "./params.ts";
+import { nowSeconds, type StandinContext, StripeApiError, type StripeObject, stripeId } from "./store.ts";
+
+export type RefundStatus = "pending" | "succeeded" | "failed" | "canceled";
+
+export function createRefund(ctx: StandinContext, account: string | null, params: Params, startAs: RefundStatus): StripeObject {
+  const paymentIntentId = optionalString(params, "payment_intent");
+  const chargeId = optionalString(params, "charge");
+  if (!paymentIntentId && !chargeId) throw StripeApiError.missingParam("charge");
+  const charge = paymentIntentId
+    ? chargeOf(ctx, account, ctx.store.get(paymentIntentId, account, "payment_intent", "payment_intent"))
+    : ctx.store.get(chargeId!, account, "charge", "charge");
+  const remaining = (charge.amount as number) - (charge.amount_refunded as number);
+  if (remaining === 0) {
+    throw new StripeApiError(400, "invalid_request_error", `Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" });
+  }
+  const amount = optionalInteger(params, "amount") ?? remaining;
+  if (amount < 1) throw StripeApiError.invalidParam("amount", "Refund amount must be a positive integer.");
+  if (amount > remaining) {
+    throw new StripeApiError(400, "invalid_request_error", `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, {
+      code: "amount_too_large",
+      param: "amount",
+    });
+  }
+  const created = nowSeconds();
+  const balanceTransaction = ctx.store.put(account, {
+    id: stripeId("txn"),
+    object: "balance_transaction",
+    amount: -amount,
+    available_on: created,
+    created,
+    currency: charge.currency,
+    fee: 0,
+    fee_details: [],
+    net: -amount,
+    reporting_category: "refund",
+    source: null as string | null,
+    status: "available",
+    type: "refund",
+  });
+  const refund = ctx.store.put(account, {
+    id: stripeId("re"),
+    object: "refund",
+    amount,
+    balance_transaction: balanceTransaction.id,
+    charge: charge.id,
+    created,
+    currency: charge.currency,
+    failure_reason: null,
+    metadata: metadata(params),
+    payment_intent: charge.payment_intent,
+    reason: oneOf(params, "reason", ["duplicate", "fraudulent", "requested_by_customer"]) ?? null,
+    status: startAs,
+  });
+  balanceTransaction.source = refund.id;
+  applyToCharge(charge, refund, amount);
+  ctx.emit("refund.created", refund, account);
+  ctx.emit("charge.refunded", charge, account);
+  return refund;
+}
+
+/** Moves a refund to its final state, as the card network answers later; emits refund.updated. */
+export function settleRefund(ctx: StandinContext, id: string, status: "succeeded" | "failed" | "canceled"): StripeObject {
+  const account = ctx.store.ownerOf(id);
+  const refund = ctx.store.get(id, account, "refund");
+  if (refund.status !== "pending") throw new Error(`refund ${id} is ${refund.status}, not pending`);
+  refund.status = status;
+  if (status !== "succeeded") {
+    refund.failure_reason = status === "failed" ? "expired_or_canceled_card" : null;
+    const charge = ctx.store.get(refund.charge as string, account, "charge");
+    applyToCharge(charge, refund, -(refund.amount as number));
+  }
+  ctx.emit("refund.updated", refund, account, { status: "pending" });
+  return refund;
+}
+
+function applyToCharge(charge: StripeObject, refund: StripeObject, amount: number) {
+  charge.amount_refunded = (charge.amount_refunded as number) + amount;
+  charge.refunded = charge.amount_refunded === charge.amount;
+  const refunds = charge.refunds as { data: StripeObject[] };
+  refunds.data = amount > 0 ? [refund, ...refunds.data] : refunds.data.filter((r) => r.id !== refund.id);
+}
+
+function chargeOf(ctx: StandinContext, account: string | null, paymentIntent: StripeObject): StripeObject {
+  if (!paymentIntent.latest_charge) {
+    throw new StripeApiError(400, "invalid_request_error", `This PaymentIntent (${paymentIntent.id}) does not have a successful charge to refund.`);
+  }
+  return ctx.store.get(paymentIntent.latest_charge as string, account, "charge", "payment_intent");
+}
+
+/** The cardholder disputes the payment: a Dispute with Stripe's dispute fee, and charge.dispute.created. */
+export function openDispute(ctx: StandinContext, paymentIntentId: string, reason = "fraudulent"): StripeObject {
+  const account = ctx.store.ownerOf(paymentIntentId);
+  const charge = chargeOf(ctx, account, ctx.store.get(paymentIntentId, account, "payment_intent"));
+  const created = nowSeconds();
+  const amount = charge.amount as number;
+  const withdrawal = ctx.store.put(account, {
+    id: stripeId("txn"),
+    object: "balance_transaction",
+    amount: -amount,
+    available_on: created,
+    created,
+    currency: charge.currency,
+    fee: 1_500,
+    fee_details: [{ amount: 1_500, application: null, currency: charge.currency, description: "Dispute fee", type: "stripe_fee" }],
+    net: -amount - 1_500,
+    reporting_category: "dispute",
+    source: null as string | null,
+    status: "available",
+    type: "adjustment",
+  });
+  const dispute = ctx.store.put(account, {
+    id: stripeId("dp"),
+    object: "dispute",
+    amount,
+    balance_transactions: [withdrawal],
+    charge: charge.id,
+    created,
+    currency: charge.currency,
+    evidence_details: { due_by: created + 7 * 86_400, has_evidence: false, past_due: false, submission_count: 0 },
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    payment_intent: paymentIntentId,
+    reason,
+    status: "needs_response",
+  });
+  withdrawal.source = dispute.id;
+  charge.disputed = true;
+  ctx.emit("charge.dispute.created", dispute, account);
+  return dispute;
+}
