@@ -2,16 +2,17 @@
  * The `plenary` command. Run it through ./plenary on a fresh machine (which brings Node 24
  * and the packages first), or directly with Node >= 24: `node server/cli.ts <command>`.
  */
+import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import type { Kysely } from "kysely";
+import { SigningKeys } from "./accounts/keys.ts";
 import { newUserSchema, createUser, publicUser } from "./accounts/users.ts";
 import { ConfigError, type LoadedConfig, loadConfig } from "./config/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { openSqlite } from "./db/sqlite.ts";
 import { AppError } from "./errors.ts";
 import { createLogger } from "./log.ts";
-import { startServer } from "./server.ts";
 
 const USAGE = `Usage: plenary <command> [options]
 
@@ -21,6 +22,7 @@ Commands:
   create-admin --email E    create an admin account (password read from stdin, or prompted)
                [--name N]
   config check              validate the configuration and print the result
+  keys rotate               add a new token signing key (used from the next start; old keys still verify)
   help                      show this text
 
 Options:
@@ -51,9 +53,13 @@ async function main(argv: string[]): Promise<number> {
       return migrate(config);
     case "create-admin":
       return createAdmin(config, values.email, values.name);
+    case "keys":
+      if (sub !== "rotate") break;
+      process.stdout.write(`new signing key ${await SigningKeys.rotate(path.join(config.paths.dataDir, "keys"))}; restart Plenary to sign with it\n`);
+      return 0;
     case "config":
       if (sub !== "check") break;
-      process.stdout.write(`configuration ok (${config.source ?? "defaults and environment"})\n${JSON.stringify(config, null, 2)}\n`);
+      process.stdout.write(`configuration ok (${config.source ?? "defaults and environment"})\n${JSON.stringify(config, redactSecrets, 2)}\n`);
       return 0;
   }
   process.stderr.write(`plenary: unknown command "${positionals.join(" ")}"\n\n${USAGE}`);
@@ -62,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function start(config: LoadedConfig): Promise<number> {
   const log = createLogger(config.log.level);
+  // Loaded here, not at the top: the other commands stay quick without the HTTP, media and mail stacks.
+  const { startServer } = await import("./server.ts");
   const server = await startServer(config, log);
   log.info({ url: server.url, setupUrl: server.setupUrl ?? undefined, config: config.source }, "plenary listening");
   process.stderr.write(`\nPlenary is running at ${server.url}\n`);
@@ -126,7 +134,7 @@ async function createAdmin(config: LoadedConfig, email: string | undefined, name
   const db = openSqlite({ file: config.paths.database, busyTimeoutMs: config.database.busy_timeout_ms });
   try {
     await migrateToLatest(db as Kysely<unknown>);
-    const user = await createUser(db, parsed.data, "admin");
+    const user = await createUser(db, parsed.data, "admin", { emailVerified: true });
     process.stdout.write(`created admin ${JSON.stringify(publicUser(user))}\n`);
     return 0;
   } catch (error) {
@@ -138,6 +146,11 @@ async function createAdmin(config: LoadedConfig, email: string | undefined, name
   } finally {
     await db.destroy();
   }
+}
+
+/** Keeps passwords and client secrets out of `config check` output (it ends up in tickets and chats). */
+function redactSecrets(key: string, value: unknown): unknown {
+  return /password|secret/.test(key) && typeof value === "string" && value !== "" ? "<redacted>" : value;
 }
 
 /** From a pipe: the first line. From a terminal: asked for, without echo. */

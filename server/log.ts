@@ -13,6 +13,7 @@ const REDACT = [
   'res.headers["set-cookie"]',
   "*.secret",
   "*.apiKey",
+  "*.smtp_password",
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

@@ -2,22 +2,34 @@
  * Composition root: opens the database, migrates it, wires the HTTP app and the realtime
  * hub, and owns their lifecycle. `close()` is safe to call twice.
  */
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import { accessTokenVerifier } from "./accounts/bearer-tokens.ts";
+import { SigningKeys } from "./accounts/keys.ts";
+import { createRealtimeGate } from "./accounts/realtime-gate.ts";
+import { registerAccountRoutes } from "./accounts/routes.ts";
+import { Throttle } from "./accounts/throttle.ts";
 import { adminExists } from "./accounts/users.ts";
 import type { LoadedConfig } from "./config/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { DB } from "./db/schema.ts";
 import { openSqlite } from "./db/sqlite.ts";
 import { createHttpApp } from "./http/app.ts";
+import { JobRunner } from "./jobs/runner.ts";
 import type { Logger } from "./log.ts";
+import { Mailer } from "./mail/mailer.ts";
 import { createMetrics } from "./metrics.ts";
 import { GoingAway } from "./realtime/close-codes.ts";
+import { Fanout } from "./realtime/fanout.ts";
 import { RealtimeHub } from "./realtime/hub.ts";
 import { MessageRouter } from "./realtime/router.ts";
 import { registerSystemMessages } from "./realtime/system-messages.ts";
+import { organizationRoutes } from "./organizations/routes.ts";
 import { firstRunRoutes, SetupGate } from "./setup/first-run.ts";
+import type { Sfu } from "../sfu/Sfu.ts";
+import { sfuReadiness, startMediaService } from "../sfu/service.ts";
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../client/dist", import.meta.url));
 
@@ -29,6 +41,16 @@ export type RunningServer = {
   app: FastifyInstance;
   db: Kysely<DB>;
   hub: RealtimeHub;
+  /** JWT signing keys: pass to mintJoinToken/verifyJoinToken (server/accounts/join-tokens.ts). */
+  keys: SigningKeys;
+  /** The realtime message table (the permission matrix test walks it). */
+  router: MessageRouter;
+  /** Topic broadcast for chat, reactions and other pushes to many connections. */
+  fanout: Fanout;
+  /** The durable job queue: domain modules define their kinds on it and enqueue jobs. */
+  jobs: JobRunner;
+  /** The media rooms and their mediasoup workers. */
+  sfu: Sfu;
   close(): Promise<void>;
 };
 
@@ -46,30 +68,63 @@ export async function startServer(
     throw error;
   }
 
+  let keys: SigningKeys;
+  try {
+    keys = await SigningKeys.load(path.join(config.paths.dataDir, "keys"));
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const verifyAccessToken = accessTokenVerifier(keys, db);
   const metrics = createMetrics();
   const router = new MessageRouter();
   registerSystemMessages(router);
-  const hub = new RealtimeHub({ config: config.realtime, router, log, metrics });
-  const app = createHttpApp({ config, log, metrics, db, hub, clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR });
+  const sfu = await startMediaService(config.sfu, { router, keys, metrics, log }).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
+  });
+  const hub = new RealtimeHub({ config: config.realtime, router, log, metrics, gate: createRealtimeGate(config, db, verifyAccessToken) });
+  // Shed load for a slow reader well before the hub would close it for its buffer (1013).
+  const fanout = new Fanout({ slowConsumerBytes: Math.floor(config.realtime.max_buffered_bytes / 4) });
+  const app = createHttpApp({
+    config, log, metrics, db, hub,
+    clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
+    verifyAccessToken,
+    readyChecks: { sfu: () => sfuReadiness(sfu) },
+  });
   const gate = new SetupGate();
   firstRunRoutes(app, db, gate);
+  const mailer = new Mailer(db, config.mail, log);
+  const jobs = new JobRunner({ db, config: config.jobs, log });
+  const throttle = new Throttle({ maxPerIp: config.accounts.max_requests_per_ip, maxFailures: config.accounts.max_failed_logins });
+  registerAccountRoutes(app, { db, config, mailer, throttle, sockets: hub }, keys);
+  organizationRoutes(app, db);
 
   await app.listen({ host: config.http.host, port: config.http.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.http.port;
   const host = config.http.host.includes(":") ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
-  const setupUrl = (await adminExists(db)) ? null : `${url}/setup?token=${gate.token}`;
+  // Behind a proxy or in a container the listen address is not what a browser can reach.
+  const publicBase = config.http.public_url?.replace(/\/+$/, "") ?? url;
+  const setupUrl = (await adminExists(db)) ? null : `${publicBase}/setup?token=${gate.token}`;
+  jobs.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       log.info("shutting down");
       await hub.close(GoingAway);
+      sfu.close();
       await app.close();
+      fanout.close();
+      // Before the mailer and the database: a running job may still need both.
+      await jobs.stop();
+      await mailer.close();
       await db.destroy();
       log.info("stopped");
     })());
 
-  return { url, setupUrl, app, db, hub, close };
+  return { url, setupUrl, app, db, hub, router, fanout, jobs, keys, sfu, close };
 }

@@ -48,6 +48,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     );
   }
   const config = parsed.data;
+  // mediasoup's own variable names the worker binary when the config does not (./plenary exports it).
+  if (!config.sfu.worker_bin && env.MEDIASOUP_WORKER_BIN) config.sfu.worker_bin = env.MEDIASOUP_WORKER_BIN;
   const base = raw.source ? path.dirname(path.resolve(raw.source)) : process.cwd();
   const dataDir = path.resolve(base, config.data.dir);
   return {

@@ -52,6 +52,89 @@ export const configSchema = z.strictObject({
       max_buffered_bytes: z.number().int().positive().default(4_194_304),
     })
     .prefault({}),
+  accounts: z
+    .strictObject({
+      /** A session not used for this many days ends; each use pushes the end back. */
+      session_days: z.number().int().min(1).max(365).default(30),
+      /** How long an e-mail verification link stays valid, in hours. */
+      verify_link_hours: z.number().int().min(1).default(48),
+      /** How long a password reset link stays valid, in minutes. */
+      reset_link_minutes: z.number().int().min(5).default(60),
+      /** Failed log-ins one account may have in 15 minutes before it is paused. */
+      max_failed_logins: z.number().int().min(1).default(5),
+      /** Log-in, sign-up and reset requests one IP address may make in 15 minutes. */
+      max_requests_per_ip: z.number().int().min(1).default(50),
+    })
+    .prefault({}),
+  mail: z
+    .strictObject({
+      /** Sender of every e-mail. */
+      from: z.string().min(3).default("Plenary <no-reply@localhost>"),
+      /** SMTP server; empty keeps mail in the outbox that admins read in the web app. */
+      smtp_host: z.string().default(""),
+      smtp_port: z.number().int().min(1).max(65_535).default(587),
+      /** true for implicit TLS (port 465); false upgrades with STARTTLS when the server offers it. */
+      smtp_secure: z.boolean().default(false),
+      /** Refuse to send without TLS (STARTTLS) on a non-secure port. */
+      smtp_require_tls: z.boolean().default(false),
+      /** Login for the SMTP server; empty sends without authentication. */
+      smtp_user: z.string().default(""),
+      smtp_password: z.string().default(""),
+    })
+    .prefault({}),
+  oauth: z
+    .strictObject({
+      /** Each provider is offered on the log-in page when its client id is set. */
+      github_client_id: z.string().default(""),
+      github_client_secret: z.string().default(""),
+      google_client_id: z.string().default(""),
+      google_client_secret: z.string().default(""),
+      facebook_client_id: z.string().default(""),
+      facebook_client_secret: z.string().default(""),
+      linkedin_client_id: z.string().default(""),
+      linkedin_client_secret: z.string().default(""),
+      /** An OpenID Connect provider (an organization's own SSO): its issuer URL. */
+      oidc_issuer: z.union([z.url({ protocol: /^https?$/ }), z.literal("")]).default(""),
+      oidc_client_id: z.string().default(""),
+      oidc_client_secret: z.string().default(""),
+      /** The button label for the OpenID Connect provider. */
+      oidc_name: z.string().min(1).default("Single sign-on"),
+    })
+    .prefault({}),
+  jobs: z
+    .strictObject({
+      /** How often the runner looks for due jobs when it has not been woken, in milliseconds. */
+      poll_interval_ms: z.number().int().min(10).default(1_000),
+      /** How long a claimed job is leased; a runner that dies mid-job loses it after this. */
+      lease_ms: z.number().int().min(100).default(60_000),
+      /** Jobs one server runs at the same time. */
+      concurrency: z.number().int().min(1).max(64).default(4),
+      /** Attempts before a job is marked dead, unless its kind says otherwise. */
+      max_attempts: z.number().int().min(1).default(5),
+      /** Delay before the first retry; each further retry doubles it, with jitter. */
+      retry_base_ms: z.number().int().min(0).default(10_000),
+      /** Longest delay between two attempts. */
+      retry_max_ms: z.number().int().min(0).default(3_600_000),
+    })
+    .prefault({}),
+  stripe: z
+    .strictObject({
+      /** Secret API key (sk_live_… or sk_test_…); empty turns paid tickets off. */
+      secret_key: z.string().default(""),
+      /** Publishable key (pk_…) the browser uses to save cards. */
+      publishable_key: z.string().default(""),
+      /** Signing secret of the webhook endpoint (whsec_…); paid orders complete only from verified webhooks. */
+      webhook_secret: z.string().default(""),
+      /** Oldest webhook signature accepted, in seconds; older ones are refused as replays. */
+      webhook_tolerance_seconds: z.number().int().min(1).max(3_600).default(300),
+      /** Stripe's API address; changed only for a proxy or a local stand-in in tests. */
+      api_host: z.string().min(1).default("api.stripe.com"),
+      api_port: z.number().int().min(1).max(65_535).default(443),
+      api_protocol: z.enum(["https", "http"]).default("https"),
+      /** Retries of a failed API call (each with the same idempotency key). */
+      max_network_retries: z.number().int().min(0).max(10).default(2),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       /** fatal, error, warn, info, debug or trace. */
@@ -62,6 +145,32 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** How long in-flight requests get to finish after SIGTERM before the process exits. */
       grace_ms: z.number().int().min(0).default(10_000),
+    })
+    .prefault({}),
+  sfu: z
+    .strictObject({
+      /** mediasoup-worker binary; empty uses $MEDIASOUP_WORKER_BIN, else mediasoup's own. */
+      worker_bin: z.string().default(""),
+      /** mediasoup workers to run; 0 means one per CPU core. */
+      workers: z.number().int().min(0).max(256).default(0),
+      /** mediasoup worker log level: debug, warn, error or none. */
+      log_level: z.enum(["debug", "warn", "error", "none"]).default("warn"),
+      /** Address the media ports listen on. */
+      listen_ip: z.string().min(1).default("0.0.0.0"),
+      /** Address or hostname put in ICE candidates; empty: the listen address, or the first external IPv4 for 0.0.0.0. */
+      announced_address: z.string().default(""),
+      /** Worker i listens on rtc_port + i, UDP and TCP (TCP is the fallback ICE path). 0 picks free ports. */
+      rtc_port: z.number().int().min(0).max(65_000).default(40_000),
+      /** Consumers one router serves before a room spreads viewers to another worker. */
+      consumer_budget: z.number().int().min(1).default(500),
+      /** How long a peer whose connection dropped keeps its place, in milliseconds. */
+      reconnect_grace_ms: z.number().int().min(0).default(15_000),
+      /** TURN/STUN URLs handed to clients, comma-separated; empty for none. */
+      turn_urls: z.string().default(""),
+      /** coturn's static-auth-secret, for time-limited TURN credentials; empty hands out URLs only. */
+      turn_secret: z.string().default(""),
+      /** How long TURN credentials stay valid, in seconds. */
+      turn_credential_ttl_seconds: z.number().int().min(60).default(86_400),
     })
     .prefault({}),
 });

@@ -12,8 +12,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Columns the TypeScript schema (schema.ts) names, table by table. */
 const EXPECTED_COLUMNS: Record<string, string[]> = {
-  users: ["id", "email", "display_name", "password_hash", "role", "created_at", "updated_at"],
+  users: [
+    "id", "email", "display_name", "password_hash", "role", "created_at", "updated_at",
+    "email_verified_at", "banned_at", "ban_reason", "bio", "avatar_path", "time_zone", "language",
+    "interests", "notification_prefs", "password_changed_at",
+  ],
   settings: ["key", "value", "updated_at"],
+  sessions: ["id", "token_hash", "user_id", "created_at", "last_seen_at", "expires_at", "user_agent", "ip"],
+  email_tokens: ["id", "token_hash", "user_id", "purpose", "email", "created_at", "expires_at", "used_at"],
+  organizations: ["id", "name", "slug", "created_at", "updated_at"],
+  organization_members: ["organization_id", "user_id", "role", "created_at"],
+  audit_log: ["id", "at", "actor_id", "actor_kind", "action", "target_type", "target_id", "before", "after", "ip"],
+  outbox: ["id", "created_at", "to_address", "template", "subject", "text_body", "html_body", "status", "sent_at", "error"],
+  api_tokens: ["id", "token_hash", "user_id", "name", "scopes", "created_at", "last_used_at", "expires_at"],
+  refresh_tokens: ["id", "token_hash", "user_id", "family_id", "created_at", "expires_at", "used_at"],
+  oauth_accounts: ["provider", "provider_user_id", "user_id", "email", "created_at"],
+  jobs: [
+    "id", "kind", "key", "payload", "status", "run_at", "attempts", "max_attempts", "last_error",
+    "locked_by", "locked_until", "created_at", "updated_at", "finished_at",
+  ],
 };
 
 describe("database", () => {
@@ -22,6 +39,7 @@ describe("database", () => {
     const db = openSqlite({ file });
     const first = await migrateToLatest(db as Kysely<unknown>);
     expect(first.map((m) => [m.migrationName, m.status])).toContainEqual(["0001_initial", "Success"]);
+    expect(first.map((m) => [m.migrationName, m.status])).toContainEqual(["0002_accounts", "Success"]);
     expect(await migrateToLatest(db as Kysely<unknown>)).toEqual([]);
     await db.destroy();
 

@@ -14,16 +14,24 @@ import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RealtimeHub } from "../realtime/hub.ts";
+import { type AccessTokenVerifier, registerAuth } from "../accounts/http-auth.ts";
+import { isKnownAction } from "../accounts/policy.ts";
 import type { Access } from "../realtime/router.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** The permission model's name for what the route does. */
+    /** The permission model's name for what the route does. Every /api route must say. */
     action?: string;
-    /** Who may call it. Every /api route must say. */
+    /** Optional summary of who may call it; the matrix test checks it agrees with the policy. */
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every /api route with its action, collected as routes are added (permission matrix). */
+    apiRoutes: ApiRoute[];
+  }
 }
+
+export type ApiRoute = { method: string; url: string; action: string; access: Access | undefined };
 
 export type HttpDependencies = {
   config: LoadedConfig;
@@ -33,6 +41,10 @@ export type HttpDependencies = {
   hub: RealtimeHub;
   /** Folder of the built web client (client/dist). */
   clientDir: string;
+  /** Verifies JWT bearer access tokens (see server/accounts/bearer-tokens.ts). */
+  verifyAccessToken?: AccessTokenVerifier;
+  /** More /readyz checks by name (the SFU's workers): each returns "ok" or what is failing. */
+  readyChecks?: Record<string, () => string>;
 };
 
 export function createHttpApp(deps: HttpDependencies): FastifyInstance {
@@ -48,11 +60,22 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
     return503OnClosing: true,
   });
 
+  const apiRoutes: ApiRoute[] = [];
+  app.decorate("apiRoutes", apiRoutes);
   app.addHook("onRoute", (route) => {
-    if (route.url.startsWith("/api/") && !route.config?.access) {
-      throw new Error(`route ${route.method} ${route.url} does not declare who may call it (config.access)`);
+    if (!route.url.startsWith("/api/")) return;
+    const action = route.config?.action;
+    if (!isKnownAction(action)) {
+      throw new Error(
+        `route ${route.method} ${route.url} does not declare an action the policy knows (config.action = ${action}); add it to server/accounts/policy.ts`,
+      );
+    }
+    for (const method of [route.method].flat()) {
+      // Fastify adds a HEAD route for every GET; the GET stands for both.
+      if (method !== "HEAD") apiRoutes.push({ method, url: route.url, action, access: route.config?.access });
     }
   });
+  registerAuth(app, { config, db, verifyAccessToken: deps.verifyAccessToken });
 
   // Once shutdown starts, responses still being written close their connection, so
   // keep-alive clients cannot hold the server open past the requests it owes them.
@@ -96,6 +119,7 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
     } catch (error) {
       checks.database = `failing: ${(error as Error).message}`;
     }
+    for (const [name, check] of Object.entries(deps.readyChecks ?? {})) checks[name] = check();
     const ready = Object.values(checks).every((v) => v === "ok");
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });

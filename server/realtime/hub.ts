@@ -12,7 +12,7 @@ import { AppError, fieldProblems } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import * as Close from "./close-codes.ts";
-import type { ConnectionUser, RealtimeConnection } from "./connection.ts";
+import { type ConnectionUser, type RealtimeConnection, type RealtimeGate, UpgradeRefused } from "./connection.ts";
 import { type ErrorReply, envelopeSchema, type HelloPush, type ServerFrame } from "./protocol.ts";
 import type { MessageRouter } from "./router.ts";
 import { TokenBucket } from "./token-bucket.ts";
@@ -24,6 +24,8 @@ type HubOptions = {
   router: MessageRouter;
   log: Logger;
   metrics: Metrics;
+  /** Authenticates upgrades and authorizes messages (the accounts module provides it). */
+  gate: RealtimeGate;
 };
 
 export class RealtimeHub {
@@ -54,7 +56,47 @@ export class RealtimeHub {
       socket.end(`HTTP/1.1 ${this.#closing ? "503 Service Unavailable" : "404 Not Found"}\r\nConnection: close\r\n\r\n`);
       return;
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, null));
+    // The socket may be reset while the gate looks up the session.
+    socket.on("error", () => socket.destroy());
+    this.#options.gate.admit(request).then(
+      (user) => {
+        if (this.#closing || socket.destroyed) {
+          socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
+          return;
+        }
+        this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, user));
+      },
+      (error: unknown) => {
+        if (error instanceof UpgradeRefused) {
+          const status = error.status === 401 ? "401 Unauthorized" : "403 Forbidden";
+          socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${error.message}`);
+          return;
+        }
+        this.#options.log.error({ err: error }, "websocket upgrade failed");
+        socket.end("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n");
+      },
+    );
+  }
+
+  /** Closes every open connection of a user (ban, log out everywhere); returns how many. */
+  closeUser(userId: string, code: Close.CloseCode): number {
+    return this.#closeWhere((c) => c.user?.id === userId, code);
+  }
+
+  /** Closes the connections opened with any of these sessions; returns how many. */
+  closeSessions(sessionIds: readonly string[], code: Close.CloseCode): number {
+    const ids = new Set(sessionIds);
+    return this.#closeWhere((c) => c.user?.sessionId != null && ids.has(c.user.sessionId), code);
+  }
+
+  #closeWhere(match: (c: Connection) => boolean, code: Close.CloseCode): number {
+    let closed = 0;
+    for (const connection of this.#connections.values()) {
+      if (!match(connection)) continue;
+      connection.close(code);
+      closed += 1;
+    }
+    return closed;
   }
 
   /** Closes every connection with the given code and waits (bounded) for them to go. */
@@ -120,6 +162,10 @@ class Connection implements RealtimeConnection {
 
   send(frame: ServerFrame): void {
     this.sendText(JSON.stringify(frame));
+  }
+
+  get bufferedBytes(): number {
+    return this.#ws.bufferedAmount;
   }
 
   sendText(text: string): void {
@@ -210,7 +256,7 @@ class Connection implements RealtimeConnection {
     }
     const requestId = randomUUID();
     try {
-      if (!allowed(definition.access, this.user)) {
+      if (!this.#options.gate.authorize(this.user, definition.action)) {
         throw this.user ? AppError.forbidden("forbidden", "You may not do that") : AppError.unauthorized();
       }
       const result = await definition.handle(parsed.data, { connection: this, requestId });
@@ -232,12 +278,6 @@ class Connection implements RealtimeConnection {
         : { t: "error", id, code: "internal", message: "Something went wrong on the server", requestId };
     this.send(reply);
   }
-}
-
-function allowed(access: "anyone" | "user" | "admin", user: ConnectionUser | null): boolean {
-  if (access === "anyone") return true;
-  if (!user) return false;
-  return access === "user" || user.role === "admin";
 }
 
 /** The id of a frame that failed later checks, so the error can still be matched to it. */

@@ -5,7 +5,10 @@
 import type { z } from "zod";
 import type { RealtimeConnection } from "./connection.ts";
 
-/** Who may send a message. Accounts refine this into actions on resources. */
+/**
+ * Who may send a message, as a summary the permission matrix test checks against the
+ * policy. The policy (server/accounts/policy.ts) decides, by `action`.
+ */
 export type Access = "anyone" | "user" | "admin";
 
 export type MessageContext = {
@@ -17,9 +20,10 @@ export type MessageContext = {
 export type MessageDefinition<S extends z.ZodType = z.ZodType> = {
   /** The payload (the frame without `t` and `id`). */
   schema: S;
-  /** The action name the permission model knows this message by. */
+  /** The action the permission model knows this message by; the hub asks the policy about it. */
   action: string;
-  access: Access;
+  /** Optional summary of who may send it; the matrix test checks it agrees with the policy. */
+  access?: Access;
   /** Returns the reply's `data`; throws AppError for a typed error. */
   handle(payload: z.infer<S>, context: MessageContext): unknown | Promise<unknown>;
 };
@@ -39,7 +43,7 @@ export class MessageRouter {
   }
 
   /** Every defined type with its action and access, for the permission matrix test. */
-  list(): { type: string; action: string; access: Access }[] {
+  list(): { type: string; action: string; access: Access | undefined }[] {
     return [...this.#definitions].map(([type, d]) => ({ type, action: d.action, access: d.access }));
   }
 }

@@ -33,20 +33,20 @@ const firstRunSchema = newUserSchema.extend({
 });
 
 export function firstRunRoutes(app: FastifyInstance, db: Kysely<DB>, gate: SetupGate) {
-  app.get("/api/setup/status", { config: { action: "setup.status", access: "anyone" } }, async () => ({
+  app.get("/api/setup/status", { config: { action: "setup.status" } }, async () => ({
     needsFirstRun: !(await adminExists(db)),
     publicUrl: await getSetting(db, "public_url"),
     version: VERSION,
   }));
 
-  app.post("/api/setup/first-run", { config: { action: "setup.firstRun", access: "anyone" } }, async (request, reply) => {
+  app.post("/api/setup/first-run", { config: { action: "setup.firstRun" } }, async (request, reply) => {
     const input = parseBody(firstRunSchema, request.body);
     if (!gate.matches(input.token)) {
       throw AppError.forbidden("bad_setup_token", "That setup code is not the one the server printed at start");
     }
     const user = await db.transaction().execute(async (trx) => {
       if (await adminExists(trx)) throw AppError.conflict("already_set_up", "This server already has an admin");
-      const admin = await createUser(trx, input, "admin");
+      const admin = await createUser(trx, input, "admin", { emailVerified: true });
       await setSetting(trx, "public_url", input.publicUrl);
       return admin;
     });

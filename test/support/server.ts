@@ -51,6 +51,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       PLENARY_HTTP_PORT: "0",
       PLENARY_DATA_DIR: dataDir,
       PLENARY_LOG_LEVEL: "info",
+      // The locally built mediasoup worker (./plenary exports it), and free media ports so servers can run side by side.
+      ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
+      PLENARY_SFU_RTC_PORT: "0",
+      // One worker is enough for most tests on a 2-core machine; media tests ask for more.
+      PLENARY_SFU_WORKERS: "1",
+      PLENARY_SFU_LISTEN_IP: "127.0.0.1",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,7 @@
 import { A, useLocation } from '@solidjs/router';
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { CloseIcon, MenuIcon, MoonIcon, PlenaryMark, SunIcon } from '../ui/icons.tsx';
+import { AccountLink } from '../pages/account/AccountLink.tsx';
 import { useTheme } from './theme.tsx';
 
 /** The product's sections, in the order people reach for them. */
@@ -101,6 +102,9 @@ export function SiteHeader(props: { showNavigation: boolean }) {
           </nav>
         </Show>
         <div class="site-header__tools">
+          <Show when={props.showNavigation}>
+            <AccountLink />
+          </Show>
           <ThemeToggle />
         </div>
       </div>
