@@ -59,6 +59,8 @@ export class Peer extends TypedEmitter<PeerEvents> {
   readonly #consumers = new Map<string, types.Consumer>();
   // Transport defaults.
   readonly #transportOptions: TransportOptions;
+  // Set when the room restart took the peer's media; cleared when it opens a transport again.
+  #mediaLost = false;
   // Closed flag.
   #closed = false;
 
@@ -85,6 +87,13 @@ export class Peer extends TypedEmitter<PeerEvents> {
       const direction = transport.appData.direction;
       if ((direction === "send" && !grants.canPublish) || (direction === "recv" && !grants.canSubscribe)) transport.close();
     }
+  }
+  /**
+   * Whether the peer's media was lost to a dying worker (see rehome) and it has not opened a
+   * transport since: a client resuming in that state must start its media over.
+   */
+  get mediaLost(): boolean {
+    return this.#mediaLost;
   }
   get home(): PeerHome {
     return this.#home;
@@ -129,6 +138,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     const max = this.#transportOptions.maxIncomingBitrate ?? 0;
     if (direction === "send" && max > 0) await transport.setMaxIncomingBitrate(max).catch(() => {});
     this.#transports.set(transport.id, transport);
+    this.#mediaLost = false;
     transport.observer.once("close", () => this.#transports.delete(transport.id));
     return transport;
   }
@@ -227,6 +237,7 @@ export class Peer extends TypedEmitter<PeerEvents> {
     this.#producers.clear();
     this.#consumers.clear();
     this.#home = home;
+    this.#mediaLost = true;
   }
 
   /** Closes the transports, and with them every producer and consumer. Safe twice. */

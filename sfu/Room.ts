@@ -37,8 +37,11 @@ export type RoomEvents = {
   producerclosed: [RoomProducer];
   activespeaker: [Peer, string];
   audiolevels: [{ peer: Peer; producerId: string; volume: number }[]];
-  /** The room moved to new routers (its worker died): every peer must reconnect its media. */
-  restarted: [];
+  /**
+   * Routers of the room were replaced after their worker died: these peers lost their
+   * media and must reconnect it (all peers when the room's first router went).
+   */
+  restarted: [Peer[]];
   close: [];
 };
 
@@ -54,7 +57,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   #pipes = new Map<string, Promise<string>>();
   readonly #pool: WorkerPool;
   readonly #options: RoomOptions;
-  // Restarts in progress, so that two dying workers do not restart the room twice at once.
+  // Recovery in progress (the tail of the queue), so that two dying workers are handled one after the other.
   #restarting: Promise<void> | undefined;
   // Closed flag.
   #closed = false;
@@ -154,29 +157,71 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   /**
-   * Moves the room to a healthy worker after one of its workers died: every router is
-   * closed and one new router made; peers keep their place but lose their media, and
-   * are told (event `restarted`) to connect again.
+   * Repairs the room after one of its workers died. When the first router's worker died,
+   * the whole room restarts (see restart). When only a router that viewers were spread to
+   * died, only that router is replaced: its peers move to another router and reconnect;
+   * everyone else keeps their media.
+   */
+  recover(): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#closed || this.#routers.length === 0) return;
+      if (this.#routers[0].worker.worker.died) return this.#restartAll();
+      const lost = this.#routers.filter((r) => r.worker.worker.died);
+      if (lost.length === 0) return;
+      const lostRouters = new Set(lost.map((r) => r.router));
+      this.#routers = this.#routers.filter((r) => !lostRouters.has(r.router));
+      for (const r of lost) {
+        r.router.close();
+        for (const key of [...this.#pipes.keys()]) if (key.endsWith(`:${r.router.id}`)) this.#pipes.delete(key);
+      }
+      const displaced = [...this.#peers.values()].filter((p) => lostRouters.has(p.home.router));
+      if (displaced.length === 0) return;
+      const home = await this.#placeViewer();
+      for (const peer of displaced) this.#rehome(peer, home);
+      this.#options.log.warn(
+        { room: this.name, worker: home.worker.index, peers: displaced.length, routers: this.#routers.length },
+        "room router replaced after its worker died",
+      );
+      this.safeEmit("restarted", displaced);
+    });
+  }
+
+  /**
+   * Moves the whole room to a healthy worker: every router is closed and one new router
+   * made; peers keep their place but lose their media, and are told (event `restarted`)
+   * to connect again.
    */
   restart(): Promise<void> {
-    return (this.#restarting ??= (async () => {
-      try {
-        for (const r of this.#routers) r.router.close();
-        this.#pipes = new Map();
-        const dead = new Set(this.#routers.map((r) => r.worker).filter((w) => w.worker.died));
-        const fresh = await this.#newRouter(await this.#pool.acquire(dead));
-        this.#routers = [fresh];
-        for (const peer of this.#peers.values()) {
-          peer.home.worker.load -= 1;
-          peer.rehome({ router: fresh.router, worker: fresh.worker });
-          fresh.worker.load += 1;
-        }
-        this.#options.log.warn({ room: this.name, worker: fresh.worker.index, peers: this.#peers.size }, "room restarted on another worker");
-        this.safeEmit("restarted");
-      } finally {
-        this.#restarting = undefined;
-      }
-    })());
+    return this.#enqueue(() => this.#restartAll());
+  }
+
+  async #restartAll(): Promise<void> {
+    if (this.#closed) return;
+    for (const r of this.#routers) r.router.close();
+    this.#pipes = new Map();
+    const dead = new Set(this.#routers.map((r) => r.worker).filter((w) => w.worker.died));
+    const fresh = await this.#newRouter(await this.#pool.acquire(dead));
+    this.#routers = [fresh];
+    for (const peer of this.#peers.values()) this.#rehome(peer, fresh);
+    this.#options.log.warn({ room: this.name, worker: fresh.worker.index, peers: this.#peers.size }, "room restarted on another worker");
+    this.safeEmit("restarted", [...this.#peers.values()]);
+  }
+
+  #rehome(peer: Peer, home: RoomRouter) {
+    peer.home.worker.load -= 1;
+    peer.rehome({ router: home.router, worker: home.worker });
+    home.worker.load += 1;
+  }
+
+  /** Runs `task` after the recoveries already queued. */
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const run = (this.#restarting ?? Promise.resolve()).then(task);
+    const tail = run.catch(() => {});
+    this.#restarting = tail;
+    void tail.then(() => {
+      if (this.#restarting === tail) this.#restarting = undefined;
+    });
+    return run;
   }
 
   /** Closes every peer and router. Safe twice. */
@@ -223,7 +268,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     const worker = await this.#pool.acquire(new Set(this.#routers.map((r) => r.worker)));
     const added = await this.#newRouter(worker);
     this.#routers.push(added);
-    this.#options.log.info({ room: this.name, worker: worker.index, routers: this.#routers.length }, "room spread to another router");
+    this.#options.log.info({ room: this.name, worker: worker.index, pid: worker.pid, routers: this.#routers.length }, "room spread to another router");
     return added;
   }
 

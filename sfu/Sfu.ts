@@ -2,7 +2,7 @@
  * The SFU service: the worker pool and the rooms on it. Rooms are made on first join and
  * closed when their last peer leaves. A peer whose signaling connection drops is kept for
  * a grace window, so a client that reconnects resumes as the same peer. When a worker
- * dies, every room that used it restarts on a healthy worker (see Room.restart).
+ * dies, every room that used it recovers on a healthy worker (see Room.recover).
  */
 import type { Logger } from "../server/log.ts";
 import { TypedEmitter } from "./emitter.ts";
@@ -43,7 +43,7 @@ export class Sfu extends TypedEmitter<SfuEvents> {
     pool.on("workerdied", (dead) => {
       for (const room of this.#rooms.values()) {
         if (!room.usesWorker(dead)) continue;
-        room.restart().catch((err: unknown) => {
+        room.recover().catch((err: unknown) => {
           options.log.error({ err, room: room.name }, "room restart failed; closing it");
           room.close();
         });

@@ -1,6 +1,7 @@
 /**
  * The room/peer model against real mediasoup workers (no signaling, no network peers):
- * ports, grants, close cascades, a dying worker, and spreading a big room over workers.
+ * ports, grants, close cascades, a dying worker (the first router's or a secondary's), and
+ * spreading a big room over workers.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { types } from "mediasoup";
@@ -114,8 +115,10 @@ describe("Sfu", () => {
     expect(room.routers[0].worker).not.toBe(dead);
     expect(room.routers[0].worker.worker.died).toBe(false);
     expect(peer.transports.size).toBe(0);
+    expect(peer.mediaLost).toBe(true);
     expect(peer.home.router).toBe(room.routers[0].router);
     await expect(peer.createTransport("send")).resolves.toBeTruthy();
+    expect(peer.mediaLost).toBe(false);
     await waitFor("worker replaced", () => s.pool.health.alive === 2);
     expect(s.pool.workers.map((w) => w.index)).toEqual([0, 1]);
     const replacement = s.pool.workers.find((w) => w.index === dead.index)!;
@@ -163,5 +166,38 @@ describe("Sfu", () => {
     }
     expect(room.routers).toHaveLength(2);
     expect(room.routers[0].worker).toBe(room.routers[1].worker);
+  });
+
+  it("replaces only a secondary router whose worker died: its peers move and reconnect, the first router's keep their media", async () => {
+    const s = await start({ consumerBudget: 1 });
+    const { peer: speaker, room } = await s.join("split", { identity: "speaker", name: "S", grants: publisher });
+    const send = await speaker.createTransport("send");
+    const producer = await room.produce(speaker, { transportId: send.id, kind: "video", rtpParameters: vp8Parameters(4444), source: "camera" });
+    const viewers = [];
+    for (let i = 0; i < 2; i++) {
+      const { peer } = await s.join("split", { identity: `v${i}`, name: "V", grants: viewer });
+      peer.setRtpCapabilities(room.rtpCapabilities);
+      await peer.createTransport("recv");
+      await room.consume(peer, producer.id);
+      viewers.push(peer);
+    }
+    const [first, second] = room.routers;
+    expect(second.worker).not.toBe(first.worker);
+    const moved: string[][] = [];
+    room.on("restarted", (peers) => moved.push(peers.map((p) => p.identity)));
+    process.kill(second.worker.pid, "SIGKILL");
+    await waitFor("secondary router replaced", () => moved.length === 1);
+    expect(moved).toEqual([["v1"]]);
+    expect(room.routers[0]).toBe(first);
+    expect(room.routers.every((r) => !r.worker.worker.died)).toBe(true);
+    expect(send.closed).toBe(false);
+    expect(producer.closed).toBe(false);
+    expect(viewers[0].consumers.size).toBe(1);
+    expect(viewers[1].consumers.size).toBe(0);
+    expect([speaker.mediaLost, viewers[0].mediaLost, viewers[1].mediaLost]).toEqual([false, false, true]);
+    expect(viewers[1].home.router).not.toBe(second.router);
+    // The moved viewer consumes again on its new router.
+    await viewers[1].createTransport("recv");
+    await expect(room.consume(viewers[1], producer.id)).resolves.toBeTruthy();
   });
 });

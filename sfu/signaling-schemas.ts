@@ -6,6 +6,8 @@
 import { z } from "zod";
 
 const id = z.string().min(1).max(64);
+/** The most items one batched message may carry. */
+export const MAX_BATCH = 100;
 const parameterValue = z.union([z.string().max(256), z.number(), z.boolean()]);
 const parameters = z.record(z.string().max(64), parameterValue).refine((o) => Object.keys(o).length <= 32, "too many parameters");
 const rtcpFeedback = z.strictObject({ type: z.string().max(32), parameter: z.string().max(32).optional() });
@@ -91,7 +93,9 @@ export const mediaSchemas = {
   }),
   producer: z.strictObject({ producerId: id }),
   consume: z.strictObject({ producerId: id }),
+  consumeMany: z.strictObject({ producerIds: z.array(id).min(1).max(MAX_BATCH) }),
   consumer: z.strictObject({ consumerId: id }),
+  consumers: z.strictObject({ consumerIds: z.array(id).min(1).max(MAX_BATCH) }),
   preferredLayers: z.strictObject({
     consumerId: id,
     spatialLayer: z.number().int().min(0).max(2),

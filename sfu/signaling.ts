@@ -61,9 +61,11 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     room.on("audiolevels", (levels) =>
       broadcast(room, { t: "media.audioLevels", levels: levels.map((l) => ({ peerId: l.peer.id, producerId: l.producerId, volume: l.volume })) }),
     );
-    room.on("restarted", () =>
-      broadcast(room, { t: "media.reconnect", reason: "media_server_restarted", routerRtpCapabilities: room.rtpCapabilities }),
-    );
+    room.on("restarted", (affected) => {
+      const text = JSON.stringify({ t: "media.reconnect", reason: "media_server_restarted", routerRtpCapabilities: room.rtpCapabilities });
+      // A peer away at this moment misses the push; its resumed join says `restarted: true` instead.
+      for (const peer of affected) byPeer.get(peer)?.connection?.sendText(text);
+    });
   });
 
   const watchPeer = (session: Session) => {
@@ -129,10 +131,13 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
       sfu.detach(peer);
     });
     if (rtpCapabilities) peer.setRtpCapabilities(rtpCapabilities as types.RtpCapabilities);
-    log.debug({ room: room.name, peer: peer.id, identity: peer.identity, resumed }, "media peer joined");
+    // Its media was lost (a worker died) and it has not started over yet: it must, now.
+    const restarted = resumed && peer.mediaLost;
+    log.debug({ room: room.name, peer: peer.id, identity: peer.identity, resumed, restarted }, "media peer joined");
     return {
       peerId: peer.id,
       resumed,
+      restarted,
       routerRtpCapabilities: room.rtpCapabilities,
       iceServers: iceServersFor(options.turn, identity.identity) satisfies IceServer[],
       peers: [...room.peers.values()].filter((p) => p !== peer && !p.grants.hidden).map(describePeer),
@@ -188,22 +193,32 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
 
   on("media.consume", s.consume, async ({ producerId }, context) => {
     const { room, peer } = joined(context);
-    const consumer = await room.consume(peer, producerId);
+    return describeConsumer(await room.consume(peer, producerId));
+  });
+
+  // Batched forms, so that joining a room with many producers costs two messages, not two per producer.
+  on("media.consumeMany", s.consumeMany, async ({ producerIds }, context) => {
+    const { room, peer } = joined(context);
+    const settled = await Promise.allSettled(producerIds.map((producerId) => room.consume(peer, producerId)));
     return {
-      consumerId: consumer.id,
-      producerId,
-      peerId: origin(consumer).peerId,
-      source: origin(consumer).source,
-      kind: consumer.kind,
-      type: consumer.type,
-      rtpParameters: consumer.rtpParameters,
-      producerPaused: consumer.producerPaused,
+      consumers: settled.map((result, i) =>
+        result.status === "fulfilled" ? describeConsumer(result.value) : { producerId: producerIds[i], error: itemError(result.reason, log) },
+      ),
     };
   });
 
   on("media.consumer.resume", s.consumer, async ({ consumerId }, context) => {
     await joined(context).peer.consumer(consumerId).resume();
     return null;
+  });
+  on("media.consumers.resume", s.consumers, async ({ consumerIds }, context) => {
+    const { peer } = joined(context);
+    const settled = await Promise.allSettled(consumerIds.map(async (consumerId) => peer.consumer(consumerId).resume()));
+    return {
+      errors: settled.flatMap((result, i) =>
+        result.status === "rejected" ? [{ consumerId: consumerIds[i], error: itemError(result.reason, log) }] : [],
+      ),
+    };
   });
   on("media.consumer.pause", s.consumer, async ({ consumerId }, context) => {
     await joined(context).peer.consumer(consumerId).pause();
@@ -235,6 +250,27 @@ function describePeer(peer: Peer) {
 function describeProducer(entry: RoomProducer) {
   const { producer, peer, source } = entry;
   return { id: producer.id, peerId: peer.id, kind: producer.kind, source, paused: producer.paused };
+}
+
+function describeConsumer(consumer: types.Consumer) {
+  return {
+    consumerId: consumer.id,
+    producerId: origin(consumer).producerId,
+    peerId: origin(consumer).peerId,
+    source: origin(consumer).source,
+    kind: consumer.kind,
+    type: consumer.type,
+    rtpParameters: consumer.rtpParameters,
+    producerPaused: consumer.producerPaused,
+  };
+}
+
+/** One failed item of a batch, as the `code` and `message` an error reply would carry. */
+function itemError(error: unknown, log: Logger): { code: string; message: string } {
+  const client = asClientError(error);
+  if (client instanceof AppError) return { code: client.code, message: client.message };
+  log.error({ err: error }, "media batch item failed");
+  return { code: "internal", message: "Something went wrong on the server" };
 }
 
 /** What a resumed peer still has, so its client can keep or drop it. */

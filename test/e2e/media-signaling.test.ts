@@ -1,7 +1,8 @@
 /**
  * Media signaling at the boundary, through the real server: join tokens (missing, forged,
  * expired, for what they grant), malformed messages, TURN credentials in the join reply,
- * a closed socket's cleanup, and one peer's bad messages leaving another undisturbed.
+ * a closed socket's cleanup, one peer's bad messages leaving another undisturbed, and
+ * batched consuming of a room with many producers under the default rate limits.
  */
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -158,5 +159,49 @@ describe("media signaling", () => {
     const late = await socket();
     expect(data(await late.request("media.join", { token: await token("hide", "late") })).peers.map((p: { identity: string }) => p.identity)).toEqual(["visible"]);
     expect(visible.frames.filter((f) => f.t === "media.peerJoined").map((f) => (f.peer as { identity: string }).identity)).toEqual(["late"]);
+  });
+
+  it("lets a viewer consume and resume 40 producers in two batched messages under the default rate limit", async () => {
+    // Four publishers with ten producers each (the transports need no media to produce on).
+    const producerIds: string[] = [];
+    for (let p = 0; p < 4; p++) {
+      const publisher = await socket();
+      expect((await publisher.request("media.join", { token: await token("crowd", `pub-${p}`, { canPublish: true }) })).t).toBe("ok");
+      const send = data(await publisher.request("media.transport.create", { direction: "send" }));
+      for (let i = 0; i < 10; i++) {
+        const rtpParameters = { mid: String(i), codecs: [{ mimeType: "video/VP8", payloadType: 96, clockRate: 90_000 }], encodings: [{ ssrc: 10_000 * (p + 1) + i }] };
+        const produced = await publisher.request("media.produce", { transportId: send.transportId, kind: "video", source: "camera", rtpParameters });
+        producerIds.push(data(produced).producerId);
+      }
+    }
+    const viewer = await socket();
+    const joined = data(await viewer.request("media.join", { token: await token("crowd", "audience") }));
+    expect(joined.producers.map((p: { id: string }) => p.id).sort()).toEqual([...producerIds].sort());
+    const codecs = joined.routerRtpCapabilities.codecs.filter((c: { mimeType: string }) => c.mimeType === "video/VP8" || c.mimeType === "video/rtx");
+    expect((await viewer.request("media.capabilities", { rtpCapabilities: { codecs, headerExtensions: [] } })).t).toBe("ok");
+    expect((await viewer.request("media.transport.create", { direction: "recv" })).t).toBe("ok");
+
+    // One message for every consumer (a bad id fails alone), one to resume them all.
+    const consumed = await viewer.request("media.consumeMany", { producerIds: [...producerIds, "gone"] });
+    expect(consumed.t).toBe("ok");
+    const items = data(consumed).consumers as { consumerId?: string; producerId: string; kind?: string; error?: unknown }[];
+    expect(items).toHaveLength(41);
+    expect(items.slice(0, 40).map((c) => c.producerId)).toEqual(producerIds);
+    expect(items.slice(0, 40).every((c) => c.consumerId && c.kind === "video" && !c.error)).toBe(true);
+    expect(items[40]).toEqual({ producerId: "gone", error: { code: "not_found", message: expect.any(String) } });
+    const consumerIds = items.slice(0, 40).map((c) => c.consumerId!);
+    expect(await viewer.request("media.consumers.resume", { consumerIds: [...consumerIds, "nope"] })).toMatchObject({
+      t: "ok",
+      data: { errors: [{ consumerId: "nope", error: { code: "not_found" } }] },
+    });
+    expect(viewer.frames.some((f) => f.t === "error")).toBe(false);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(Number(/^plenary_sfu_consumers (\d+)/m.exec(metrics)![1])).toBeGreaterThanOrEqual(40);
+
+    // Batches are bounded and validated.
+    const tooMany = Array.from({ length: 101 }, (_, i) => `p${i}`);
+    expect(await viewer.request("media.consumeMany", { producerIds: tooMany })).toMatchObject({ t: "error", code: "validation_failed" });
+    expect(await viewer.request("media.consumeMany", { producerIds: [] })).toMatchObject({ t: "error", code: "validation_failed" });
+    expect(await viewer.request("media.consumers.resume", { consumerIds: [42] })).toMatchObject({ t: "error", code: "validation_failed" });
   });
 });

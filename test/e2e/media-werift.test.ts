@@ -2,7 +2,8 @@
  * Media through the real server: werift peers join with join tokens over /ws, publish
  * real VP8 (ffmpeg-encoded) and receive it through the SFU; what arrives is put back
  * into frames that ffmpeg decodes. Then a dropped socket resumes within the grace
- * window, and a killed mediasoup worker is survived without a new page.
+ * window, a killed mediasoup worker is survived without a new page, and a peer that was
+ * away while its worker died learns from its rejoin that its media must start over.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,6 +95,7 @@ describe("media through the server", () => {
     peers.push(again);
     expect(again.join.data).toMatchObject({
       resumed: true,
+      restarted: false,
       peerId: viewer.join.data.peerId,
       own: { consumers: [{ consumerId, producerId }] },
     });
@@ -135,5 +137,31 @@ describe("media through the server", () => {
     expect(metrics).toMatch(/^plenary_sfu_consumers [1-9]/m);
     expect(metrics).toMatch(/^plenary_sfu_worker_cpu_seconds\{worker="0",mode="user"\} /m);
     expect(metrics).toMatch(/^plenary_sfu_worker_max_rss_bytes\{worker="1"\} [1-9]/m);
+  });
+
+  it("tells a peer that was away when its room restarted, on its resumed join, to start its media over", async () => {
+    const away = await connect("lazarus", "away-4", true);
+    await away.ok("media.transport.create", { direction: "send" });
+    away.socket.close();
+    // The server notices the closed socket; the peer is now inside its grace window.
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const opened = server.logs.find((l) => l.msg === "room opened" && l.room === "lazarus");
+    process.kill(Number(opened!.pid), "SIGKILL");
+    await eventually("room restarted", () => server.logs.some((l) => l.msg === "room restarted on another worker" && l.room === "lazarus"));
+
+    const back = await connect("lazarus", "away-4", true);
+    expect(back.join.data).toMatchObject({
+      resumed: true,
+      restarted: true,
+      peerId: away.join.data.peerId,
+      own: { transports: [], producers: [], consumers: [] },
+    });
+    // Once it has started over (a new transport), a later resume is an ordinary one.
+    await back.ok("media.transport.create", { direction: "send" });
+    back.socket.close();
+    await new Promise((r) => setTimeout(r, 300));
+    const later = await connect("lazarus", "away-4", true);
+    expect(later.join.data).toMatchObject({ resumed: true, restarted: false });
   });
 });
