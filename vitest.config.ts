@@ -6,7 +6,8 @@ export default defineConfig({
     include: ["client/src/**/*.test.ts", "server/**/*.test.ts", "sfu/**/*.test.ts", "recorder/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
-    testTimeout: 30_000,
+    // Media and browser tests need headroom on a loaded 2-core machine; a real failure still fails.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests start real servers and browsers; two at a time fits a 2-core machine.
     maxWorkers: 2,

@@ -7,6 +7,8 @@ import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import type { Kysely } from "kysely";
 import { SigningKeys } from "./accounts/keys.ts";
+import { BackupError, createBackup, defaultBackupDir, restoreBackup } from "./backup/backup.ts";
+import { DataDirBusyError, lockDataDir } from "./backup/lock.ts";
 import { newUserSchema, createUser, publicUser } from "./accounts/users.ts";
 import { ConfigError, type LoadedConfig, loadConfig } from "./config/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
@@ -23,6 +25,10 @@ Commands:
                [--name N]
   config check              validate the configuration and print the result
   keys rotate               add a new token signing key (used from the next start; old keys still verify)
+  backup [--to DIR]         online backup of the database and signing keys, with a manifest
+                            (default DIR: <data dir>/backups/<timestamp>)
+  restore --from DIR        put a backup in place (the server must be stopped; the current
+                            database and keys are kept aside, renamed with a timestamp)
   help                      show this text
 
 Options:
@@ -37,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       config: { type: "string" },
       email: { type: "string" },
       name: { type: "string" },
+      to: { type: "string" },
+      from: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -53,6 +61,10 @@ async function main(argv: string[]): Promise<number> {
       return migrate(config);
     case "create-admin":
       return createAdmin(config, values.email, values.name);
+    case "backup":
+      return backup(config, values.to);
+    case "restore":
+      return restore(config, values.from);
     case "keys":
       if (sub !== "rotate") break;
       process.stdout.write(`new signing key ${await SigningKeys.rotate(path.join(config.paths.dataDir, "keys"))}; restart Plenary to sign with it\n`);
@@ -68,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function start(config: LoadedConfig): Promise<number> {
   const log = createLogger(config.log.level);
+  // Held until the process ends (the OS drops it even on a crash): restore refuses while it is held.
+  lockDataDir(config.paths.dataDir, "start");
   // Loaded here, not at the top: the other commands stay quick without the HTTP, media and mail stacks.
   const { startServer } = await import("./server.ts");
   const server = await startServer(config, log);
@@ -103,6 +117,37 @@ async function start(config: LoadedConfig): Promise<number> {
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
+}
+
+function backup(config: LoadedConfig, to: string | undefined): number {
+  const target = path.resolve(to ?? defaultBackupDir(config.paths));
+  try {
+    const manifest = createBackup(config.paths, target);
+    const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+    process.stdout.write(`backup written to ${target}: ${manifest.files.length} files, ${bytes} bytes, ${manifest.database.migrations.length} migrations, integrity ok\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error;
+    process.stderr.write(`plenary backup: ${error.message}\n`);
+    return 1;
+  }
+}
+
+function restore(config: LoadedConfig, from: string | undefined): number {
+  if (!from) {
+    process.stderr.write("plenary restore: --from DIR is required\n");
+    return 2;
+  }
+  try {
+    const { manifest, setAside } = restoreBackup(config.paths, path.resolve(from));
+    process.stdout.write(`restored the backup of ${manifest.createdAt} into ${config.paths.dataDir}\n`);
+    for (const file of setAside) process.stdout.write(`kept the previous ${path.basename(file)}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BackupError || error instanceof DataDirBusyError)) throw error;
+    process.stderr.write(`plenary restore: ${error.message}; nothing was changed\n`);
+    return 1;
+  }
 }
 
 async function migrate(config: LoadedConfig): Promise<number> {
@@ -173,6 +218,10 @@ async function readPassword(): Promise<string> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
+    if (error instanceof DataDirBusyError) {
+      process.stderr.write(`plenary: ${error.message}\n`);
+      process.exit(1);
+    }
     if (error instanceof ConfigError) {
       process.stderr.write(`plenary: ${error.message}\n`);
       process.exit(78);

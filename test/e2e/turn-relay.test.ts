@@ -1,0 +1,244 @@
+/**
+ * TURN end to end: Debian's coturn on loopback with the shipped deploy/coturn/turnserver.conf
+ * and a static-auth-secret, the real server handing out REST-API credentials for it
+ * (PLENARY_SFU_TURN_URLS / PLENARY_SFU_TURN_SECRET), and two Chromium pages whose
+ * mediasoup-client transports are forced to `iceTransportPolicy: "relay"`: the publisher's
+ * camera reaches the viewer, which keeps decoding frames, and getStats shows that both
+ * selected ICE pairs use a relay candidate of our coturn.
+ *
+ * Everything here is on 127.0.0.1, and the shipped configuration refuses to relay to
+ * loopback (denied-peer-ip, as production must). The test adds two exceptions on the command
+ * line: `--allowed-peer-ip=127.0.0.1` (the SFU's address, the way the configuration's own
+ * comment says to allow one private SFU address) and `--allow-loopback-peers`, without which
+ * coturn still answers CREATE_PERMISSION with 403 Forbidden IP for a loopback peer and ICE
+ * fails (seen by removing it). Neither belongs in production.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { connect, createServer, Socket } from "node:net";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { mintJoinToken } from "../../server/accounts/join-tokens.ts";
+import { SigningKeys } from "../../server/accounts/keys.ts";
+import { ROOT, startServer, type TestServer } from "../support/server.ts";
+
+const SECRET = "turn-relay-test-secret";
+const scratch = mkdtempSync(path.join(tmpdir(), "plenary-turn-"));
+const outDir = path.join(scratch, "page");
+
+let turn: ChildProcess;
+let turnLog = "";
+let turnPort: number;
+let server: TestServer;
+let keys: SigningKeys;
+let browser: Browser;
+let fixture: Server;
+let fixtureUrl: string;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForTcp(port: number, child: ChildProcess, ms: number) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}:\n${turnLog}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = new Socket();
+      socket.once("connect", () => (socket.destroy(), resolve(true)));
+      socket.once("error", () => resolve(false));
+      socket.connect(port, "127.0.0.1");
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`turnserver did not listen on 127.0.0.1:${port} within ${ms} ms:\n${turnLog}`);
+}
+
+/** Serves the built page and pipes /ws upgrades to the real server, without the Origin header. */
+function serveFixture(target: URL): Promise<Server> {
+  const http = createHttpServer((request, response) => {
+    const file = new URL(request.url ?? "/", "http://x").pathname;
+    const name = file === "/" ? "index.html" : file.slice(1);
+    try {
+      const body = readFileSync(path.join(outDir, path.normalize(name)));
+      const type = name.endsWith(".js") ? "text/javascript" : name.endsWith(".html") ? "text/html" : "application/octet-stream";
+      response.writeHead(200, { "content-type": type }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  http.on("upgrade", (request, socket, head) => {
+    const upstream = connect(Number(target.port), target.hostname, () => {
+      const headers = Object.entries(request.headers)
+        .filter(([k]) => k !== "origin" && k !== "host")
+        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`);
+      upstream.write([`GET ${request.url} HTTP/1.1`, `host: ${target.host}`, ...headers, "", ""].join("\r\n"));
+      upstream.write(head);
+      upstream.pipe(socket).pipe(upstream);
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
+  return new Promise((resolve) => http.listen(0, "127.0.0.1", () => resolve(http)));
+}
+
+beforeAll(async () => {
+  const turnserver = spawnSync("sh", ["-c", "command -v turnserver"], { encoding: "utf8" }).stdout.trim();
+  if (!turnserver) throw new Error("turnserver is not installed (apt-get install coturn)");
+  turnPort = await freePort();
+  // stdbuf: coturn's stdout is block-buffered into a pipe, and the test reads its log.
+  turn = spawn(
+    "stdbuf",
+    [
+      "-oL", turnserver,
+      "-c", path.join(ROOT, "deploy/coturn/turnserver.conf"),
+      `--static-auth-secret=${SECRET}`,
+      "--realm=turn-relay-test.invalid",
+      "--listening-ip=127.0.0.1",
+      "--relay-ip=127.0.0.1",
+      `--listening-port=${turnPort}`,
+      "--no-tls",
+      "--no-dtls",
+      // Test only: the SFU is on loopback. Production keeps the shipped denials.
+      "--allow-loopback-peers",
+      "--allowed-peer-ip=127.0.0.1",
+      `--pidfile=${scratch}/turnserver.pid`,
+      `--db=${scratch}/turndb`,
+      // Stay as the user running the test: dropped to nobody, coturn cannot open its database in
+      // scratch and the first allocation fails (seen as a publisher that never gathered a candidate).
+      `--proc-user=${userInfo().username}`, `--proc-group=${userInfo().username}`,
+      // Per-request log lines (ALLOCATE, CREATE_PERMISSION...), read below.
+      "--verbose",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  turn.stdout!.on("data", (c) => (turnLog += c));
+  turn.stderr!.on("data", (c) => (turnLog += c));
+  await waitForTcp(turnPort, turn, 10_000);
+
+  const { build } = await import("vite");
+  await build({
+    configFile: false,
+    root: path.join(ROOT, "test/e2e/fixtures/turn-relay"),
+    logLevel: "warn",
+    build: { outDir, emptyOutDir: true, target: "es2022", minify: false },
+  });
+  server = await startServer({
+    env: {
+      PLENARY_SFU_WORKERS: "1",
+      PLENARY_SFU_TURN_URLS: `turn:127.0.0.1:${turnPort}?transport=udp`,
+      PLENARY_SFU_TURN_SECRET: SECRET,
+    },
+  });
+  keys = await SigningKeys.load(path.join(server.dataDir, "keys"));
+  fixture = await serveFixture(new URL(server.url));
+  fixtureUrl = `http://127.0.0.1:${(fixture.address() as { port: number }).port}`;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  fixture?.close();
+  await server?.stop();
+  if (turn && turn.exitCode === null) {
+    turn.kill("SIGTERM");
+    await new Promise((resolve) => (turn.exitCode !== null ? resolve(null) : turn.once("exit", resolve)));
+  }
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function open(role: "publish" | "view", identity: string): Promise<Page> {
+  const token = await mintJoinToken(keys, { identity, name: identity, grants: { room: "relay", canPublish: role === "publish" } });
+  const page = await (await browser.newContext()).newPage();
+  page.on("pageerror", (error) => console.error(`[${identity}] ${error.message}`));
+  await page.goto(`${fixtureUrl}/?role=${role}&token=${encodeURIComponent(token)}`);
+  return page;
+}
+
+type Pair = {
+  state: string; bytesSent: number; bytesReceived: number;
+  local: { candidateType: string; protocol: string; relayProtocol: string; address: string; url: string };
+  remote: { candidateType: string; protocol: string; address: string; port: number };
+} | null;
+const state = (page: Page) => page.evaluate(() => (window as any).fixture.state as { joined: boolean; error: string; producing: string[]; iceServers: RTCIceServer[] });
+const framesDecoded = (page: Page) => page.evaluate(() => (window as any).fixture.videoStats().then((s: { framesDecoded: number } | null) => s?.framesDecoded ?? 0) as Promise<number>);
+const selectedPair = (page: Page) => page.evaluate(() => (window as any).fixture.selectedPair() as Promise<Pair>);
+const localTypes = (page: Page) => page.evaluate(() => (window as any).fixture.localCandidateTypes() as Promise<string[]>);
+
+it("sends and receives the camera through coturn only, with Chromium forced to relay", async () => {
+  const publisher = await open("publish", "relayed-speaker");
+  await expect
+    .poll(async () => {
+      const s = await state(publisher);
+      if (s.error) throw new Error(s.error);
+      return s.producing.length;
+    }, { timeout: 30_000 })
+    .toBe(2);
+
+  // The server handed out coturn REST-API credentials for our TURN server.
+  const [ice] = (await state(publisher)).iceServers;
+  expect(ice.urls).toEqual([`turn:127.0.0.1:${turnPort}?transport=udp`]);
+  expect(ice.username).toMatch(/^\d{10}:relayed-speaker$/);
+  expect(ice.credential).toMatch(/^[A-Za-z0-9+/]{27}=$/);
+
+  const viewer = await open("view", "relayed-viewer");
+  let first = 0;
+  try {
+    await expect
+      .poll(async () => {
+        const s = await state(viewer);
+        if (s.error) throw new Error(s.error);
+        first = await framesDecoded(viewer);
+        return first;
+      }, { timeout: 30_000, interval: 250 })
+      .toBeGreaterThan(10);
+  } catch (error) {
+    // What ICE did, for whoever reads the failure.
+    const diagnosis = { publisher: await selectedPair(publisher), viewer: await selectedPair(viewer), publisherCandidates: await localTypes(publisher), viewerCandidates: await localTypes(viewer), publisherDebug: await publisher.evaluate(() => (window as any).fixture.debug()), publisherState: await state(publisher) };
+    throw new Error(`${(error as Error).message}\n${JSON.stringify(diagnosis)}\ncoturn log:\n${turnLog.slice(-6000)}`);
+  }
+  // Frames keep coming.
+  await expect.poll(() => framesDecoded(viewer), { timeout: 15_000, interval: 250 }).toBeGreaterThan(first + 10);
+
+  // Both ends: the selected pair's local side is a relay candidate allocated by our coturn,
+  // over UDP to it, and Chromium gathered no other kind of candidate.
+  for (const page of [publisher, viewer]) {
+    const pair = await selectedPair(page);
+    expect(pair, "a selected candidate pair").not.toBeNull();
+    expect(pair!.state).toBe("succeeded");
+    expect(pair!.local).toMatchObject({ candidateType: "relay", relayProtocol: "udp", address: "127.0.0.1" });
+    expect(pair!.local.url).toContain(`127.0.0.1:${turnPort}`);
+    expect(pair!.remote.address).toBe("127.0.0.1");
+    expect(await localTypes(page)).toEqual(["relay"]);
+  }
+  expect((await selectedPair(publisher))!.bytesSent).toBeGreaterThan(10_000);
+  expect((await selectedPair(viewer))!.bytesReceived).toBeGreaterThan(10_000);
+
+  // coturn saw the allocations and the permissions for the SFU's address, and no bad option.
+  const log = turnLog;
+  // Each page allocated with the credentials Plenary minted and got a permission to the SFU.
+  for (const user of ["relayed-speaker", "relayed-viewer"]) {
+    for (const step of ["ALLOCATE", "CREATE_PERMISSION", "CHANNEL_BIND"]) {
+      expect(log).toMatch(new RegExp(`user <\\d+:${user}>: incoming packet ${step} processed, success`));
+    }
+  }
+  expect(log).toMatch(/peer 127\.0\.0\.1 lifetime updated/);
+  expect(log).not.toMatch(/CONFIG ERROR|Bad configuration|unknown option/i);
+}, 120_000);
