@@ -6,86 +6,37 @@
  * served from a loopback static server that forwards /ws to the real server, so the
  * product gets no test-only route.
  */
-import { createServer, type Server } from "node:http";
-import { connect } from "node:net";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mintJoinToken } from "../../server/accounts/join-tokens.ts";
 import { SigningKeys } from "../../server/accounts/keys.ts";
-import { ROOT, startServer, type TestServer } from "../support/server.ts";
+import { type FixturePage, launchMediaBrowser, serveFixturePage } from "../support/media-fixture.ts";
+import { startServer, type TestServer } from "../support/server.ts";
 
 let server: TestServer;
 let keys: SigningKeys;
 let browser: Browser;
-let fixture: Server;
-let fixtureUrl: string;
-const outDir = mkdtempSync(path.join(tmpdir(), "plenary-media-fixture-"));
-
-/** Serves the built page and pipes /ws upgrades to the real server, without the Origin header. */
-function serveFixture(target: URL): Promise<Server> {
-  const http = createServer((request, response) => {
-    const file = new URL(request.url ?? "/", "http://x").pathname;
-    const name = file === "/" ? "index.html" : file.slice(1);
-    try {
-      const body = readFileSync(path.join(outDir, path.normalize(name)));
-      const type = name.endsWith(".js") ? "text/javascript" : name.endsWith(".html") ? "text/html" : "application/octet-stream";
-      response.writeHead(200, { "content-type": type }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  http.on("upgrade", (request, socket, head) => {
-    const upstream = connect(Number(target.port), target.hostname, () => {
-      const headers = Object.entries(request.headers)
-        .filter(([k]) => k !== "origin" && k !== "host")
-        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`);
-      upstream.write([`GET ${request.url} HTTP/1.1`, `host: ${target.host}`, ...headers, "", ""].join("\r\n"));
-      upstream.write(head);
-      upstream.pipe(socket).pipe(upstream);
-    });
-    upstream.on("error", () => socket.destroy());
-    socket.on("error", () => upstream.destroy());
-  });
-  return new Promise((resolve) => http.listen(0, "127.0.0.1", () => resolve(http)));
-}
+let fixture: FixturePage;
 
 beforeAll(async () => {
-  const { build } = await import("vite");
-  await build({
-    configFile: false,
-    root: path.join(ROOT, "test/e2e/fixtures/media"),
-    logLevel: "warn",
-    build: { outDir, emptyOutDir: true, target: "es2022", minify: false },
-  });
   server = await startServer({ env: { PLENARY_SFU_WORKERS: "1" } });
   keys = await SigningKeys.load(path.join(server.dataDir, "keys"));
-  fixture = await serveFixture(new URL(server.url));
-  const address = fixture.address() as { port: number };
-  fixtureUrl = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-    ],
-  });
+  fixture = await serveFixturePage("media", new URL(server.url));
+  browser = await launchMediaBrowser();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  fixture?.close();
+  await fixture?.close();
   await server?.stop();
-  rmSync(outDir, { recursive: true, force: true });
 });
 
 async function open(role: "publish" | "view", identity: string, query = "", room = "browser"): Promise<Page> {
   const token = await mintJoinToken(keys, { identity, name: identity, grants: { room, canPublish: role === "publish" } });
   const page = await (await browser.newContext()).newPage();
   page.on("pageerror", (error) => console.error(`[${identity}] ${error.message}`));
-  await page.goto(`${fixtureUrl}/?role=${role}&token=${encodeURIComponent(token)}${query}`);
+  await page.goto(`${fixture.url}/?role=${role}&token=${encodeURIComponent(token)}${query}`);
   return page;
 }
 

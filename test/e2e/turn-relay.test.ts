@@ -14,20 +14,19 @@
  * fails (seen by removing it). Neither belongs in production.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer as createHttpServer, type Server } from "node:http";
-import { connect, createServer, Socket } from "node:net";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, Socket } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mintJoinToken } from "../../server/accounts/join-tokens.ts";
 import { SigningKeys } from "../../server/accounts/keys.ts";
+import { type FixturePage, launchMediaBrowser, serveFixturePage } from "../support/media-fixture.ts";
 import { ROOT, startServer, type TestServer } from "../support/server.ts";
 
 const SECRET = "turn-relay-test-secret";
 const scratch = mkdtempSync(path.join(tmpdir(), "plenary-turn-"));
-const outDir = path.join(scratch, "page");
 
 let turn: ChildProcess;
 let turnLog = "";
@@ -35,8 +34,7 @@ let turnPort: number;
 let server: TestServer;
 let keys: SigningKeys;
 let browser: Browser;
-let fixture: Server;
-let fixtureUrl: string;
+let fixture: FixturePage;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,34 +61,6 @@ async function waitForTcp(port: number, child: ChildProcess, ms: number) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`turnserver did not listen on 127.0.0.1:${port} within ${ms} ms:\n${turnLog}`);
-}
-
-/** Serves the built page and pipes /ws upgrades to the real server, without the Origin header. */
-function serveFixture(target: URL): Promise<Server> {
-  const http = createHttpServer((request, response) => {
-    const file = new URL(request.url ?? "/", "http://x").pathname;
-    const name = file === "/" ? "index.html" : file.slice(1);
-    try {
-      const body = readFileSync(path.join(outDir, path.normalize(name)));
-      const type = name.endsWith(".js") ? "text/javascript" : name.endsWith(".html") ? "text/html" : "application/octet-stream";
-      response.writeHead(200, { "content-type": type }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  http.on("upgrade", (request, socket, head) => {
-    const upstream = connect(Number(target.port), target.hostname, () => {
-      const headers = Object.entries(request.headers)
-        .filter(([k]) => k !== "origin" && k !== "host")
-        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`);
-      upstream.write([`GET ${request.url} HTTP/1.1`, `host: ${target.host}`, ...headers, "", ""].join("\r\n"));
-      upstream.write(head);
-      upstream.pipe(socket).pipe(upstream);
-    });
-    upstream.on("error", () => socket.destroy());
-    socket.on("error", () => upstream.destroy());
-  });
-  return new Promise((resolve) => http.listen(0, "127.0.0.1", () => resolve(http)));
 }
 
 beforeAll(async () => {
@@ -127,13 +97,6 @@ beforeAll(async () => {
   turn.stderr!.on("data", (c) => (turnLog += c));
   await waitForTcp(turnPort, turn, 10_000);
 
-  const { build } = await import("vite");
-  await build({
-    configFile: false,
-    root: path.join(ROOT, "test/e2e/fixtures/turn-relay"),
-    logLevel: "warn",
-    build: { outDir, emptyOutDir: true, target: "es2022", minify: false },
-  });
   server = await startServer({
     env: {
       PLENARY_SFU_WORKERS: "1",
@@ -142,20 +105,13 @@ beforeAll(async () => {
     },
   });
   keys = await SigningKeys.load(path.join(server.dataDir, "keys"));
-  fixture = await serveFixture(new URL(server.url));
-  fixtureUrl = `http://127.0.0.1:${(fixture.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-    ],
-  });
+  fixture = await serveFixturePage("turn-relay", new URL(server.url));
+  browser = await launchMediaBrowser();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  fixture?.close();
+  await fixture?.close();
   await server?.stop();
   if (turn && turn.exitCode === null) {
     turn.kill("SIGTERM");
@@ -168,7 +124,7 @@ async function open(role: "publish" | "view", identity: string): Promise<Page> {
   const token = await mintJoinToken(keys, { identity, name: identity, grants: { room: "relay", canPublish: role === "publish" } });
   const page = await (await browser.newContext()).newPage();
   page.on("pageerror", (error) => console.error(`[${identity}] ${error.message}`));
-  await page.goto(`${fixtureUrl}/?role=${role}&token=${encodeURIComponent(token)}`);
+  await page.goto(`${fixture.url}/?role=${role}&token=${encodeURIComponent(token)}`);
   return page;
 }
 
