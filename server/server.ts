@@ -17,6 +17,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { DB } from "./db/schema.ts";
 import { openSqlite } from "./db/sqlite.ts";
 import { createHttpApp } from "./http/app.ts";
+import { registerJobMetrics } from "./jobs/metrics.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import type { Logger } from "./log.ts";
 import { Mailer } from "./mail/mailer.ts";
@@ -97,6 +98,7 @@ export async function startServer(
   firstRunRoutes(app, db, gate);
   const mailer = new Mailer(db, config.mail, log);
   const jobs = new JobRunner({ db, config: config.jobs, log });
+  registerJobMetrics(metrics.registry, db);
   const throttle = new Throttle({ maxPerIp: config.accounts.max_requests_per_ip, maxFailures: config.accounts.max_failed_logins });
   registerAccountRoutes(app, { db, config, mailer, throttle, sockets: hub }, keys);
   organizationRoutes(app, db);

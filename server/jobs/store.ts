@@ -188,13 +188,8 @@ export async function markFailed(
   return result.numUpdatedRows > 0n;
 }
 
-export type JobListing = { counts: Record<JobStatus, number>; jobs: JobRow[] };
-
-/** For the admin page: jobs of one status (newest change first) and the count of each status. */
-export async function listJobs(
-  db: Kysely<DB>,
-  options: { status?: JobStatus; kind?: string; limit?: number; offset?: number } = {},
-): Promise<JobListing> {
+/** How many jobs are in each status (the admin page and the metrics read this). */
+export async function countJobsByStatus(db: Kysely<DB>): Promise<Record<JobStatus, number>> {
   const grouped = await db
     .selectFrom("jobs")
     .select((eb) => ["status", eb.fn.countAll<number | bigint>().as("count")])
@@ -202,6 +197,17 @@ export async function listJobs(
     .execute();
   const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, dead: 0 };
   for (const row of grouped) counts[row.status] = Number(row.count);
+  return counts;
+}
+
+export type JobListing = { counts: Record<JobStatus, number>; jobs: JobRow[] };
+
+/** For the admin page: jobs of one status (newest change first) and the count of each status. */
+export async function listJobs(
+  db: Kysely<DB>,
+  options: { status?: JobStatus; kind?: string; limit?: number; offset?: number } = {},
+): Promise<JobListing> {
+  const counts = await countJobsByStatus(db);
   let query = db.selectFrom("jobs").selectAll();
   if (options.status) query = query.where("status", "=", options.status);
   if (options.kind) query = query.where("kind", "=", options.kind);

@@ -41,6 +41,7 @@ describe("a fresh server", () => {
     expect(metrics).toContain("plenary_ws_connections");
     expect(metrics).toContain("plenary_http_request_duration_seconds_bucket");
     expect(metrics).toContain("plenary_process_cpu_seconds_total");
+    expect(metrics).toMatch(/^plenary_jobs\{status="dead"\} 0$/m);
   });
 
   it("gives every response a request id and every error one format", async () => {
