@@ -5,9 +5,9 @@
  * with the Debian package to install: none is skipped. Checkers come from Debian packages
  * (systemd, caddy, coturn, yamllint, python3-yaml, groovy); see deploy/README.md.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, Socket } from "node:net";
+import { freePort, waitForTcp } from "../support/net.ts";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -471,33 +471,6 @@ describe("deploy/Caddyfile", () => {
 });
 
 // --- coturn ------------------------------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForTcp(port: number, child: ChildProcess, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = new Socket();
-      socket.once("connect", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-      socket.connect(port, "127.0.0.1");
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`turnserver did not listen on 127.0.0.1:${port} within ${ms} ms`);
-}
 
 describe("deploy/coturn/turnserver.conf", () => {
   const conf = read("deploy/coturn/turnserver.conf");

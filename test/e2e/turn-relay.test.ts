@@ -14,7 +14,7 @@
  * fails (seen by removing it). Neither belongs in production.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer, Socket } from "node:net";
+import { freePort, waitForTcp } from "../support/net.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
@@ -35,33 +35,6 @@ let server: TestServer;
 let keys: SigningKeys;
 let browser: Browser;
 let fixture: FixturePage;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForTcp(port: number, child: ChildProcess, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}:\n${turnLog}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = new Socket();
-      socket.once("connect", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-      socket.connect(port, "127.0.0.1");
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`turnserver did not listen on 127.0.0.1:${port} within ${ms} ms:\n${turnLog}`);
-}
 
 beforeAll(async () => {
   const turnserver = spawnSync("sh", ["-c", "command -v turnserver"], { encoding: "utf8" }).stdout.trim();
@@ -95,7 +68,7 @@ beforeAll(async () => {
   );
   turn.stdout!.on("data", (c) => (turnLog += c));
   turn.stderr!.on("data", (c) => (turnLog += c));
-  await waitForTcp(turnPort, turn, 10_000);
+  await waitForTcp(turnPort, turn, 10_000, () => turnLog);
 
   server = await startServer({
     env: {
