@@ -47,7 +47,9 @@ plenary_digest() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 plenary_ensure_packages() {
   cd "$PLENARY_ROOT" || return 1
   if [ -f sfu/worker-build/build.sh ] && [ -z "${MEDIASOUP_WORKER_BIN:-}" ]; then
-    MEDIASOUP_WORKER_BIN=$(bash sfu/worker-build/build.sh | tail -n 1) || return 1
+    # As root on a fresh machine, build.sh installs the Debian packages the worker build needs
+    # (elsewhere it prints the apt-get line), so `./plenary start` works from nothing.
+    MEDIASOUP_WORKER_BIN=$(PLENARY_AUTO_APT=${PLENARY_AUTO_APT:-1} bash sfu/worker-build/build.sh | tail -n 1) || return 1
     export MEDIASOUP_WORKER_BIN
   fi
   local want stamp=node_modules/.plenary-install

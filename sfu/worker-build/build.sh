@@ -129,8 +129,9 @@ fi
 if ((${#missing[@]} > 0)); then
 	if [[ "${PLENARY_AUTO_APT:-0}" == "1" && "$(id -u)" == "0" ]]; then
 		log "installing missing build packages: ${missing[*]}"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+		# To stderr: callers read this script's stdout for the binary's path.
+		apt-get update -qq >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
 	else
 		die "missing build packages: ${missing[*]}
   install them with:
