@@ -78,7 +78,7 @@ beforeAll(async () => {
     },
   });
   keys = await SigningKeys.load(path.join(server.dataDir, "keys"));
-  fixture = await serveFixturePage("turn-relay", new URL(server.url));
+  fixture = await serveFixturePage("media", new URL(server.url));
   browser = await launchMediaBrowser();
 }, 120_000);
 
@@ -97,7 +97,7 @@ async function open(role: "publish" | "view", identity: string): Promise<Page> {
   const token = await mintJoinToken(keys, { identity, name: identity, grants: { room: "relay", canPublish: role === "publish" } });
   const page = await (await browser.newContext()).newPage();
   page.on("pageerror", (error) => console.error(`[${identity}] ${error.message}`));
-  await page.goto(`${fixture.url}/?role=${role}&token=${encodeURIComponent(token)}`);
+  await page.goto(`${fixture.url}/?role=${role}&relay=1&token=${encodeURIComponent(token)}`);
   return page;
 }
 
