@@ -73,6 +73,17 @@ export interface OrganizationsTable {
   slug: string;
   created_at: string;
   updated_at: string;
+  logo_path: Generated<string | null>;
+  contact_email: Generated<string | null>;
+  /** Lower-case ISO 4217. */
+  default_currency: Generated<string>;
+  /** Commission override in basis points, set by a platform admin; null: the platform default. */
+  commission_bp: Generated<number | null>;
+  /** The payment provider's connected account that is paid the organizer's share. */
+  payout_account_id: Generated<string | null>;
+  payout_ready: Generated<number>;
+  legal_address: Generated<string>;
+  vat_id: Generated<string>;
 }
 
 export interface OrganizationMembersTable {
@@ -173,6 +184,305 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+// ---- Events (migrations/0004_events.ts) ----
+
+export type EventVisibility = "public" | "unlisted" | "invite_only";
+export type EventStatus = "draft" | "submitted" | "changes_requested" | "approved" | "rejected" | "cancelled";
+export type VenueType = "online" | "hybrid" | "in_person";
+export type EventTeamRoleColumn = "owner" | "co_host" | "moderator" | "check_in_staff";
+
+export interface EventsTable {
+  id: string;
+  organization_id: string;
+  slug: string;
+  title: string;
+  summary: Generated<string>;
+  /** Markdown as the organizer wrote it. */
+  description: Generated<string>;
+  /** Sanitized HTML rendered from `description` on save. */
+  description_html: Generated<string>;
+  cover_path: Generated<string | null>;
+  category: Generated<string>;
+  /** JSON array of lower-case tags. */
+  tags: Generated<string>;
+  language: Generated<string>;
+  time_zone: string;
+  starts_at: string;
+  ends_at: string;
+  venue_type: Generated<VenueType>;
+  venue_address: Generated<string>;
+  capacity: Generated<number | null>;
+  currency: string;
+  visibility: Generated<EventVisibility>;
+  status: Generated<EventStatus>;
+  review_comment: Generated<string>;
+  submitted_at: Generated<string | null>;
+  approved_at: Generated<string | null>;
+  cancelled_at: Generated<string | null>;
+  cancel_reason: Generated<string>;
+  access_code_hash: Generated<string | null>;
+  private_messages: Generated<number>;
+  vat_rate_bp: Generated<number>;
+  vat_inclusive: Generated<number>;
+  cancel_deadline_hours: Generated<number | null>;
+  cancel_fee_bp: Generated<number>;
+  /** JSON array of minutes before each session. */
+  reminder_offsets: Generated<string>;
+  hold_minutes: Generated<number>;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventSessionsTable {
+  id: string;
+  event_id: string;
+  title: string;
+  description: Generated<string>;
+  starts_at: string;
+  ends_at: string;
+  track: Generated<string>;
+  capacity: Generated<number | null>;
+  live_room: Generated<number>;
+  recording: Generated<number>;
+  lobby_mode: Generated<"ticket_holders" | "knock">;
+  max_peers: Generated<number | null>;
+  max_publishers: Generated<number | null>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SpeakersTable {
+  id: string;
+  event_id: string;
+  user_id: string | null;
+  name: string;
+  title: Generated<string>;
+  photo_path: Generated<string | null>;
+  bio: Generated<string>;
+  /** JSON array of {label, url}. */
+  links: Generated<string>;
+  position: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionSpeakersTable {
+  session_id: string;
+  speaker_id: string;
+}
+
+export interface EventTeamTable {
+  event_id: string;
+  user_id: string;
+  role: EventTeamRoleColumn;
+  added_by: string | null;
+  created_at: string;
+}
+
+export interface EventTeamInvitesTable {
+  id: string;
+  event_id: string;
+  email: string;
+  role: Exclude<EventTeamRoleColumn, "owner">;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: Generated<string | null>;
+}
+
+export interface EventInviteesTable {
+  event_id: string;
+  email: string;
+  created_at: string;
+}
+
+export interface EventReviewsTable {
+  id: string;
+  event_id: string;
+  actor_id: string | null;
+  decision: "submitted" | "approved" | "changes_requested" | "rejected" | "re_review";
+  comment: Generated<string>;
+  created_at: string;
+}
+
+// ---- Ticketing (migrations/0005_ticketing.ts) ----
+
+export type OrderStatus = "pending" | "paid" | "expired" | "cancelled" | "refunded" | "partially_refunded";
+export type TicketStatus = "valid" | "cancelled" | "refunded" | "revoked";
+export type LedgerKind = "sale" | "provider_fee" | "commission" | "refund" | "payout" | "dispute" | "dispute_reversal";
+
+export interface TicketTypesTable {
+  id: string;
+  event_id: string;
+  name: string;
+  description: Generated<string>;
+  /** Minor units; 0 is free. */
+  price: number;
+  currency: string;
+  quantity: number;
+  /** Seats in open checkouts. */
+  held: Generated<number>;
+  sold: Generated<number>;
+  sale_starts_at: Generated<string | null>;
+  sale_ends_at: Generated<string | null>;
+  min_per_order: Generated<number>;
+  max_per_order: Generated<number>;
+  hidden: Generated<number>;
+  access_code_hash: Generated<string | null>;
+  position: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TicketTypeSessionsTable {
+  ticket_type_id: string;
+  session_id: string;
+}
+
+export interface PromoCodesTable {
+  id: string;
+  event_id: string;
+  code: string;
+  kind: "percent" | "amount";
+  /** Basis points (percent) or minor units (amount). */
+  value: number;
+  max_uses: Generated<number | null>;
+  used: Generated<number>;
+  valid_from: Generated<string | null>;
+  valid_until: Generated<string | null>;
+  /** JSON array of ticket type ids; null: all. */
+  ticket_type_ids: Generated<string | null>;
+  created_at: string;
+}
+
+export interface RegistrationQuestionsTable {
+  id: string;
+  event_id: string;
+  label: string;
+  kind: "text" | "choice" | "multi_choice";
+  choices: Generated<string>;
+  required: Generated<number>;
+  position: Generated<number>;
+  created_at: string;
+}
+
+export interface OrdersTable {
+  id: string;
+  event_id: string;
+  user_id: string | null;
+  buyer_name: string;
+  buyer_email: string;
+  status: OrderStatus;
+  currency: string;
+  subtotal: number;
+  discount: Generated<number>;
+  tax: Generated<number>;
+  total: number;
+  refunded: Generated<number>;
+  commission: Generated<number>;
+  vat_rate_bp: Generated<number>;
+  vat_inclusive: Generated<number>;
+  promo_code_id: Generated<string | null>;
+  provider: "free" | "stripe" | "paypal";
+  checkout_id: Generated<string | null>;
+  payment_id: Generated<string | null>;
+  hold_expires_at: Generated<string | null>;
+  idempotency_key: Generated<string | null>;
+  created_at: string;
+  updated_at: string;
+  paid_at: Generated<string | null>;
+  cancelled_at: Generated<string | null>;
+}
+
+export interface OrderItemsTable {
+  id: string;
+  order_id: string;
+  ticket_type_id: string;
+  unit_amount: number;
+  discount: Generated<number>;
+  holder_name: string;
+  holder_email: string;
+  /** JSON object: question id → answer. */
+  answers: Generated<string>;
+}
+
+export interface TicketsTable {
+  id: string;
+  order_id: string;
+  order_item_id: string;
+  event_id: string;
+  ticket_type_id: string;
+  user_id: string | null;
+  holder_name: string;
+  holder_email: string;
+  status: Generated<TicketStatus>;
+  status_reason: Generated<string>;
+  code: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RefundsTable {
+  id: string;
+  order_id: string;
+  provider_refund_id: Generated<string | null>;
+  amount: number;
+  status: "pending" | "succeeded" | "failed";
+  reason: Generated<string>;
+  /** JSON array of ticket ids. */
+  ticket_ids: Generated<string>;
+  created_by: string | null;
+  created_at: string;
+  settled_at: Generated<string | null>;
+}
+
+export interface DisputesTable {
+  id: string;
+  order_id: string | null;
+  provider_dispute_id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PaymentEventsTable {
+  provider: string;
+  event_id: string;
+  type: string;
+  created: string;
+  processed_at: string;
+}
+
+export interface LedgerEntriesTable {
+  id: string;
+  organization_id: string;
+  event_id: string | null;
+  order_id: string | null;
+  kind: LedgerKind;
+  /** Signed minor units: + the organization gains, − it loses. */
+  amount: number;
+  currency: string;
+  reference: string;
+  created_at: string;
+}
+
+export interface WaitlistEntriesTable {
+  id: string;
+  event_id: string;
+  ticket_type_id: string;
+  user_id: string | null;
+  email: string;
+  status: Generated<"waiting" | "offered" | "claimed" | "expired" | "left">;
+  offer_token_hash: Generated<string | null>;
+  offer_expires_at: Generated<string | null>;
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   settings: SettingsTable;
@@ -186,6 +496,28 @@ export interface DB {
   refresh_tokens: RefreshTokensTable;
   oauth_accounts: OauthAccountsTable;
   jobs: JobsTable;
+  // 0004_events
+  events: EventsTable;
+  event_sessions: EventSessionsTable;
+  speakers: SpeakersTable;
+  session_speakers: SessionSpeakersTable;
+  event_team: EventTeamTable;
+  event_team_invites: EventTeamInvitesTable;
+  event_invitees: EventInviteesTable;
+  event_reviews: EventReviewsTable;
+  // 0005_ticketing
+  ticket_types: TicketTypesTable;
+  ticket_type_sessions: TicketTypeSessionsTable;
+  promo_codes: PromoCodesTable;
+  registration_questions: RegistrationQuestionsTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  tickets: TicketsTable;
+  refunds: RefundsTable;
+  disputes: DisputesTable;
+  payment_events: PaymentEventsTable;
+  ledger_entries: LedgerEntriesTable;
+  waitlist_entries: WaitlistEntriesTable;
 }
 
 export type User = Selectable<UsersTable>;
