@@ -29,6 +29,7 @@ import { MessageRouter } from "./realtime/router.ts";
 import { registerSystemMessages } from "./realtime/system-messages.ts";
 import { organizationRoutes } from "./organizations/routes.ts";
 import { firstRunRoutes, SetupGate } from "./setup/first-run.ts";
+import { TicketKeys } from "./tickets/ticket-keys.ts";
 import type { Sfu } from "../sfu/Sfu.ts";
 import { sfuReadiness, startMediaService } from "../sfu/service.ts";
 
@@ -44,6 +45,8 @@ export type RunningServer = {
   hub: RealtimeHub;
   /** JWT signing keys: pass to mintJoinToken/verifyJoinToken (server/accounts/join-tokens.ts). */
   keys: SigningKeys;
+  /** Ed25519 ticket keys: sign codes with `ticketKeys.sign`, hand scanners `publicKeysJson()`. */
+  ticketKeys: TicketKeys;
   /** The realtime message table (the permission matrix test walks it). */
   router: MessageRouter;
   /** Topic broadcast for chat, reactions and other pushes to many connections. */
@@ -70,8 +73,10 @@ export async function startServer(
   }
 
   let keys: SigningKeys;
+  let ticketKeys: TicketKeys;
   try {
     keys = await SigningKeys.load(path.join(config.paths.dataDir, "keys"));
+    ticketKeys = TicketKeys.load(path.join(config.paths.dataDir, "keys"));
   } catch (error) {
     await db.destroy();
     throw error;
@@ -128,5 +133,5 @@ export async function startServer(
       log.info("stopped");
     })());
 
-  return { url, setupUrl, app, db, hub, router, fanout, jobs, keys, sfu, close };
+  return { url, setupUrl, app, db, hub, router, fanout, jobs, keys, ticketKeys, sfu, close };
 }
