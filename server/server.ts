@@ -28,6 +28,7 @@ import { RealtimeHub } from "./realtime/hub.ts";
 import { MessageRouter } from "./realtime/router.ts";
 import { registerSystemMessages } from "./realtime/system-messages.ts";
 import { organizationRoutes } from "./organizations/routes.ts";
+import { checkinRoutes } from "./checkin/routes.ts";
 import { firstRunRoutes, SetupGate } from "./setup/first-run.ts";
 import { TicketKeys } from "./tickets/ticket-keys.ts";
 import type { Sfu } from "../sfu/Sfu.ts";
@@ -107,6 +108,7 @@ export async function startServer(
   const throttle = new Throttle({ maxPerIp: config.accounts.max_requests_per_ip, maxFailures: config.accounts.max_failed_logins });
   registerAccountRoutes(app, { db, config, mailer, throttle, sockets: hub }, keys);
   organizationRoutes(app, db);
+  checkinRoutes(app, { db, ticketKeys });
 
   await app.listen({ host: config.http.host, port: config.http.port });
   const address = app.server.address();

@@ -10,6 +10,8 @@ import { EventsPage } from './pages/EventsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrganizePage } from './pages/OrganizePage.tsx';
 import { TicketsPage } from './pages/TicketsPage.tsx';
+import { CheckinPage } from './pages/organize/checkin/CheckinPage.tsx';
+import { ScannerPage } from './pages/scanner/ScannerPage.tsx';
 import { FirstRunPage } from './setup/FirstRunPage.tsx';
 import { SetupProvider } from './setup/setup-context.tsx';
 import { AppShell } from './shell/AppShell.tsx';
@@ -37,6 +39,8 @@ export function App() {
               <Route path="/forgot-password" component={ForgotPasswordPage} />
               <Route path="/reset-password" component={ResetPasswordPage} />
               <Route path="/account" component={AccountPage} />
+              <Route path="/organize/events/:id/checkin" component={CheckinPage} />
+              <Route path="/scan/:listId" component={ScannerPage} />
               <Route path="/setup" component={FirstRunPage} />
               <Route path="*404" component={NotFoundPage} />
             </Router>

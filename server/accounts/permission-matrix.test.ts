@@ -70,6 +70,13 @@ const EXPECTED: Record<string, Expectation> = {
   "DELETE /api/organizations/:id": ["signed_in", "events:write"],
   "PUT /api/organizations/:id/members": ["signed_in", "events:write"],
   "DELETE /api/organizations/:id/members/:userId": ["signed_in", "events:write"],
+  "GET /api/events/:id/checkin-lists": ["signed_in", "events:write"],
+  "POST /api/events/:id/checkin-lists": ["signed_in", "events:write"],
+  "PATCH /api/checkin-lists/:listId": ["signed_in", "events:write"],
+  "DELETE /api/checkin-lists/:listId": ["signed_in", "events:write"],
+  "GET /api/checkin-lists/:listId/offline": ["signed_in", "events:write"],
+  "POST /api/checkin-lists/:listId/scans": ["signed_in", "events:write"],
+  "GET /api/checkin-lists/:listId/attendees": ["signed_in", "events:write"],
   "message sys.ping": ["anyone", null],
   "message sys.echo": ["anyone", null],
   // Media messages: anyone may try; the room join token's grants decide (sfu/signaling.ts).

@@ -51,6 +51,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   payment_events: ["provider", "event_id", "type", "created", "processed_at"],
   ledger_entries: ["id", "organization_id", "event_id", "order_id", "kind", "amount", "currency", "reference", "created_at"],
   waitlist_entries: ["id", "event_id", "ticket_type_id", "user_id", "email", "status", "offer_token_hash", "offer_expires_at", "created_at"],
+  checkin_lists: ["id", "event_id", "name", "ticket_type_ids", "created_at", "updated_at"],
+  checkins: ["id", "list_id", "ticket_id", "nonce", "source", "scanned_by", "scanned_at", "synced_at"],
 };
 
 describe("database", () => {

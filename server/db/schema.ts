@@ -483,6 +483,30 @@ export interface WaitlistEntriesTable {
   created_at: string;
 }
 
+// ---- Check-in (migrations/0006_checkin.ts) ----
+
+export interface CheckinListsTable {
+  id: string;
+  event_id: string;
+  name: string;
+  /** JSON array of admitted ticket type ids; null: all of the event's. */
+  ticket_type_ids: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CheckinsTable {
+  id: string;
+  list_id: string;
+  ticket_id: string;
+  nonce: string;
+  source: "scan" | "manual";
+  scanned_by: string | null;
+  scanned_at: string;
+  synced_at: string;
+}
+
+// 0009_rooms
 export interface DB {
   users: UsersTable;
   settings: SettingsTable;
@@ -518,6 +542,9 @@ export interface DB {
   payment_events: PaymentEventsTable;
   ledger_entries: LedgerEntriesTable;
   waitlist_entries: WaitlistEntriesTable;
+  // 0006_checkin
+  checkin_lists: CheckinListsTable;
+  checkins: CheckinsTable;
 }
 
 export type User = Selectable<UsersTable>;
