@@ -29,6 +29,17 @@ const slugSchema = z
 
 type Db = Kysely<DB> | Transaction<DB>;
 
+// Everything but the name is printed on receipts or used as the default for new events.
+const settingsSchema = z
+  .strictObject({
+    name: nameSchema,
+    contactEmail: emailSchema.nullable(),
+    defaultCurrency: z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, "Use a three-letter currency code"),
+    legalAddress: z.string().trim().max(500, "Use at most 500 characters"),
+    vatId: z.string().trim().max(40, "Use at most 40 characters"),
+  })
+  .partial();
+
 /** The organization as a policy resource, with the caller's role in it (null: not a member). */
 export async function organizationResource(db: Db, actor: Actor, id: string): Promise<Resource & { kind: "organization" }> {
   const org = await db.selectFrom("organizations").select("id").where("id", "=", id).executeTakeFirst();
@@ -88,21 +99,38 @@ export function organizationRoutes(app: FastifyInstance, db: Kysely<DB>) {
       .orderBy("users.display_name")
       .execute();
     return {
-      organization: { id: org.id, name: org.name, slug: org.slug, createdAt: org.created_at, role: resource.role },
+      organization: {
+        id: org.id, name: org.name, slug: org.slug, createdAt: org.created_at, role: resource.role,
+        logoUrl: org.logo_path ? `/api/images/organizations/${org.id}/logo?v=${encodeURIComponent(org.logo_path.slice(-17, -5))}` : null,
+        contactEmail: org.contact_email, defaultCurrency: org.default_currency, legalAddress: org.legal_address, vatId: org.vat_id,
+        commissionBp: org.commission_bp, payout: { connected: org.payout_account_id !== null, ready: org.payout_ready === 1 },
+      },
       members: members.map((m) => ({ userId: m.id, displayName: m.display_name, email: m.email, role: m.role })),
     };
   });
 
   app.patch("/api/organizations/:id", { config: { action: "organization.update" } }, async (request) => {
     const { id } = parseBody(idParams, request.params);
-    const input = parseBody(z.strictObject({ name: nameSchema }), request.body);
-    await db.transaction().execute(async (trx) => {
+    const input = parseBody(settingsSchema, request.body);
+    const columns = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.contactEmail !== undefined ? { contact_email: input.contactEmail } : {}),
+      ...(input.defaultCurrency !== undefined ? { default_currency: input.defaultCurrency } : {}),
+      ...(input.legalAddress !== undefined ? { legal_address: input.legalAddress } : {}),
+      ...(input.vatId !== undefined ? { vat_id: input.vatId } : {}),
+    };
+    const after = await db.transaction().execute(async (trx) => {
       await authorize(trx, request.actor, "organization.update", id);
-      const before = await trx.selectFrom("organizations").select("name").where("id", "=", id).executeTakeFirstOrThrow();
-      await trx.updateTable("organizations").set({ name: input.name, updated_at: new Date().toISOString() }).where("id", "=", id).execute();
+      const before = await trx.selectFrom("organizations").select(["name", "contact_email", "default_currency", "legal_address", "vat_id"]).where("id", "=", id).executeTakeFirstOrThrow();
+      await trx.updateTable("organizations").set({ ...columns, updated_at: new Date().toISOString() }).where("id", "=", id).execute();
       await recordAudit(trx, request.actor, request.ip, { action: "organization.update", targetType: "organization", targetId: id, before, after: input });
+      return { ...before, ...columns };
     });
-    return { organization: { id, name: input.name } };
+    return {
+      organization: {
+        id, name: after.name, contactEmail: after.contact_email, defaultCurrency: after.default_currency, legalAddress: after.legal_address, vatId: after.vat_id,
+      },
+    };
   });
 
   app.delete("/api/organizations/:id", { config: { action: "organization.delete" } }, async (request, reply) => {

@@ -45,6 +45,8 @@ export type CheckoutRequest = {
   /** When the provider stops taking payment: the end of the seat hold (at least 30 minutes away on Stripe). */
   expiresAt: Date;
   customerEmail?: string;
+  /** The buyer's saved customer (createCustomer): their saved cards are offered, and the card used is saved. Wins over customerEmail. */
+  customerId?: string;
   /** The organizer's payout account and the platform's commission, when the organizer is paid through the platform. */
   payee?: { accountId: string; applicationFee: number };
   /** Same key, same checkout: a retried request never makes a second one. */
@@ -144,6 +146,8 @@ export interface PaymentProvider {
   readonly name: string;
 
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
+  /** A customer for one Plenary user, under which cards are saved; providers without saved methods leave it out. */
+  createCustomer?(request: { userId: string; email: string; name: string; idempotencyKey: string }): Promise<string>;
   retrieveCheckout(checkoutId: string, accountId?: string): Promise<Checkout>;
   /** Ends an open checkout (its seat hold ran out, the order was cancelled); a finished one is returned as it is. */
   expireCheckout(checkoutId: string, accountId?: string): Promise<Checkout>;

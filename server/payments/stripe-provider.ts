@@ -68,11 +68,13 @@ export class StripeProvider implements PaymentProvider {
           cancel_url: request.cancelUrl,
           expires_at: Math.floor(request.expiresAt.getTime() / 1000),
           client_reference_id: request.orderId,
-          customer_email: request.customerEmail,
+          ...(request.customerId ? { customer: request.customerId } : { customer_email: request.customerEmail }),
           metadata,
           payment_intent_data: {
             // On the PaymentIntent too, so refunds, disputes and the dashboard name the order.
             metadata,
+            // The card paid with is kept on the customer for their next checkout.
+            ...(request.customerId ? { setup_future_usage: "on_session" as const } : {}),
             ...(request.payee
               ? {
                   application_fee_amount: request.payee.applicationFee,
@@ -87,6 +89,13 @@ export class StripeProvider implements PaymentProvider {
       ),
     );
     return checkoutOf(session);
+  }
+
+  async createCustomer(request: { userId: string; email: string; name: string; idempotencyKey: string }): Promise<string> {
+    const customer = await this.#call(() =>
+      this.#stripe.customers.create({ email: request.email, name: request.name, metadata: { user_id: request.userId } }, { idempotencyKey: request.idempotencyKey }),
+    );
+    return customer.id;
   }
 
   async retrieveCheckout(checkoutId: string, accountId?: string): Promise<Checkout> {

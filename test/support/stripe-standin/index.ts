@@ -88,6 +88,18 @@ export class StripeStandin {
     return { host: "127.0.0.1", port: this.port, protocol: "http" };
   }
 
+  /** The PLENARY_STRIPE_* settings that point a Plenary server here, without network retries. */
+  get serverEnv(): Record<string, string> {
+    return {
+      PLENARY_STRIPE_SECRET_KEY: this.apiKey,
+      PLENARY_STRIPE_WEBHOOK_SECRET: this.webhooks.secret,
+      PLENARY_STRIPE_API_HOST: "127.0.0.1",
+      PLENARY_STRIPE_API_PORT: String(this.port),
+      PLENARY_STRIPE_API_PROTOCOL: "http",
+      PLENARY_STRIPE_MAX_NETWORK_RETRIES: "0",
+    };
+  }
+
   /** A real stripe client talking to this stand-in; no retries unless asked, so tests see every error. */
   client(options: { stripeAccount?: string; maxNetworkRetries?: number } = {}): Stripe {
     return new Stripe(this.apiKey, { ...this.clientConfig, maxNetworkRetries: options.maxNetworkRetries ?? 0, stripeAccount: options.stripeAccount, telemetry: false });

@@ -1,0 +1,96 @@
+import { A, useParams, useSearchParams } from '@solidjs/router';
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { PageHeader } from '../../ui/PageHeader.tsx';
+import { checkoutApi, type OrderView } from '../checkout/api.ts';
+import { formatPrice, formatRange } from '../events/format.ts';
+import '../checkout/checkout.css';
+
+const STATUS_TEXT: Record<OrderView['status'], string> = {
+  pending: 'Waiting for payment',
+  paid: 'Confirmed',
+  expired: 'Expired: the seats were released',
+  cancelled: 'Cancelled',
+  refunded: 'Refunded',
+  partially_refunded: 'Partly refunded',
+};
+
+/**
+ * /orders/:id — the order page, which is also where the payment page sends the buyer back:
+ * it follows the order until the payment provider's webhook has confirmed it.
+ */
+export function OrderPage() {
+  const params = useParams<{ id: string }>();
+  const [search] = useSearchParams<{ paid?: string; cancelled?: string }>();
+  const [data, { refetch }] = createResource(() => params.id, (id) => checkoutApi.order(id));
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  // Until the webhook lands the order is pending; ask again every 1.5 s while the page is open.
+  const timer = setInterval(() => {
+    if (data()?.order.status === 'pending' && !data.loading) void refetch();
+  }, 1_500);
+  onCleanup(() => clearInterval(timer));
+
+  const abandon = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await checkoutApi.abandon(params.id);
+      await refetch();
+    } catch (error) {
+      setProblem((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Show when={!data.error} fallback={<div class="notice notice--error" role="alert"><p>{(data.error as Error)?.message}</p></div>}>
+      <Show when={data()} fallback={<p class="loading" role="status"><span class="loading__spinner" aria-hidden="true" />Loading…</p>}>
+        {(d) => {
+          const o = () => d().order;
+          const m = (amount: number) => formatPrice(amount, o().currency);
+          return (
+            <section class="order">
+              <PageHeader title={o().event.title} lead={formatRange(o().event.startsAt, o().event.endsAt)} />
+              <div class="card" aria-live="polite">
+                <h2 class="card__title">Order</h2>
+                <p class="order__status" data-order-status={o().status}>
+                  <strong>{STATUS_TEXT[o().status]}</strong>
+                </p>
+                <Show when={o().status === 'pending' && search.paid}>
+                  <p role="status">Thank you! We are waiting for the payment service to confirm your payment…</p>
+                </Show>
+                <Show when={o().status === 'pending' && search.cancelled && !search.paid}>
+                  <p>You left the payment page. Your seats are still kept until {new Date(o().holdExpiresAt ?? '').toLocaleTimeString()}.</p>
+                </Show>
+                <p>Total: <strong>{o().total === 0 ? 'Free' : m(o().total)}</strong>{o().discount > 0 ? ` (after ${m(o().discount)} discount)` : ''}</p>
+                <ul class="order__seats">
+                  <For each={o().seats}>
+                    {(s) => (
+                      <li>
+                        {s.ticketTypeName} — {s.holderName} ({s.holderEmail}){s.ticket ? ` · ticket ${s.ticket.status}` : ''}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+                <Show when={problem()}><div class="form-alert" role="alert"><p>{problem()}</p></div></Show>
+                <div class="order__actions">
+                  <Show when={o().status === 'paid'}>
+                    <A class="button button--primary" href="/tickets">See my tickets</A>
+                    <a class="button" href={`/api/orders/${o().id}/calendar.ics`} download="">Add to calendar</a>
+                    <A class="button" href={`/orders/${o().id}/receipt`}>Receipt</A>
+                  </Show>
+                  <Show when={o().status === 'pending' && d().checkoutUrl}>
+                    <a class="button button--primary" href={d().checkoutUrl!}>Continue to payment</a>
+                    <button type="button" class="button" aria-disabled={busy()} onClick={() => void abandon()}>Give up this order</button>
+                  </Show>
+                  <A class="button" href={`/events/${o().event.slug}`}>Event page</A>
+                </div>
+              </div>
+            </section>
+          );
+        }}
+      </Show>
+    </Show>
+  );
+}

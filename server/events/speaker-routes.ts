@@ -1,0 +1,131 @@
+/**
+ * Speakers: name, title, photo, bio and links, in the organizer's order. Linking a speaker
+ * to an account (by its e-mail address) gives that person speaker rights in the event's rooms.
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { Transaction } from "kysely";
+import { z } from "zod";
+import { recordAudit } from "../accounts/audit.ts";
+import { emailSchema, findUserByEmail } from "../accounts/users.ts";
+import type { DB } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import { parseBody } from "../http/validate.ts";
+import { authorizeEvent } from "./access.ts";
+import type { EventDeps } from "./deps.ts";
+import { idParams } from "./fields.ts";
+import { imageBodyLimit, imageUploads, removeImage, sendImage, storeImage } from "./images.ts";
+import { speakerView } from "./queries.ts";
+
+const speakerParams = z.object({ speakerId: z.uuid("Not a valid id") });
+const speakerFields = z.strictObject({
+  name: z.string().trim().min(1, "Enter a name").max(120, "Use at most 120 characters"),
+  title: z.string().trim().max(160),
+  bio: z.string().trim().max(5000),
+  links: z
+    .array(z.strictObject({ label: z.string().trim().min(1).max(60), url: z.url({ protocol: /^https?$/, message: "Use an http or https address" }) }))
+    .max(10, "At most 10 links"),
+  position: z.number().int().min(0).max(10_000),
+  // An account's address links it; null unlinks.
+  userEmail: emailSchema.nullable(),
+});
+const speakerCreate = speakerFields.partial().required({ name: true });
+const speakerPatch = speakerFields.partial();
+type SpeakerInput = z.infer<typeof speakerPatch>;
+
+export function speakerRoutes(app: FastifyInstance, deps: EventDeps) {
+  const { db } = deps;
+
+  app.post("/api/organize/events/:id/speakers", { config: { action: "event.update" } }, async (request, reply) => {
+    const { id: eventId } = parseBody(idParams, request.params);
+    const input = parseBody(speakerCreate, request.body);
+    const id = randomUUID();
+    const speaker = await db.transaction().execute(async (trx) => {
+      await authorizeEvent(trx, request.actor, "event.update", eventId);
+      const now = new Date().toISOString();
+      await trx.insertInto("speakers").values({ id, event_id: eventId, name: input.name, created_at: now, updated_at: now, user_id: null, ...(await speakerColumns(trx, input)) }).execute();
+      await recordAudit(trx, request.actor, request.ip, { action: "event.speaker.create", targetType: "event", targetId: eventId, after: { speakerId: id, ...input } });
+      return loadSpeaker(trx, id);
+    });
+    return reply.code(201).send({ speaker });
+  });
+
+  app.patch("/api/organize/speakers/:speakerId", { config: { action: "event.update" } }, async (request) => {
+    const { speakerId } = parseBody(speakerParams, request.params);
+    const input = parseBody(speakerPatch, request.body);
+    const speaker = await db.transaction().execute(async (trx) => {
+      const before = await loadSpeaker(trx, speakerId);
+      await authorizeEvent(trx, request.actor, "event.update", before.eventId);
+      await trx.updateTable("speakers").set({ ...(await speakerColumns(trx, input)), updated_at: new Date().toISOString() }).where("id", "=", speakerId).execute();
+      const after = await loadSpeaker(trx, speakerId);
+      await recordAudit(trx, request.actor, request.ip, { action: "event.speaker.update", targetType: "event", targetId: before.eventId, before, after });
+      return after;
+    });
+    return { speaker };
+  });
+
+  app.delete("/api/organize/speakers/:speakerId", { config: { action: "event.update" } }, async (request, reply) => {
+    const { speakerId } = parseBody(speakerParams, request.params);
+    const photo = await db.transaction().execute(async (trx) => {
+      const before = await loadSpeaker(trx, speakerId);
+      await authorizeEvent(trx, request.actor, "event.update", before.eventId);
+      const { photo_path } = await trx.selectFrom("speakers").select("photo_path").where("id", "=", speakerId).executeTakeFirstOrThrow();
+      await trx.deleteFrom("speakers").where("id", "=", speakerId).execute();
+      await recordAudit(trx, request.actor, request.ip, { action: "event.speaker.delete", targetType: "event", targetId: before.eventId, before });
+      return photo_path;
+    });
+    await removeImage(deps.config.paths.dataDir, photo);
+    return reply.code(204).send();
+  });
+
+  imageUploads(app, (scope) => {
+    scope.put("/api/organize/speakers/:speakerId/photo", { config: { action: "event.update" }, bodyLimit: imageBodyLimit }, async (request) => {
+      const { speakerId } = parseBody(speakerParams, request.params);
+      const eventId = await speakerEvent(db, speakerId);
+      await authorizeEvent(db, request.actor, "event.update", eventId);
+      const stored = await storeImage(deps.config.paths.dataDir, "speakers", speakerId, request.body, "photo");
+      const old = await db.transaction().execute(async (trx) => {
+        const { photo_path } = await trx.selectFrom("speakers").select("photo_path").where("id", "=", speakerId).executeTakeFirstOrThrow();
+        await trx.updateTable("speakers").set({ photo_path: stored, updated_at: new Date().toISOString() }).where("id", "=", speakerId).execute();
+        await recordAudit(trx, request.actor, request.ip, { action: "event.speaker.photo", targetType: "event", targetId: eventId, after: { speakerId } });
+        return photo_path;
+      });
+      await removeImage(deps.config.paths.dataDir, old);
+      return { speaker: await db.transaction().execute((trx) => loadSpeaker(trx, speakerId)) };
+    });
+  });
+
+  app.get("/api/images/speakers/:speakerId", { config: { action: "event.image.read" } }, async (request, reply) => {
+    const { speakerId } = parseBody(speakerParams, request.params);
+    const row = await db.selectFrom("speakers").select("photo_path").where("id", "=", speakerId).executeTakeFirst();
+    return sendImage(reply, deps.config.paths.dataDir, row?.photo_path ?? null);
+  });
+}
+
+async function speakerEvent(db: EventDeps["db"], speakerId: string): Promise<string> {
+  const row = await db.selectFrom("speakers").select("event_id").where("id", "=", speakerId).executeTakeFirst();
+  if (!row) throw AppError.notFound("No such speaker");
+  return row.event_id;
+}
+
+async function speakerColumns(trx: Transaction<DB>, p: SpeakerInput) {
+  const c: Record<string, unknown> = {};
+  for (const key of ["name", "title", "bio", "position"] as const) if (p[key] !== undefined) c[key] = p[key];
+  if (p.links !== undefined) c.links = JSON.stringify(p.links);
+  if (p.userEmail !== undefined) {
+    if (p.userEmail === null) c.user_id = null;
+    else {
+      const user = await findUserByEmail(trx, p.userEmail);
+      if (!user) throw new AppError("validation_failed", 400, "Some fields are not valid", [{ path: "userEmail", message: "No account uses this address" }]);
+      c.user_id = user.id;
+    }
+  }
+  return c;
+}
+
+async function loadSpeaker(trx: Transaction<DB>, id: string) {
+  const row = await trx.selectFrom("speakers").leftJoin("users", "users.id", "speakers.user_id").selectAll("speakers").select("users.email as user_email")
+    .where("speakers.id", "=", id).executeTakeFirst();
+  if (!row) throw AppError.notFound("No such speaker");
+  return speakerView(row, row.user_email);
+}

@@ -1,0 +1,171 @@
+/**
+ * Refunds and disputes as the payment provider reports them. A refund is asked for by
+ * `refunds.ts` and stays pending until the provider's webhook says it succeeded; only then
+ * is it booked in the ledger, its tickets marked refunded and their seats released, and the
+ * order's refunded amount and status moved on. The order flow's webhook dispatcher calls
+ * `applyRefundEvent` and `applyDisputeEvent` in the transaction that records the event id,
+ * so each provider event is applied once.
+ */
+import { randomUUID } from "node:crypto";
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { DB, OrdersTable, RefundsTable } from "../db/schema.ts";
+import type { PaymentEvent } from "../payments/provider.ts";
+import { orderOwner, recordEntry, recordRefund } from "./ledger.ts";
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export type RefundEvent = Extract<PaymentEvent, { type: "refund.updated" | "payment.refunded" }>;
+export type DisputeEvent = Extract<PaymentEvent, { type: "dispute.opened" }>;
+export type ApplyOutcome = "applied" | "unchanged" | "unknown_order";
+/** What a refund event did, and the ticket types that got seats back (for the waitlist). */
+export type RefundApplied = { outcome: ApplyOutcome; releasedTicketTypeIds: string[] };
+
+/**
+ * Tickets no longer valid: marked with a status and a reason the scanner shows, and their seats
+ * given back to their ticket types. Returns the tickets that were valid until now.
+ */
+export async function releaseTickets(db: Db, ticketIds: string[], status: "cancelled" | "refunded", reason: string): Promise<{ id: string; ticket_type_id: string }[]> {
+  if (ticketIds.length === 0) return [];
+  const now = new Date().toISOString();
+  const wasValid = await db.selectFrom("tickets").select(["id", "ticket_type_id"]).where("id", "in", ticketIds).where("status", "=", "valid").execute();
+  if (wasValid.length > 0) {
+    await db.updateTable("tickets").set({ status, status_reason: reason, updated_at: now }).where("id", "in", wasValid.map((t) => t.id)).execute();
+    const perType = new Map<string, number>();
+    for (const t of wasValid) perType.set(t.ticket_type_id, (perType.get(t.ticket_type_id) ?? 0) + 1);
+    for (const [typeId, seats] of perType) {
+      await db
+        .updateTable("ticket_types")
+        .set((eb) => ({ sold: eb("sold", "-", seats), updated_at: now }))
+        .where("id", "=", typeId)
+        .execute();
+    }
+  }
+  // A ticket cancelled earlier by the attendee is refunded now: its seat was already released.
+  if (status === "refunded") {
+    await db.updateTable("tickets").set({ status, updated_at: now }).where("id", "in", ticketIds).where("status", "=", "cancelled").execute();
+  }
+  return wasValid;
+}
+
+const typeIdsOf = (tickets: { ticket_type_id: string }[]) => [...new Set(tickets.map((t) => t.ticket_type_id))];
+
+/**
+ * Books a refund the provider confirmed; a refund already settled is left as it is (null).
+ * Returns the ticket types whose seats came back.
+ */
+export async function settleRefund(trx: Transaction<DB>, refund: Selectable<RefundsTable>, at = new Date()): Promise<string[] | null> {
+  const moved = await trx
+    .updateTable("refunds")
+    .set({ status: "succeeded", settled_at: at.toISOString() })
+    .where("id", "=", refund.id)
+    .where("status", "!=", "succeeded")
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 0) return null;
+  const order = await trx.selectFrom("orders").selectAll().where("id", "=", refund.order_id).executeTakeFirstOrThrow();
+  await recordRefund(trx, { order, reference: refund.provider_refund_id ?? refund.id, amount: refund.amount, at });
+  const released = await releaseTickets(trx, JSON.parse(refund.ticket_ids) as string[], "refunded", refund.reason || "Refunded");
+  const refunded = order.refunded + refund.amount;
+  // Cancelled with a fee kept: no ticket left, not all money back.
+  const ticketLeft = await trx.selectFrom("tickets").select("id").where("order_id", "=", order.id).where("status", "=", "valid").executeTakeFirst();
+  const status = refunded >= order.total ? "refunded" : ticketLeft ? "partially_refunded" : "cancelled";
+  await trx
+    .updateTable("orders")
+    .set({ refunded, status, updated_at: at.toISOString(), ...(status === "cancelled" ? { cancelled_at: at.toISOString() } : {}) })
+    .where("id", "=", order.id)
+    .execute();
+  return (await eventCancelled(trx, order.event_id)) ? [] : typeIdsOf(released);
+}
+
+/** A cancelled event's freed seats go to nobody: its waitlist is not offered them. */
+export async function eventCancelled(db: Db, eventId: string): Promise<boolean> {
+  const event = await db.selectFrom("events").select("status").where("id", "=", eventId).executeTakeFirst();
+  return event?.status === "cancelled";
+}
+
+async function orderByPayment(db: Db, paymentId: string | null): Promise<Selectable<OrdersTable> | undefined> {
+  if (!paymentId) return undefined;
+  return db.selectFrom("orders").selectAll().where("payment_id", "=", paymentId).executeTakeFirst();
+}
+
+/**
+ * A refund's state from the provider. Its row is found by the provider's refund id; when the
+ * webhook overtakes the answer to our own refund request, the pending row of that order and
+ * amount still without a provider id is the one; a refund made in the provider's dashboard
+ * gets a row of its own. `payment.refunded` carries no refund id and counts pending refunds
+ * too, so it settles nothing: each refund's own event does.
+ */
+export async function applyRefundEvent(trx: Transaction<DB>, event: RefundEvent): Promise<RefundApplied> {
+  const result = (outcome: ApplyOutcome, releasedTicketTypeIds: string[] = []): RefundApplied => ({ outcome, releasedTicketTypeIds });
+  if (event.type === "payment.refunded") return result("unchanged");
+  const { refund } = event;
+  let row = await trx.selectFrom("refunds").selectAll().where("provider_refund_id", "=", refund.id).executeTakeFirst();
+  if (!row) {
+    const order = await orderByPayment(trx, refund.paymentId);
+    if (!order) return result("unknown_order");
+    // Never completed (paid after its seats were gone and refunded at once): nothing was booked.
+    if (order.paid_at === null) return result("unchanged");
+    const waiting = await trx
+      .selectFrom("refunds")
+      .selectAll()
+      .where("order_id", "=", order.id)
+      .where("provider_refund_id", "is", null)
+      .where("status", "=", "pending")
+      .where("amount", "=", refund.amount)
+      .orderBy("created_at")
+      .executeTakeFirst();
+    if (waiting) {
+      await trx.updateTable("refunds").set({ provider_refund_id: refund.id }).where("id", "=", waiting.id).execute();
+      row = { ...waiting, provider_refund_id: refund.id };
+    } else {
+      row = {
+        id: randomUUID(),
+        order_id: order.id,
+        provider_refund_id: refund.id,
+        amount: refund.amount,
+        status: "pending",
+        reason: "Refunded at the payment provider",
+        ticket_ids: "[]",
+        created_by: null,
+        created_at: event.occurredAt.toISOString(),
+        settled_at: null,
+      };
+      await trx.insertInto("refunds").values(row).execute();
+    }
+  }
+  if (refund.state === "succeeded") {
+    const released = await settleRefund(trx, row, event.occurredAt);
+    return released ? result("applied", released) : result("unchanged");
+  }
+  if (refund.state === "failed" || refund.state === "canceled") {
+    // A refund that once succeeded and is reported failed later has already been paid out; its
+    // reversal would be a new provider object, so only pending refunds fail here.
+    const failed = await trx.updateTable("refunds").set({ status: "failed", settled_at: event.occurredAt.toISOString() }).where("id", "=", row.id).where("status", "=", "pending").executeTakeFirst();
+    return result(Number(failed.numUpdatedRows) > 0 ? "applied" : "unchanged");
+  }
+  return result("unchanged");
+}
+
+/** A cardholder disputed a payment: the dispute is recorded and its amount booked as lost (−). */
+export async function applyDisputeEvent(trx: Transaction<DB>, event: DisputeEvent): Promise<ApplyOutcome> {
+  const order = await orderByPayment(trx, event.paymentId);
+  const now = event.occurredAt.toISOString();
+  const inserted = await trx
+    .insertInto("disputes")
+    .values({
+      id: randomUUID(),
+      order_id: order?.id ?? null,
+      provider_dispute_id: event.disputeId,
+      amount: event.amount,
+      currency: event.currency,
+      status: "needs_response",
+      reason: event.reason,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column("provider_dispute_id").doNothing())
+    .executeTakeFirst();
+  if (!order) return "unknown_order";
+  const owner = await orderOwner(trx, order);
+  const booked = await recordEntry(trx, { ...owner, orderId: order.id, kind: "dispute", amount: -event.amount, currency: event.currency, reference: event.disputeId, at: event.occurredAt });
+  return booked || Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0 ? "applied" : "unchanged";
+}

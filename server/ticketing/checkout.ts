@@ -1,0 +1,211 @@
+/**
+ * Checkout: POST /api/events/:id/checkout with an Idempotency-Key header. One transaction
+ * checks the request (types on sale, per-order limits, answers, promo code, waitlist offer)
+ * and takes the seats; a free order completes in it, a paid one stays pending with its seats
+ * held for the event's hold_minutes while the buyer pays on the provider's page. The order
+ * becomes paid only from the provider's verified webhook (payment-events.ts).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Transaction } from "kysely";
+import { z } from "zod";
+import { actorUserId } from "../accounts/actor.ts";
+import type { DB } from "../db/schema.ts";
+import { AppError, type FieldProblem } from "../errors.ts";
+import { parseBody } from "../http/validate.ts";
+import { nowIso, publicBase, type TicketingContext } from "./context.ts";
+import { customerFor } from "./customers.ts";
+import { completeOrder, endPendingOrder, enqueueIn, JOB_HOLD_EXPIRY } from "./fulfil.ts";
+import { saleProblem, typeVisible, visibleEvent } from "./offer.ts";
+import { orderView } from "./order-view.ts";
+import { commissionFor, commissionRate, priceOrder } from "./pricing.ts";
+import { type PromoCodeRow, usePromoCode } from "./promo-codes.ts";
+import { type Answers, checkAnswers } from "./questions.ts";
+import { checkEventCapacity, countByType, soldOut, takeSeats } from "./seats.ts";
+import { idParams } from "./ticket-types.ts";
+import { claimOffer, sendOfferMails } from "./waitlist.ts";
+
+const checkoutInput = z.strictObject({
+  buyer: z.strictObject({ name: z.string().trim().min(1).max(120), email: z.email().max(254) }).optional(),
+  seats: z
+    .array(
+      z.strictObject({
+        ticketTypeId: z.uuid(),
+        name: z.string().trim().min(1, "Who is this ticket for?").max(120),
+        email: z.email("Enter a valid e-mail address").max(254),
+        answers: z.record(z.string(), z.union([z.string().max(2_000), z.array(z.string().max(200)).max(50)])).default({}),
+      }),
+    )
+    .min(1, "Choose at least one ticket")
+    .max(50, "At most 50 tickets per order"),
+  promoCode: z.string().trim().max(40).optional(),
+  accessCode: z.string().trim().max(64).optional(),
+  waitlistOffer: z.string().max(100).optional(),
+});
+
+const idempotencyKey = z.string().min(8, "Idempotency-Key must be 8 to 200 characters").max(200);
+
+/** Stripe will not run a checkout that ends sooner than this. */
+const PROVIDER_MIN_CHECKOUT_MS = 31 * 60_000;
+
+export function checkoutRoutes(app: FastifyInstance, ctx: TicketingContext) {
+  const { db } = ctx;
+
+  app.post("/api/events/:id/checkout", { config: { action: "checkout.create" } }, async (request, reply) => {
+    const { id: eventId } = parseBody(idParams, request.params);
+    const header = idempotencyKey.safeParse(request.headers["idempotency-key"]);
+    if (!header.success) throw AppError.badRequest("idempotency_key_required", "Send an Idempotency-Key header (8–200 characters) with each checkout");
+    const input = parseBody(checkoutInput, request.body);
+    const userId = actorUserId(request.actor)!;
+    const key = createHash("sha256").update(`${userId}:${header.data}`).digest("hex");
+
+    const replay = await db.selectFrom("orders").select("id").where("idempotency_key", "=", key).executeTakeFirst();
+    if (replay) return reply.code(200).send({ order: await orderView(db, replay.id), checkoutUrl: await openCheckoutUrl(ctx, replay.id) });
+
+    await refuseWhenSoldOut(ctx, input);
+    const user = await db.selectFrom("users").select(["email", "display_name"]).where("id", "=", userId).executeTakeFirstOrThrow();
+    const buyer = input.buyer ?? { name: user.display_name, email: user.email };
+    let placed: { orderId: string; paid: boolean; holdEnds: Date | null };
+    try {
+      placed = await db.transaction().execute((trx) => placeOrder(trx, ctx, request, { eventId, key, userId, userEmail: user.email, buyer, input }));
+    } catch (error) {
+      // The same key sent twice at once: the first insert won; answer with its order.
+      const raced = await db.selectFrom("orders").select("id").where("idempotency_key", "=", key).executeTakeFirst();
+      if (!raced) throw error;
+      return reply.code(200).send({ order: await orderView(db, raced.id), checkoutUrl: await openCheckoutUrl(ctx, raced.id) });
+    }
+    ctx.jobs.wake();
+    const checkoutUrl = placed.paid ? null : await startProviderCheckout(ctx, request, placed.orderId, placed.holdEnds!, { userId, email: buyer.email });
+    return reply.code(201).send({ order: await orderView(db, placed.orderId), checkoutUrl });
+  });
+}
+
+type PlaceInput = {
+  eventId: string;
+  key: string;
+  userId: string;
+  userEmail: string;
+  buyer: { name: string; email: string };
+  input: z.infer<typeof checkoutInput>;
+};
+
+async function placeOrder(trx: Transaction<DB>, ctx: TicketingContext, request: FastifyRequest, p: PlaceInput) {
+  const { input } = p;
+  const at = nowIso();
+  const { event, organizer } = await visibleEvent(trx, request.actor, p.eventId, input.accessCode);
+  const typeIds = [...new Set(input.seats.map((s) => s.ticketTypeId))];
+  const typeRows = await trx.selectFrom("ticket_types").selectAll().where("event_id", "=", p.eventId).where("id", "in", typeIds).execute();
+  const types = new Map(typeRows.map((t) => [t.id, t]));
+  const problems: FieldProblem[] = [];
+  const counts = countByType(input.seats.map((s) => ({ ticket_type_id: s.ticketTypeId })));
+  const offerType = input.waitlistOffer ? await claimOffer(trx, input.waitlistOffer, p.userEmail, at) : null;
+  for (const [typeId, n] of counts) {
+    const type = types.get(typeId);
+    const path = `ticketType.${typeId}`;
+    if (!type || (!typeVisible(event, type, input.accessCode, organizer) && offerType !== typeId)) {
+      problems.push({ path, message: "No such ticket type for this event" });
+      continue;
+    }
+    const notOnSale = saleProblem(event, type, at);
+    if (notOnSale) problems.push({ path, message: notOnSale });
+    else if (n < type.min_per_order) problems.push({ path, message: `Choose at least ${type.min_per_order}` });
+    else if (n > type.max_per_order) problems.push({ path, message: `Choose at most ${type.max_per_order}` });
+  }
+  if (offerType && !counts.has(offerType)) problems.push({ path: "waitlistOffer", message: "The offer is for another ticket type" });
+  const questions = await trx.selectFrom("registration_questions").selectAll().where("event_id", "=", p.eventId).execute();
+  const answers = input.seats.map((seat, i) => {
+    const checked = checkAnswers(questions, seat.answers as Answers, `seats.${i}`);
+    problems.push(...checked.problems);
+    return checked.kept;
+  });
+  if (problems.length > 0) throw new AppError("validation_failed", 400, "Some fields are not valid", problems);
+
+  for (const [typeId, n] of counts) {
+    const already = typeId === offerType ? 1 : 0;
+    if (n > already && !(await takeSeats(trx, typeId, n - already, "held"))) throw soldOut(typeId);
+  }
+  await checkEventCapacity(trx, p.eventId);
+
+  const promo: PromoCodeRow | null = input.promoCode ? await usePromoCode(trx, p.eventId, input.promoCode, at) : null;
+  const { seats, price } = priceOrder(input.seats, types, promo, { rateBp: event.vat_rate_bp, inclusive: event.vat_inclusive === 1 });
+  const paid = price.total === 0;
+  if (!paid && !ctx.provider) throw AppError.conflict("payments_disabled", "This server cannot take payments; only free tickets can be ordered");
+  const rate = paid ? 0 : await commissionRate(trx, event.organization_id);
+  const orderId = randomUUID();
+  const holdEnds = paid ? null : new Date(Date.now() + event.hold_minutes * 60_000);
+  await trx
+    .insertInto("orders")
+    .values({
+      id: orderId, event_id: p.eventId, user_id: p.userId, buyer_name: p.buyer.name, buyer_email: p.buyer.email.toLowerCase(), status: "pending",
+      currency: event.currency, subtotal: price.subtotal, discount: price.discount, tax: price.tax, total: price.total,
+      commission: commissionFor(price.total, rate), vat_rate_bp: event.vat_rate_bp, vat_inclusive: event.vat_inclusive,
+      promo_code_id: promo?.id ?? null, provider: paid ? "free" : ctx.provider!.name as "stripe", hold_expires_at: holdEnds?.toISOString() ?? null,
+      idempotency_key: p.key, created_at: at, updated_at: at,
+    })
+    .execute();
+  await trx
+    .insertInto("order_items")
+    .values(input.seats.map((seat, i) => ({
+      id: randomUUID(), order_id: orderId, ticket_type_id: seat.ticketTypeId, unit_amount: seats[i].unitAmount, discount: seats[i].discount,
+      holder_name: seat.name, holder_email: seat.email.toLowerCase(), answers: JSON.stringify(answers[i]),
+    })))
+    .execute();
+  if (paid) await completeOrder(trx, ctx, orderId, { paymentId: null, payment: null });
+  else await enqueueIn(trx, JOB_HOLD_EXPIRY, `hold:${orderId}`, { orderId }, holdEnds!);
+  return { orderId, paid, holdEnds };
+}
+
+/**
+ * A read before the write transaction: in a rush for the last seats most buyers are told
+ * "sold out" here without queueing for the write lock. The transaction stays the judge.
+ */
+async function refuseWhenSoldOut(ctx: TicketingContext, input: z.infer<typeof checkoutInput>) {
+  if (input.waitlistOffer) return;
+  const counts = countByType(input.seats.map((s) => ({ ticket_type_id: s.ticketTypeId })));
+  const rows = await ctx.db.selectFrom("ticket_types").select(["id", "quantity", "sold", "held"]).where("id", "in", [...counts.keys()]).execute();
+  for (const row of rows) if (row.sold + row.held + (counts.get(row.id) ?? 0) > row.quantity) throw soldOut(row.id);
+}
+
+/** Creates the provider's hosted checkout for a pending order; an order the provider refuses is ended at once. */
+async function startProviderCheckout(ctx: TicketingContext, request: FastifyRequest, orderId: string, holdEnds: Date, buyer: { userId: string; email: string }): Promise<string | null> {
+  const { db } = ctx;
+  const order = await db.selectFrom("orders").innerJoin("events", "events.id", "orders.event_id").select(["orders.currency", "orders.commission", "events.organization_id", "events.title"]).where("orders.id", "=", orderId).executeTakeFirstOrThrow();
+  const org = await db.selectFrom("organizations").select(["payout_account_id", "payout_ready"]).where("id", "=", order.organization_id).executeTakeFirstOrThrow();
+  const items = await db.selectFrom("order_items").innerJoin("ticket_types", "ticket_types.id", "order_items.ticket_type_id").select(["ticket_types.name", "order_items.unit_amount", "order_items.discount"]).where("order_id", "=", orderId).execute();
+  const full = await db.selectFrom("orders").select(["tax", "vat_inclusive", "vat_rate_bp"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+  const lines = new Map<string, { name: string; unitAmount: number; quantity: number }>();
+  for (const item of items) {
+    const unit = item.unit_amount - item.discount;
+    const line = lines.get(`${item.name}:${unit}`) ?? { name: `${item.name} — ${order.title}`, unitAmount: unit, quantity: 0 };
+    line.quantity += 1;
+    lines.set(`${item.name}:${unit}`, line);
+  }
+  const checkoutLines = [...lines.values()].filter((l) => l.unitAmount > 0);
+  if (!full.vat_inclusive && full.tax > 0) checkoutLines.push({ name: `VAT ${full.vat_rate_bp / 100} %`, unitAmount: full.tax, quantity: 1 });
+  const base = await publicBase(ctx, `${request.protocol}://${request.host}`);
+  try {
+    const checkout = await ctx.provider!.createCheckout({
+      orderId, currency: order.currency, lines: checkoutLines,
+      successUrl: `${base}/orders/${orderId}?paid=1`, cancelUrl: `${base}/orders/${orderId}?cancelled=1`,
+      expiresAt: new Date(Math.max(holdEnds.getTime(), Date.now() + PROVIDER_MIN_CHECKOUT_MS)),
+      customerEmail: buyer.email,
+      customerId: await customerFor(ctx, buyer.userId),
+      payee: org.payout_account_id && org.payout_ready ? { accountId: org.payout_account_id, applicationFee: order.commission } : undefined,
+      idempotencyKey: `checkout:${orderId}`,
+    });
+    await db.updateTable("orders").set({ checkout_id: checkout.id, updated_at: nowIso() }).where("id", "=", orderId).execute();
+    return checkout.url;
+  } catch (error) {
+    const offers = await db.transaction().execute((trx) => endPendingOrder(trx, ctx, orderId, "cancelled"));
+    await sendOfferMails(ctx, offers ?? [], base);
+    throw error;
+  }
+}
+
+/** The hosted payment page of a pending order, when it is still open. */
+export async function openCheckoutUrl(ctx: TicketingContext, orderId: string): Promise<string | null> {
+  const order = await ctx.db.selectFrom("orders").select(["status", "checkout_id"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+  if (order.status !== "pending" || !order.checkout_id || !ctx.provider) return null;
+  const checkout = await ctx.provider.retrieveCheckout(order.checkout_id).catch(() => null);
+  return checkout?.state === "open" ? checkout.url : null;
+}

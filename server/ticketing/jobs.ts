@@ -1,0 +1,55 @@
+/**
+ * Durable jobs of the order flow: a checkout's seat hold running out, a waitlist offer
+ * lapsing, and the confirmation mail of a completed order. Each is enqueued in the
+ * transaction that makes it necessary, keyed so it exists once.
+ */
+import { z } from "zod";
+import { sendConfirmation } from "../tickets/confirmation.ts";
+import { type TicketingContext } from "./context.ts";
+import { completeOrder, endPendingOrder, JOB_CONFIRMATION, JOB_HOLD_EXPIRY, JOB_OFFER_EXPIRY } from "./fulfil.ts";
+import { endOffer, sendOfferMails, type WaitlistOffer } from "./waitlist.ts";
+
+const orderPayload = z.object({ orderId: z.uuid() });
+
+export function defineTicketingJobs(ctx: TicketingContext, fallbackBase: () => string) {
+  const { db, jobs } = ctx;
+
+  jobs.define(JOB_HOLD_EXPIRY, {
+    schema: orderPayload,
+    async handle({ orderId }, job) {
+      const order = await db.selectFrom("orders").select(["status", "checkout_id"]).where("id", "=", orderId).executeTakeFirst();
+      if (!order || order.status !== "pending") return;
+      if (order.checkout_id && ctx.provider) {
+        // End the provider's checkout first, so nobody can pay for seats we are about to give away.
+        const checkout = await ctx.provider.expireCheckout(order.checkout_id);
+        if (checkout.state === "paid" && checkout.paymentId) {
+          const payment = await ctx.provider.retrievePayment(checkout.paymentId);
+          await db.transaction().execute((trx) => completeOrder(trx, ctx, orderId, { paymentId: checkout.paymentId, payment }));
+          return;
+        }
+        // A delayed payment on its way: the bank's answer comes as a webhook and settles the order.
+        if (checkout.state === "processing") return;
+      }
+      const offers = await db.transaction().execute((trx) => endPendingOrder(trx, ctx, orderId, "expired"));
+      job.log.info({ orderId }, "checkout hold expired; seats released");
+      await sendOfferMails(ctx, offers ?? [], fallbackBase());
+    },
+  });
+
+  jobs.define(JOB_OFFER_EXPIRY, {
+    schema: z.object({ entryId: z.uuid() }),
+    async handle({ entryId }) {
+      const offers: WaitlistOffer[] = await db.transaction().execute(async (trx) => {
+        const entry = await trx.selectFrom("waitlist_entries").select(["status", "offer_expires_at"]).where("id", "=", entryId).executeTakeFirst();
+        if (!entry || entry.status !== "offered" || (entry.offer_expires_at ?? "") > new Date().toISOString()) return [];
+        return endOffer(trx, ctx, entryId, "expired");
+      });
+      await sendOfferMails(ctx, offers, fallbackBase());
+    },
+  });
+
+  jobs.define(JOB_CONFIRMATION, {
+    schema: orderPayload,
+    handle: ({ orderId }) => sendConfirmation(ctx, orderId, fallbackBase()),
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * Orders: the buyer's list and order page (which the success page polls until the webhook
+ * has made the order paid), giving up a pending checkout, the calendar file, and the
+ * organizer's list of an event's orders.
+ */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { type Actor, actorUserId } from "../accounts/actor.ts";
+import { can } from "../accounts/policy.ts";
+import { AppError } from "../errors.ts";
+import { authorizeEvent, eventResource } from "../events/access.ts";
+import { parseBody } from "../http/validate.ts";
+import { eventCalendar } from "../tickets/calendar.ts";
+import { openCheckoutUrl } from "./checkout.ts";
+import { type Db, publicBase, type TicketingContext } from "./context.ts";
+import { completeOrder, endPendingOrder } from "./fulfil.ts";
+import { orderView } from "./order-view.ts";
+import { idParams } from "./ticket-types.ts";
+
+const orderParams = z.object({ orderId: z.uuid("Not a valid id") });
+import { sendOfferMails } from "./waitlist.ts";
+
+/** The order if the actor bought it or may list its event's orders; 404 otherwise. */
+async function readableOrder(db: Db, actor: Actor, orderId: string, action = "orders.read") {
+  const order = await db.selectFrom("orders").select(["id", "user_id", "event_id", "status", "checkout_id"]).where("id", "=", orderId).executeTakeFirst();
+  if (!order) throw AppError.notFound("No such order");
+  const buyer = order.user_id !== null && order.user_id === actorUserId(actor);
+  if (buyer) return { order, buyer };
+  if (action === "orders.read" && can(actor, "orders.list", await eventResource(db, actor, order.event_id))) return { order, buyer };
+  throw AppError.notFound("No such order");
+}
+
+const STATUSES = ["pending", "paid", "expired", "cancelled", "refunded", "partially_refunded"] as const;
+
+export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
+  const { db } = ctx;
+  const origin = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
+
+  app.get("/api/orders", { config: { action: "orders.read" } }, async (request) => {
+    const rows = await db
+      .selectFrom("orders")
+      .innerJoin("events", "events.id", "orders.event_id")
+      .select(["orders.id", "orders.status", "orders.total", "orders.currency", "orders.created_at", "events.id as event_id", "events.title", "events.starts_at"])
+      .where("orders.user_id", "=", actorUserId(request.actor)!)
+      .orderBy("orders.created_at", "desc")
+      .limit(200)
+      .execute();
+    return { orders: rows.map((r) => ({ id: r.id, status: r.status, total: r.total, currency: r.currency, createdAt: r.created_at, event: { id: r.event_id, title: r.title, startsAt: r.starts_at } })) };
+  });
+
+  app.get("/api/orders/:orderId", { config: { action: "orders.read" } }, async (request) => {
+    const { orderId: id } = parseBody(orderParams, request.params);
+    const { order, buyer } = await readableOrder(db, request.actor, id);
+    return { order: await orderView(db, id), checkoutUrl: buyer && order.status === "pending" ? await openCheckoutUrl(ctx, id) : null };
+  });
+
+  app.post("/api/orders/:orderId/abandon", { config: { action: "orders.cancel" } }, async (request) => {
+    const { orderId: id } = parseBody(orderParams, request.params);
+    const { order, buyer } = await readableOrder(db, request.actor, id, "orders.cancel");
+    if (!buyer) throw AppError.notFound("No such order");
+    if (order.status !== "pending") throw AppError.conflict("order_not_pending", "Only an order waiting for payment can be given up; ask the organizer for a refund");
+    if (order.checkout_id && ctx.provider) {
+      const checkout = await ctx.provider.expireCheckout(order.checkout_id);
+      if (checkout.state === "paid" && checkout.paymentId) {
+        const payment = await ctx.provider.retrievePayment(checkout.paymentId);
+        await db.transaction().execute((trx) => completeOrder(trx, ctx, id, { paymentId: checkout.paymentId, payment }));
+        throw AppError.conflict("order_paid", "This order has just been paid");
+      }
+      if (checkout.state === "processing") throw AppError.conflict("payment_processing", "The payment is being processed by your bank; it cannot be cancelled now");
+    }
+    const offers = await db.transaction().execute((trx) => endPendingOrder(trx, ctx, id, "cancelled"));
+    await sendOfferMails(ctx, offers ?? [], origin(request));
+    return { order: await orderView(db, id) };
+  });
+
+  app.get("/api/orders/:orderId/calendar.ics", { config: { action: "orders.read" } }, async (request, reply) => {
+    const { orderId: id } = parseBody(orderParams, request.params);
+    const { order } = await readableOrder(db, request.actor, id);
+    const types = await db.selectFrom("order_items").select("ticket_type_id").distinct().where("order_id", "=", id).execute();
+    const ics = await eventCalendar(db, order.event_id, types.map((t) => t.ticket_type_id), await publicBase(ctx, origin(request)));
+    return reply.type("text/calendar; charset=utf-8").header("content-disposition", `attachment; filename="order-${id.slice(0, 8)}.ics"`).send(ics);
+  });
+
+  app.get("/api/events/:id/orders", { config: { action: "orders.list" } }, async (request) => {
+    const { id } = parseBody(idParams, request.params);
+    const { status } = parseBody(z.object({ status: z.enum(STATUSES).optional() }), request.query);
+    await authorizeEvent(db, request.actor, "orders.list", id);
+    let query = db
+      .selectFrom("orders")
+      .select((eb) => [
+        "id", "status", "buyer_name", "buyer_email", "total", "discount", "currency", "created_at", "paid_at",
+        eb.selectFrom("order_items").select((e) => e.fn.countAll<number>().as("n")).whereRef("order_items.order_id", "=", "orders.id").as("seats"),
+      ])
+      .where("event_id", "=", id);
+    if (status) query = query.where("status", "=", status);
+    const rows = await query.orderBy("created_at", "desc").limit(500).execute();
+    return {
+      orders: rows.map((r) => ({
+        id: r.id, status: r.status, buyer: { name: r.buyer_name, email: r.buyer_email }, total: r.total, discount: r.discount,
+        currency: r.currency, seats: Number(r.seats), createdAt: r.created_at, paidAt: r.paid_at,
+      })),
+    };
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The revenue page in a real browser (Debian's Chromium): an organizer sees an event's
+ * totals, refunds one ticket of an order from the page, and once the stand-in's webhook has
+ * settled it the page shows the refund; on a phone-sized screen nothing overflows. The buyer
+ * prints the receipt with the organization's details and the VAT line. An admin sees the
+ * platform's revenue and sets the commission default.
+ */
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { firstAdmin, verifiedUser } from "../support/accounts.ts";
+import type { TestClient } from "../support/http-client.ts";
+import { buy, paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
+
+let world: RevenueWorld;
+let browser: Browser;
+let admin: TestClient, owner: TestClient, buyer: TestClient;
+let eventId: string;
+let order: Awaited<ReturnType<typeof buy>>;
+
+// Up to three server starts on a busy machine (see startRevenueWorld).
+beforeAll(async () => {
+  world = await startRevenueWorld({ refundStatus: "succeeded" });
+  // Until the first admin exists, every page is the first-run page.
+  admin = await firstAdmin(world.server);
+  [owner, buyer] = await Promise.all(["owner", "buyer"].map((name) => verifiedUser(world.server, world.smtp, `${name}@example.org`)));
+  let organizationId: string;
+  ({ eventId, organizationId } = world.fixture.event("owner@example.org", "Browser Revenue Fest"));
+  world.sql.prepare("update events set vat_rate_bp = 2000, vat_inclusive = 1 where id = ?").run(eventId);
+  world.sql.prepare("update organizations set legal_address = ?, vat_id = ? where id = ?").run("5 Harbour Road\nDublin", "IE9876543X", organizationId);
+  const typeId = paidTicketType(world, eventId, 3_000);
+  order = await buy(world, buyer, eventId, typeId, 2);
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await world?.close();
+});
+
+/** A browser context logged in as the client (its session cookie), in English. */
+async function contextFor(client: TestClient, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale: "en-US", viewport });
+  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: world.server.url })));
+  return context;
+}
+
+/** Opens a path and waits for a selector; a failure says what the page showed and logged. */
+async function open(context: BrowserContext, path: string, selector: string): Promise<Page> {
+  const page = await context.newPage();
+  const logged: string[] = [];
+  page.on("console", (m) => m.type() === "error" && logged.push(m.text()));
+  page.on("pageerror", (e) => logged.push(e.message));
+  await page.goto(`${world.server.url}${path}`);
+  try {
+    await page.locator(selector).first().waitFor({ timeout: 30_000 });
+  } catch (error) {
+    throw new Error(`${selector} never appeared on ${path}: ${(await page.locator("body").innerText()).slice(0, 500)} | ${logged.join(" | ")}`, { cause: error });
+  }
+  return page;
+}
+
+describe("revenue page", () => {
+  it("shows the event's totals and refunds a ticket from the order list", async () => {
+    const context = await contextFor(owner);
+    const page = await open(context, `/organize/events/${eventId}/revenue`, '[data-total="gross"]');
+    expect(await page.locator('[data-total="gross"]').textContent()).toBe("€60.00");
+    expect(await page.locator('[data-total="refunds"]').textContent()).toBe("€0.00");
+    expect(await page.getByRole("link", { name: "Download CSV" }).getAttribute("href")).toBe(`/api/events/${eventId}/revenue?group=day&format=csv`);
+
+    const row = page.locator(`[data-order-id="${order.orderId}"]`);
+    await row.getByRole("button", { name: "Refund…" }).click();
+    await row.getByRole("checkbox").first().check();
+    await row.getByLabel("Reason (the attendee sees it)").fill("Cannot attend");
+    await row.getByRole("button", { name: "Refund", exact: true }).click();
+    await row.getByRole("status").waitFor();
+    expect(await row.getByRole("status").textContent()).toContain("Refund of €30.00 asked for");
+    await world.standin.webhooks.idle();
+
+    await page.reload();
+    await page.locator('[data-total="refunds"]').waitFor();
+    expect(await page.locator('[data-total="refunds"]').textContent()).toBe("€30.00");
+    expect(await page.locator(`[data-order-id="${order.orderId}"] [data-status]`).textContent()).toBe("partially refunded");
+    expect(world.sql.prepare("select status from tickets where order_id = ? order by status").all(order.orderId)).toEqual([{ status: "refunded" }, { status: "valid" }]);
+    await context.close();
+  });
+
+  it("fits a phone-sized screen", async () => {
+    const context = await contextFor(owner, { width: 375, height: 740 });
+    const page = await open(context, `/organize/events/${eventId}/revenue`, '[data-total="net"]');
+    // Nothing of the page reaches past the screen's right edge (the table wraps into cards).
+    const overflowing = await page.evaluate(() =>
+      [...document.querySelectorAll(".revenue-page *")]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`),
+    );
+    expect(overflowing).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("receipt page", () => {
+  it("prints the invoice with the seller's details and the VAT included", async () => {
+    const context = await contextFor(buyer);
+    const page = await open(context, `/orders/${order.orderId}/receipt`, ".receipt");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Invoice");
+    const text = await page.locator(".receipt").innerText();
+    expect(text).toContain("VAT ID IE9876543X");
+    expect(text).toContain("5 Harbour Road");
+    expect(await page.locator("[data-tax-line]").innerText()).toMatch(/VAT 20 % \(included\)\s+€10\.00/);
+    expect(await page.locator("[data-total]").textContent()).toBe("€60.00");
+    expect(text).toMatch(/Refunded .* Cannot attend\s+−€30\.00/);
+    await context.close();
+  });
+});
+
+describe("admin revenue page", () => {
+  it("shows the platform's totals per organization and saves the commission default", async () => {
+    const context = await contextFor(admin);
+    const page = await open(context, "/admin/revenue", '[data-total="gross"]');
+    expect(await page.locator('[data-total="gross"]').textContent()).toBe("€60.00");
+    expect(await page.getByRole("table", { name: "Revenue per organization" }).innerText()).toContain("Browser Revenue Fest Org");
+    await page.getByLabel("Platform default (%)").fill("2.5");
+    await page.getByRole("button", { name: "Save default" }).click();
+    await page.getByText("Default commission set to 2.5 %.").waitFor();
+    expect((await admin.get("/api/admin/revenue")).body.commission.defaultBp).toBe(250);
+    await context.close();
+  });
+});
