@@ -122,8 +122,15 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** Creates a producer for `peer` and announces it. */
   async produce(peer: Peer, input: Parameters<Peer["produce"]>[0]): Promise<types.Producer> {
-    const producer = await peer.produce(input);
-    const entry: RoomProducer = { producer, peer, source: input.source };
+    return this.addProducer(peer, await peer.produce(input), input.source);
+  }
+
+  /**
+   * Registers and announces a producer of `peer` made on its home router: besides
+   * produce(), an RTP ingest through a PlainTransport (sfu/plain-tap.ts) uses it.
+   */
+  async addProducer(peer: Peer, producer: types.Producer, source: MediaSource): Promise<types.Producer> {
+    const entry: RoomProducer = { producer, peer, source };
     this.#producers.set(producer.id, entry);
     producer.observer.once("close", () => {
       this.#producers.delete(producer.id);

@@ -8,12 +8,13 @@ import type { Config } from "../server/config/index.ts";
 import type { Logger } from "../server/log.ts";
 import type { MessageRouter } from "../server/realtime/router.ts";
 import { registerSfuMetrics } from "./metrics.ts";
+import type { RoomDirectory } from "./RoomControl.ts";
 import { Sfu } from "./Sfu.ts";
 import { registerMediaMessages } from "./signaling.ts";
 
 export async function startMediaService(
   config: Config["sfu"],
-  deps: { router: MessageRouter; keys: SigningKeys; metrics: { registry: Registry }; log: Logger },
+  deps: { router: MessageRouter; keys: SigningKeys; metrics: { registry: Registry }; log: Logger; directory?: RoomDirectory },
 ): Promise<Sfu> {
   const sfu = await Sfu.create({
     workers: config.workers,
@@ -31,7 +32,7 @@ export async function startMediaService(
     secret: config.turn_secret,
     ttlSeconds: config.turn_credential_ttl_seconds,
   };
-  registerMediaMessages(deps.router, { sfu, keys: deps.keys, turn, log: deps.log });
+  registerMediaMessages(deps.router, { sfu, keys: deps.keys, turn, log: deps.log, directory: deps.directory });
   registerSfuMetrics(deps.metrics.registry, sfu);
   return sfu;
 }

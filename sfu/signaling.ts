@@ -6,14 +6,17 @@
  */
 import type { types } from "mediasoup";
 import type { z } from "zod";
-import { type JoinIdentity, verifyJoinToken } from "../server/accounts/join-tokens.ts";
+import { type JoinGrants, type JoinIdentity, verifyJoinToken } from "../server/accounts/join-tokens.ts";
 import type { SigningKeys } from "../server/accounts/keys.ts";
 import { AppError } from "../server/errors.ts";
 import type { Logger } from "../server/log.ts";
-import type { RealtimeConnection } from "../server/realtime/connection.ts";
 import type { MessageContext, MessageRouter } from "../server/realtime/router.ts";
+import { type MediaSession, MediaSessions, type PushFrame } from "./media-sessions.ts";
 import type { Peer } from "./Peer.ts";
 import type { Room, RoomProducer } from "./Room.ts";
+import type { RoomDirectory, RoomRole } from "./RoomControl.ts";
+import { registerRoomMessages } from "./room-messages.ts";
+import { RoomModeration } from "./room-moderation.ts";
 import type { Sfu } from "./Sfu.ts";
 import { mediaSchemas as s } from "./signaling-schemas.ts";
 import { type IceServer, iceServersFor, type TurnOptions } from "./turn.ts";
@@ -26,33 +29,26 @@ export type MediaSignalingOptions = {
   keys: SigningKeys;
   turn: TurnOptions;
   log: Logger;
+  /** Settings and bans of rooms that belong to event sessions; without it every room is open. */
+  directory?: RoomDirectory;
   /** Verifies a join token; default verifyJoinToken with `keys`. */
   verify?: (token: string) => Promise<JoinIdentity>;
 };
 
-/** A peer and the connection currently speaking for it (null while it is away). */
-type Session = { peer: Peer; room: Room; connection: RealtimeConnection | null };
-
-export function registerMediaMessages(router: MessageRouter, options: MediaSignalingOptions): void {
+export function registerMediaMessages(router: MessageRouter, options: MediaSignalingOptions): RoomModeration {
   const { sfu, log } = options;
   const verify = options.verify ?? ((token: string) => verifyJoinToken(options.keys, token));
-  const byConnection = new Map<string, Session>();
-  const byPeer = new Map<Peer, Session>();
-
-  const push = (session: Session | undefined, frame: { t: string; [k: string]: unknown }) => session?.connection?.send(frame);
-  const broadcast = (room: Room, frame: { t: string; [k: string]: unknown }, except?: Peer) => {
-    const text = JSON.stringify(frame);
-    for (const peer of room.peers.values()) if (peer !== except) byPeer.get(peer)?.connection?.sendText(text);
-  };
+  const sessions = new MediaSessions();
+  const { byConnection, byPeer } = sessions;
+  const moderation = new RoomModeration({ sfu, sessions, directory: options.directory, log });
+  const broadcast = (room: Room, frame: PushFrame, except?: Peer) => sessions.broadcast(room, frame, (peer) => peer !== except);
 
   sfu.on("roomcreated", (room) => {
     room.on("peerjoined", (peer) => {
       if (!peer.grants.hidden) broadcast(room, { t: "media.peerJoined", peer: describePeer(peer) }, peer);
     });
     room.on("peerleft", (peer) => {
-      const session = byPeer.get(peer);
-      byPeer.delete(peer);
-      if (session?.connection && byConnection.get(session.connection.id) === session) byConnection.delete(session.connection.id);
+      sessions.forget(peer);
       if (!peer.grants.hidden) broadcast(room, { t: "media.peerLeft", peerId: peer.id });
     });
     room.on("newproducer", (entry) => broadcast(room, { t: "media.newProducer", producer: describeProducer(entry) }, entry.peer));
@@ -68,9 +64,9 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     });
   });
 
-  const watchPeer = (session: Session) => {
+  const watchPeer = (session: MediaSession) => {
     const { peer } = session;
-    const send = (frame: { t: string; [k: string]: unknown }) => push(byPeer.get(peer), frame);
+    const send = (frame: PushFrame) => sessions.toPeer(peer, frame);
     peer.on("consumerclosed", (c) => send({ t: "media.consumerClosed", consumerId: c.id, producerId: origin(c).producerId }));
     peer.on("consumerpaused", (c) => send({ t: "media.consumerPaused", consumerId: c.id }));
     peer.on("consumerresumed", (c) => send({ t: "media.consumerResumed", consumerId: c.id }));
@@ -81,12 +77,7 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     peer.on("producerscore", (p, score) => send({ t: "media.producerScore", producerId: p.id, score }));
   };
 
-  /** The session of the connection, which must have joined. */
-  const joined = (context: MessageContext): Session => {
-    const session = byConnection.get(context.connection.id);
-    if (!session || session.peer.closed) throw AppError.conflict("not_joined", "Join a room first (media.join)");
-    return session;
-  };
+  const joined = (context: MessageContext): MediaSession => sessions.joined(context);
 
   const on = <S extends z.ZodType>(type: string, schema: S, handle: (payload: z.infer<S>, context: MessageContext) => unknown) =>
     router.on(type, {
@@ -103,12 +94,22 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     });
 
   on("media.join", s.join, async ({ token, rtpCapabilities }, { connection }) => {
+    const joinStarted = performance.now();
     const identity = await verify(token);
     if (byConnection.has(connection.id)) throw AppError.conflict("already_joined", "This connection has joined a room already");
-    const { room, peer, resumed } = await sfu.join(identity.grants.room, {
+    const { grants } = identity;
+    const tokenRole = roleFromGrants(grants);
+    const gate = await moderation.gate({
+      room: grants.room, identity: identity.identity, name: identity.name, tokenRole, hidden: grants.hidden, connection,
+    });
+    if (gate.kind === "lobby") {
+      const { entry, hosts } = gate;
+      return { lobby: { id: entry.id, reason: entry.reason, hosts } };
+    }
+    const { room, peer, resumed } = await sfu.join(grants.room, {
       identity: identity.identity,
       name: identity.name,
-      grants: { canPublish: identity.grants.canPublish, canSubscribe: identity.grants.canSubscribe, hidden: identity.grants.hidden },
+      grants: { canPublish: gate.role !== "attendee", canSubscribe: grants.canSubscribe, hidden: grants.hidden },
     });
     const previous = byPeer.get(peer);
     if (previous?.connection && previous.connection.id !== connection.id) {
@@ -116,12 +117,14 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
       previous.connection.send({ t: "media.replaced" });
       byConnection.delete(previous.connection.id);
     }
-    const session: Session = previous ?? { peer, room, connection };
+    const session: MediaSession = previous ?? { peer, room, connection, tokenRole };
     session.connection = connection;
+    session.tokenRole = tokenRole;
     byConnection.set(connection.id, session);
     if (!previous) {
       byPeer.set(peer, session);
       watchPeer(session);
+      session.joinedAt = joinStarted;
     }
     // A closing socket leaves its peer in the grace window rather than out of the room.
     void connection.closed.then(() => {
@@ -134,10 +137,12 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     // Its media was lost (a worker died) and it has not started over yet: it must, now.
     const restarted = resumed && peer.mediaLost;
     log.debug({ room: room.name, peer: peer.id, identity: peer.identity, resumed, restarted }, "media peer joined");
+    moderation.schedule(room.name);
     return {
       peerId: peer.id,
       resumed,
       restarted,
+      role: gate.role,
       routerRtpCapabilities: room.rtpCapabilities,
       iceServers: iceServersFor(options.turn, identity.identity) satisfies IceServer[],
       peers: [...room.peers.values()].filter((p) => p !== peer && !p.grants.hidden).map(describePeer),
@@ -173,17 +178,28 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
   }));
 
   on("media.produce", s.produce, async (input, context) => {
-    const { room, peer } = joined(context);
-    const producer = await room.produce(peer, { ...input, rtpParameters: input.rtpParameters as types.RtpParameters });
-    return { producerId: producer.id };
+    const session = joined(context);
+    const { room, peer } = session;
+    // Media a host muted without allowing it back starts paused, whatever the client asks.
+    const locked = moderation.controlOf(room.name)?.mediaLocked(peer.identity, input.source) ?? false;
+    const producer = await room.produce(peer, { ...input, paused: input.paused || locked, rtpParameters: input.rtpParameters as types.RtpParameters });
+    return { producerId: producer.id, paused: producer.paused };
   });
 
   on("media.producer.pause", s.producer, async ({ producerId }, context) => {
-    await joined(context).peer.producer(producerId).pause();
+    const { room, peer } = joined(context);
+    await peer.producer(producerId).pause();
+    moderation.schedule(room.name);
     return null;
   });
   on("media.producer.resume", s.producer, async ({ producerId }, context) => {
-    await joined(context).peer.producer(producerId).resume();
+    const { room, peer } = joined(context);
+    const producer = peer.producer(producerId);
+    if (moderation.controlOf(room.name)?.mediaLocked(peer.identity, String(producer.appData.source))) {
+      throw AppError.forbidden("muted_by_host", "A host muted this; ask a host to allow you to turn it back on");
+    }
+    await producer.resume();
+    moderation.schedule(room.name);
     return null;
   });
   on("media.producer.close", s.producer, ({ producerId }, context) => {
@@ -212,8 +228,14 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     return null;
   });
   on("media.consumers.resume", s.consumers, async ({ consumerIds }, context) => {
-    const { peer } = joined(context);
+    const session = joined(context);
+    const { peer } = session;
     const settled = await Promise.allSettled(consumerIds.map(async (consumerId) => peer.consumer(consumerId).resume()));
+    if (session.joinedAt !== undefined) {
+      // The server's share of joining: the join message in, the first consumers flowing out.
+      log.info({ room: session.room.name, peer: peer.id, joinToResumeMs: performance.now() - session.joinedAt }, "media peer receiving");
+      session.joinedAt = undefined;
+    }
     return {
       errors: settled.flatMap((result, i) =>
         result.status === "rejected" ? [{ consumerId: consumerIds[i], error: itemError(result.reason, log) }] : [],
@@ -236,6 +258,14 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     session.peer.close();
     return null;
   });
+
+  registerRoomMessages(router, { sfu, sessions, moderation, log });
+  return moderation;
+}
+
+/** The room role a join token gives: room admins host, publishers speak, everyone else attends. */
+function roleFromGrants(grants: JoinGrants): RoomRole {
+  return grants.roomAdmin ? "host" : grants.canPublish ? "speaker" : "attendee";
 }
 
 type ConsumerOrigin = { producerId: string; peerId: string; source: string };

@@ -1,0 +1,34 @@
+/**
+ * The SFU's view of session rooms (sfu/RoomControl.ts RoomDirectory): a room named by an
+ * event session's id takes its lobby mode and limits from that session; bans are kept in
+ * `room_bans` so the join-token route refuses the person from then on.
+ */
+import type { Kysely } from "kysely";
+import type { RoomDirectory, RoomSettings } from "../../sfu/RoomControl.ts";
+import type { DB } from "../db/schema.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function roomDirectory(db: Kysely<DB>): RoomDirectory {
+  return {
+    async settings(room: string): Promise<RoomSettings | null> {
+      if (!UUID.test(room)) return null;
+      const row = await db
+        .selectFrom("event_sessions")
+        .select(["lobby_mode", "max_peers", "max_publishers"])
+        .where("id", "=", room)
+        .executeTakeFirst();
+      if (!row) return null;
+      return { lobbyMode: row.lobby_mode, maxPeers: row.max_peers, maxPublishers: row.max_publishers };
+    },
+    async ban(room: string, identity: string, bannedBy: string): Promise<void> {
+      if (!UUID.test(room)) return;
+      const by = await db.selectFrom("users").select("id").where("id", "=", bannedBy).executeTakeFirst();
+      await db
+        .insertInto("room_bans")
+        .values({ session_id: room, user_id: identity, banned_by: by?.id ?? null, created_at: new Date().toISOString() })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * Room moderation beside the media: one RoomControl per room name (made on first join with
+ * the settings the room directory gives), the gate a join passes (enter or wait in the
+ * lobby), the lobby's connections, and the `room.state` / `room.lobby` pushes that tell
+ * everyone who is there, in which role, with which hand raised and which media on.
+ */
+import type { Logger } from "../server/log.ts";
+import type { RealtimeConnection } from "../server/realtime/connection.ts";
+import type { MediaSession, MediaSessions, PushFrame } from "./media-sessions.ts";
+import type { Peer } from "./Peer.ts";
+import type { Room } from "./Room.ts";
+import { type LobbyEntry, type LobbyReason, OPEN_ROOM, RoomControl, type RoomDirectory, type RoomRole } from "./RoomControl.ts";
+import type { Sfu } from "./Sfu.ts";
+
+export type GateResult = { kind: "enter"; role: RoomRole; control: RoomControl } | { kind: "lobby"; entry: LobbyEntry; hosts: string[] };
+
+/** A participant as others see it in `room.state`. */
+export type ParticipantView = {
+  peerId: string;
+  identity: string;
+  name: string;
+  role: RoomRole;
+  hand: number | null;
+  microphone: "on" | "off" | "none";
+  camera: "on" | "off" | "none";
+  screen: boolean;
+  /** Media a host muted and did not allow back on. */
+  locked: string[];
+};
+
+export class RoomModeration {
+  readonly #sfu: Sfu;
+  readonly #sessions: MediaSessions;
+  readonly #directory: RoomDirectory | undefined;
+  readonly #log: Logger;
+  // Controls by room name; kept past the media room while they hold something (bans, an ended session).
+  readonly #controls = new Map<string, RoomControl>();
+  // Controls being made (their settings are loading), so that two first joins make one.
+  readonly #loading = new Map<string, Promise<RoomControl>>();
+  // Lobby connections by entry id, and the entry of each waiting connection.
+  readonly #lobbyConnections = new Map<string, RealtimeConnection>();
+  readonly #lobbyOf = new Map<string, { control: RoomControl; entryId: string }>();
+  // Rooms whose state push is due on the next turn (changes coalesce into one push).
+  readonly #due = new Set<string>();
+
+  constructor(options: { sfu: Sfu; sessions: MediaSessions; directory?: RoomDirectory; log: Logger }) {
+    this.#sfu = options.sfu;
+    this.#sessions = options.sessions;
+    this.#directory = options.directory;
+    this.#log = options.log;
+    options.sfu.on("roomcreated", (room) => {
+      const changed = () => this.schedule(room.name);
+      room.on("peerjoined", changed);
+      room.on("peerleft", (peer) => {
+        this.#controls.get(room.name)?.left(peer.identity);
+        changed();
+      });
+      room.on("newproducer", changed);
+      room.on("producerclosed", changed);
+      room.on("close", () => {
+        const control = this.#controls.get(room.name);
+        if (control?.disposable) this.#controls.delete(room.name);
+      });
+    });
+  }
+
+  get directory(): RoomDirectory | undefined {
+    return this.#directory;
+  }
+
+  controlOf(room: string): RoomControl | undefined {
+    return this.#controls.get(room);
+  }
+
+  /** The control of `room`, made with its settings on first use. */
+  async control(room: string): Promise<RoomControl> {
+    const known = this.#controls.get(room);
+    if (known) return known;
+    let loading = this.#loading.get(room);
+    if (!loading) {
+      loading = (async () => {
+        const settings = (await this.#directory?.settings(room)) ?? OPEN_ROOM;
+        const control = this.#controls.get(room) ?? this.#watch(new RoomControl(room, settings));
+        this.#controls.set(room, control);
+        return control;
+      })().finally(() => this.#loading.delete(room));
+      this.#loading.set(room, loading);
+    }
+    return loading;
+  }
+
+  #watch(control: RoomControl): RoomControl {
+    control.setListenerErrorHandler((event, err) => this.#log.error({ err, event, room: control.name }, "room control listener failed"));
+    control.on("changed", () => this.schedule(control.name));
+    control.on("admitted", (entries) => {
+      for (const entry of entries) this.#lobbyConnections.get(entry.id)?.send({ t: "room.admitted", lobbyId: entry.id });
+    });
+    control.on("denied", (entry) => this.#lobbyConnections.get(entry.id)?.send({ t: "room.denied", lobbyId: entry.id }));
+    return control;
+  }
+
+  /** The role a session has now: what a host gave, else its token's. */
+  roleOf(session: MediaSession): RoomRole {
+    return this.#controls.get(session.room.name)?.roleOf(session.peer.identity, session.tokenRole) ?? session.tokenRole;
+  }
+
+  /** People counted against the room's size: not hosts, not hidden. */
+  #headcount(room: Room | undefined): number {
+    if (!room) return 0;
+    let count = 0;
+    for (const peer of room.peers.values()) {
+      const session = this.#sessions.byPeer.get(peer);
+      if (!peer.grants.hidden && session && this.roleOf(session) !== "host") count += 1;
+    }
+    return count;
+  }
+
+  /** Peers on stage (publishing allowed), hosts not counted. */
+  speakers(room: Room): number {
+    let count = 0;
+    for (const peer of room.peers.values()) {
+      const session = this.#sessions.byPeer.get(peer);
+      if (!peer.grants.hidden && session && this.roleOf(session) === "speaker") count += 1;
+    }
+    return count;
+  }
+
+  hostNames(room: Room | undefined): string[] {
+    if (!room) return [];
+    return [...room.peers.values()].filter((p) => {
+      const session = this.#sessions.byPeer.get(p);
+      return !p.grants.hidden && session !== undefined && this.roleOf(session) === "host";
+    }).map((p) => p.name);
+  }
+
+  /**
+   * Decides a `media.join`: a person already in the room (a reconnect) comes back in; anyone
+   * else passes the control's admission, or waits in the lobby on this connection.
+   */
+  async gate(input: { room: string; identity: string; name: string; tokenRole: RoomRole; hidden: boolean; connection: RealtimeConnection }): Promise<GateResult> {
+    const control = await this.control(input.room);
+    const role = control.roleOf(input.identity, input.tokenRole);
+    const room = this.#sfu.rooms.get(input.room);
+    const present = room?.peerByIdentity(input.identity);
+    this.leaveLobby(input.connection.id);
+    if (present && !present.closed) return { kind: "enter", role, control };
+    const admission = control.admit({ identity: input.identity, role, hidden: input.hidden }, this.#headcount(room));
+    if (admission.kind === "enter") return { kind: "enter", role, control };
+    return { kind: "lobby", entry: this.#wait(control, input, role, admission.reason), hosts: this.hostNames(room) };
+  }
+
+  #wait(control: RoomControl, input: { identity: string; name: string; connection: RealtimeConnection }, role: RoomRole, reason: LobbyReason): LobbyEntry {
+    const entry = control.wait({ identity: input.identity, name: input.name, role, reason });
+    const { connection } = input;
+    this.#lobbyConnections.set(entry.id, connection);
+    this.#lobbyOf.set(connection.id, { control, entryId: entry.id });
+    void connection.closed.then(() => this.leaveLobby(connection.id));
+    return entry;
+  }
+
+  /** The connection no longer waits (it left, joined, or was let in). */
+  leaveLobby(connectionId: string): void {
+    const waiting = this.#lobbyOf.get(connectionId);
+    if (!waiting) return;
+    this.#lobbyOf.delete(connectionId);
+    this.#lobbyConnections.delete(waiting.entryId);
+    waiting.control.leaveLobby(waiting.entryId);
+  }
+
+  /** Tells everyone waiting in the room's lobby (and then forgets them). */
+  notifyLobby(entries: LobbyEntry[], frame: PushFrame): void {
+    for (const entry of entries) {
+      const connection = this.#lobbyConnections.get(entry.id);
+      connection?.send(frame);
+      if (connection) this.leaveLobby(connection.id);
+    }
+  }
+
+  /** Pushes the room's state on the next turn; several changes in one turn make one push. */
+  schedule(room: string): void {
+    if (this.#due.has(room)) return;
+    this.#due.add(room);
+    setImmediate(() => {
+      this.#due.delete(room);
+      this.#pushState(room);
+    });
+  }
+
+  #pushState(name: string): void {
+    const room = this.#sfu.rooms.get(name);
+    const control = this.#controls.get(name);
+    if (!room || room.closed || !control) return;
+    this.#sessions.broadcast(room, this.state(room, control));
+    const hosts = (peer: Peer) => {
+      const session = this.#sessions.byPeer.get(peer);
+      return session !== undefined && this.roleOf(session) === "host";
+    };
+    this.#sessions.broadcast(room, this.lobbyPush(control), hosts);
+  }
+
+  lobbyPush(control: RoomControl): PushFrame {
+    return { t: "room.lobby", entries: control.lobby.map(({ id, name, role, reason, since }) => ({ id, name, role, reason, since })) };
+  }
+
+  /** What everyone in the room sees: the room's flags and its visible participants. */
+  state(room: Room, control: RoomControl): PushFrame {
+    const hands = control.hands;
+    const participants: ParticipantView[] = [];
+    for (const peer of room.peers.values()) {
+      const session = this.#sessions.byPeer.get(peer);
+      if (peer.grants.hidden || !session) continue;
+      const sources = [...peer.producers.values()].map((p) => ({ source: p.appData.source as string, paused: p.paused }));
+      const status = (source: string) => {
+        const found = sources.filter((s) => s.source === source);
+        return found.length === 0 ? "none" : found.some((s) => !s.paused) ? "on" : "off";
+      };
+      const hand = hands.indexOf(peer.identity);
+      participants.push({
+        peerId: peer.id,
+        identity: peer.identity,
+        name: peer.name,
+        role: this.roleOf(session),
+        hand: hand < 0 ? null : hand + 1,
+        microphone: status("microphone"),
+        camera: status("camera"),
+        screen: sources.some((s) => s.source === "screen"),
+        locked: control.lockedMedia(peer.identity),
+      });
+    }
+    return {
+      t: "room.state",
+      opened: control.opened,
+      locked: control.locked,
+      lobbyMode: control.settings.lobbyMode,
+      maxPeers: control.settings.maxPeers,
+      maxPublishers: control.settings.maxPublishers,
+      lobbyCount: control.lobby.length,
+      participants,
+    };
+  }
+}
