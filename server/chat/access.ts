@@ -1,0 +1,124 @@
+/**
+ * Who may take part where, from the events and tickets tables: an event's lobby is for its
+ * ticket holders, team and speakers; a session's room for those whose ticket grants that
+ * session (a ticket type with no session rows grants them all), the team and its speakers;
+ * backstage for the team and speakers. Moderators are who the policy lets "event.moderate".
+ */
+import type { ExpressionBuilder, Kysely } from "kysely";
+import type { Actor } from "../accounts/actor.ts";
+import { can } from "../accounts/policy.ts";
+import { connectionActor } from "../accounts/realtime-gate.ts";
+import type { DB } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import { type EventResource, eventResource } from "../events/access.ts";
+import type { RealtimeConnection } from "../realtime/connection.ts";
+
+export type EventStanding = {
+  eventId: string;
+  resource: EventResource;
+  /** Team member of any role, organization admin or platform admin. */
+  isTeam: boolean;
+  isSpeaker: boolean;
+  hasTicket: boolean;
+  canModerate: boolean;
+  /** Whether the event allows private one-to-one messages. */
+  privateMessages: boolean;
+  eventTitle: string;
+};
+
+export async function eventStanding(db: Kysely<DB>, actor: Actor, userId: string, eventId: string): Promise<EventStanding> {
+  const resource = await eventResource(db, actor, eventId);
+  const [event, ticket, speaker] = await Promise.all([
+    db.selectFrom("events").select(["private_messages", "title"]).where("id", "=", eventId).executeTakeFirstOrThrow(),
+    db.selectFrom("tickets").select("id").where("event_id", "=", eventId).where("user_id", "=", userId).where("status", "=", "valid").executeTakeFirst(),
+    db.selectFrom("speakers").select("id").where("event_id", "=", eventId).where("user_id", "=", userId).executeTakeFirst(),
+  ]);
+  const canModerate = can(actor, "event.moderate", resource);
+  return {
+    eventId,
+    resource,
+    isTeam: resource.teamRole !== null || canModerate || can(actor, "event.update", resource),
+    isSpeaker: speaker !== undefined,
+    hasTicket: ticket !== undefined,
+    canModerate,
+    privateMessages: event.private_messages === 1,
+    eventTitle: event.title,
+  };
+}
+
+export type SessionStanding = EventStanding & { sessionId: string; mayEnter: boolean };
+
+export async function sessionStanding(db: Kysely<DB>, actor: Actor, userId: string, sessionId: string): Promise<SessionStanding> {
+  const session = await db.selectFrom("event_sessions").select("event_id").where("id", "=", sessionId).executeTakeFirst();
+  if (!session) throw AppError.notFound("No such session");
+  const standing = await eventStanding(db, actor, userId, session.event_id);
+  let mayEnter = standing.isTeam || standing.canModerate;
+  if (!mayEnter && standing.isSpeaker) {
+    mayEnter = (await db
+      .selectFrom("session_speakers")
+      .innerJoin("speakers", "speakers.id", "session_speakers.speaker_id")
+      .select("speakers.id")
+      .where("session_speakers.session_id", "=", sessionId)
+      .where("speakers.user_id", "=", userId)
+      .executeTakeFirst()) !== undefined;
+  }
+  if (!mayEnter && standing.hasTicket) mayEnter = await ticketGrantsSession(db, userId, session.event_id, sessionId);
+  return { ...standing, sessionId, mayEnter };
+}
+
+/** Throws 404 for outsiders: someone without a ticket learns nothing about the session. */
+export async function requireSession(db: Kysely<DB>, actor: Actor, userId: string, sessionId: string): Promise<SessionStanding> {
+  const standing = await sessionStanding(db, actor, userId, sessionId);
+  if (!standing.mayEnter) throw AppError.notFound("No such session, or your ticket does not include it");
+  return standing;
+}
+
+/** A ticket grants a session when its type lists it, or lists no session at all. */
+const grantsSession = (sessionId: string) => (eb: ExpressionBuilder<DB, "tickets">) => {
+  const typeSessions = () =>
+    eb.selectFrom("ticket_type_sessions").select("session_id").whereRef("ticket_type_sessions.ticket_type_id", "=", "tickets.ticket_type_id");
+  return eb.or([eb.not(eb.exists(typeSessions())), eb.exists(typeSessions().where("ticket_type_sessions.session_id", "=", sessionId))]);
+};
+
+/** requireSession for the user of a realtime connection, with their id. */
+export async function requireSessionFor(db: Kysely<DB>, connection: RealtimeConnection, sessionId: string): Promise<SessionStanding & { userId: string }> {
+  const user = connection.user;
+  if (!user) throw AppError.unauthorized();
+  return { ...(await requireSession(db, connectionActor(user), user.id, sessionId)), userId: user.id };
+}
+
+async function ticketGrantsSession(db: Kysely<DB>, userId: string, eventId: string, sessionId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("tickets")
+    .select("tickets.id")
+    .where("tickets.event_id", "=", eventId)
+    .where("tickets.user_id", "=", userId)
+    .where("tickets.status", "=", "valid")
+    .where(grantsSession(sessionId))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Users (with accounts) and e-mail-only holders whose valid ticket grants the session, or the whole event when no session. */
+export async function attendees(
+  db: Kysely<DB>,
+  eventId: string,
+  sessionId: string | null,
+): Promise<{ userIds: string[]; emailsWithoutAccount: { email: string; name: string }[] }> {
+  let query = db
+    .selectFrom("tickets")
+    .select(["tickets.user_id", "tickets.holder_email", "tickets.holder_name"])
+    .where("tickets.event_id", "=", eventId)
+    .where("tickets.status", "=", "valid");
+  if (sessionId) {
+    query = query.where(grantsSession(sessionId));
+  }
+  const rows = await query.execute();
+  const userIds = new Set<string>();
+  const emails = new Map<string, string>();
+  for (const row of rows) {
+    if (row.user_id) userIds.add(row.user_id);
+    else emails.set(row.holder_email.toLowerCase(), row.holder_name);
+  }
+  return { userIds: [...userIds], emailsWithoutAccount: [...emails].map(([email, name]) => ({ email, name })) };
+}
