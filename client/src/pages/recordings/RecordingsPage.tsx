@@ -1,0 +1,103 @@
+/**
+ * The recordings of one event: everyone allowed sees the ready ones and plays them; the
+ * event's owners and co-hosts also see recordings in progress or failed (with the reason
+ * and a retry), and rename, trim, open to everyone, download or delete them.
+ */
+import { useParams, useSearchParams } from '@solidjs/router';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { PageHeader } from '../../ui/PageHeader.tsx';
+import { type Recording, recordingsApi } from './api.ts';
+import { Player } from './Player.tsx';
+import { RecordingEditor } from './RecordingEditor.tsx';
+import './recordings.css';
+
+const STATE_LABELS: Record<Recording['state'], string> = {
+  recording: 'Recording',
+  processing: 'Processing',
+  uploading: 'Uploading',
+  ready: 'Ready',
+  failed: 'Failed',
+};
+
+const minutes = (ms: number | null) => (ms === null ? '' : `${Math.max(1, Math.round(ms / 60_000))} min`);
+
+export function RecordingsPage() {
+  const params = useParams<{ eventId: string }>();
+  const [search, setSearch] = useSearchParams<{ play?: string }>();
+  const [list, { refetch }] = createResource(() => params.eventId, (id) => recordingsApi.list(id));
+  const [playback] = createResource(() => search.play, (id) => recordingsApi.playback(id));
+  const [status, setStatus] = createSignal('');
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      setStatus(done);
+      void refetch();
+    } catch (e) {
+      setStatus(e instanceof Error ? e.message : 'That did not work');
+    }
+  };
+
+  return (
+    <div class="recordings-page">
+      <PageHeader title="Recordings" lead="Sessions recorded at this event, to watch again." />
+      <p class="form-note" role="status">{status()}</p>
+      <Show when={list.error}>
+        <p class="form-alert" role="alert">{(list.error as Error).message}</p>
+      </Show>
+      <Show when={search.play}>
+        <section class="card" aria-label="Player">
+          <Show when={playback.error}>
+            <p class="form-alert" role="alert">{(playback.error as Error).message}</p>
+          </Show>
+          {/* Reading an errored resource throws: look at it only once it is ready. */}
+          <Show when={playback.state === 'ready' && playback()} keyed>
+            {(p) => (
+              <>
+                <h2 class="card__title">{p.recording.title}</h2>
+                <Player playback={p} />
+                <Show when={p.downloadUrl}>
+                  {(url) => <a class="button" href={url()} download="recording.mp4">Download MP4</a>}
+                </Show>
+              </>
+            )}
+          </Show>
+        </section>
+      </Show>
+      <Show when={list()}>
+        {(data) => (
+          <Show when={data().recordings.length > 0} fallback={<p class="form-note">No recordings you can watch yet.</p>}>
+            <ul class="recordings-list">
+              <For each={data().recordings}>
+                {(r) => (
+                  <li class="card recordings-list__item">
+                    <div class="recordings-list__head">
+                      <h2 class="card__title">{r.title}</h2>
+                      <span class={`recording-state recording-state--${r.state}`}>{STATE_LABELS[r.state]}</span>
+                    </div>
+                    <p class="form-note">
+                      {new Date(r.startedAt).toLocaleString()} {minutes(r.durationMs)}
+                    </p>
+                    <Show when={r.state === 'failed' && r.failureReason}>
+                      <p class="form-alert">Why it failed: {r.failureReason}</p>
+                    </Show>
+                    <div class="recordings-list__actions">
+                      <Show when={r.state === 'ready'}>
+                        <button type="button" class="button button--primary" onClick={() => setSearch({ play: r.id })}>Watch</button>
+                      </Show>
+                      <Show when={data().canManage && r.state === 'failed'}>
+                        <button type="button" class="button" onClick={() => void act(() => recordingsApi.retry(r.id), 'Processing again.')}>Retry</button>
+                      </Show>
+                    </div>
+                    <Show when={data().canManage}>
+                      <RecordingEditor recording={r} onSaved={(message) => { setStatus(message); void refetch(); }} />
+                    </Show>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        )}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * Records a live room: every producer (present at the start or arriving later) to its own
+ * file, plus a log of who was the active speaker when, which the packager uses to cut the
+ * program video. Stops on request, when the room closes, or when the disk runs low.
+ */
+import { mkdir, statfs, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "../server/log.ts";
+import { TypedEmitter } from "../sfu/emitter.ts";
+import type { Peer } from "../sfu/Peer.ts";
+import type { Room, RoomProducer } from "../sfu/Room.ts";
+import { type TrackInfo, TrackRecorder } from "./TrackRecorder.ts";
+
+/** What a finished recording left in its folder (manifest.json). */
+export type RecordingManifest = {
+  room: string;
+  startedAt: string;
+  durationMs: number;
+  tracks: TrackInfo[];
+  /** Active speaker changes: the peer whose video the program shows from `atMs` on. */
+  speakers: { atMs: number; peerId: string }[];
+};
+
+export type StopReason = "requested" | "room_closed" | "disk_low";
+
+export type SessionRecorderEvents = {
+  /** A track's ffmpeg died: the recording cannot be trusted complete. */
+  failed: [Error];
+  /** The recording stopped by itself (room closed, disk low). */
+  stopped: [StopReason];
+};
+
+export type SessionRecorderOptions = {
+  room: Room;
+  /** Work folder for this recording; made if missing. */
+  dir: string;
+  ffmpeg: string;
+  /** Below this many free bytes the recording will not start, and stops. Default 1 GiB. */
+  minFreeBytes?: number;
+  /** How often free disk space is checked while recording, in ms. Default 5 s. */
+  diskCheckMs?: number;
+  log: Logger;
+};
+
+export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
+  readonly startedAt = Date.now();
+  // Recorders by producer id.
+  readonly #tracks = new Map<string, TrackRecorder>();
+  // Track starts in flight, awaited by stop().
+  readonly #starting = new Set<Promise<void>>();
+  readonly #speakers: RecordingManifest["speakers"] = [];
+  readonly #options: SessionRecorderOptions;
+  #diskTimer: NodeJS.Timeout | undefined;
+  // Room listeners, removed on stop.
+  #unsubscribe: () => void = () => {};
+  #stopped: Promise<RecordingManifest> | undefined;
+
+  private constructor(options: SessionRecorderOptions) {
+    super();
+    this.#options = options;
+    this.setListenerErrorHandler((event, err) => options.log.error({ err, event }, "session recorder listener failed"));
+  }
+
+  static async start(options: SessionRecorderOptions): Promise<SessionRecorder> {
+    await mkdir(options.dir, { recursive: true });
+    const minFree = options.minFreeBytes ?? 1024 ** 3;
+    if ((await freeBytes(options.dir)) < minFree) throw new DiskLowError(minFree);
+    const recorder = new SessionRecorder(options);
+    recorder.#subscribe();
+    await Promise.all([...recorder.#starting]);
+    recorder.#diskTimer = setInterval(() => void recorder.#checkDisk(minFree), options.diskCheckMs ?? 5_000);
+    recorder.#diskTimer.unref();
+    return recorder;
+  }
+
+  get room(): Room {
+    return this.#options.room;
+  }
+  get tracks(): TrackInfo[] {
+    return [...this.#tracks.values()].map((t) => t.info);
+  }
+  /** ffmpeg process ids (tests kill one to see the failure path). */
+  get pids(): number[] {
+    return [...this.#tracks.values()].flatMap((t) => (t.pid ? [t.pid] : []));
+  }
+
+  #subscribe() {
+    const { room } = this.#options;
+    const onProducer = (entry: RoomProducer) => this.#addTrack(entry);
+    const onClosed = (entry: RoomProducer) => void this.#tracks.get(entry.producer.id)?.stop();
+    const onSpeaker = (peer: Peer) => {
+      if (this.#speakers.at(-1)?.peerId === peer.id) return;
+      this.#speakers.push({ atMs: Date.now() - this.startedAt, peerId: peer.id });
+      for (const t of this.#tracks.values()) if (t.info.peerId === peer.id && t.info.kind === "video") void t.requestKeyFrame();
+    };
+    const onRoomClose = () => void this.stop("room_closed");
+    room.on("newproducer", onProducer);
+    room.on("producerclosed", onClosed);
+    room.on("activespeaker", onSpeaker);
+    room.on("close", onRoomClose);
+    this.#unsubscribe = () => {
+      room.off("newproducer", onProducer);
+      room.off("producerclosed", onClosed);
+      room.off("activespeaker", onSpeaker);
+      room.off("close", onRoomClose);
+    };
+    for (const entry of room.producers.values()) this.#addTrack(entry);
+  }
+
+  #addTrack(entry: RoomProducer) {
+    if (this.#stopped || this.#tracks.has(entry.producer.id)) return;
+    const track = new TrackRecorder(entry, {
+      dir: this.#options.dir,
+      index: this.#tracks.size + 1,
+      recordingStart: this.startedAt,
+      log: this.#options.log,
+    });
+    this.#tracks.set(entry.producer.id, track);
+    track.on("died", (error) => this.safeEmit("failed", error));
+    const starting = track.start(entry, this.#options.ffmpeg).catch((error: unknown) => {
+      this.safeEmit("failed", error instanceof Error ? error : new Error(String(error)));
+    });
+    this.#starting.add(starting);
+    void starting.finally(() => this.#starting.delete(starting));
+  }
+
+  async #checkDisk(minFree: number) {
+    if (this.#stopped) return;
+    if ((await freeBytes(this.#options.dir).catch(() => Infinity)) >= minFree) return;
+    this.#options.log.warn({ dir: this.#options.dir }, "disk space low; stopping the recording");
+    await this.stop("disk_low");
+  }
+
+  /** Stops every track and writes manifest.json. Safe twice (returns the same manifest). */
+  stop(reason: StopReason = "requested"): Promise<RecordingManifest> {
+    this.#stopped ??= (async () => {
+      clearInterval(this.#diskTimer);
+      this.#unsubscribe();
+      await Promise.all([...this.#starting]);
+      await Promise.all([...this.#tracks.values()].map((t) => t.stop()));
+      // Time zero is when the first track's media flowed, not when ffmpeg was being started.
+      const tracks = this.tracks;
+      const zero = tracks.length > 0 ? Math.min(...tracks.map((t) => t.startMs)) : 0;
+      const end = Date.now() - this.startedAt;
+      const manifest: RecordingManifest = {
+        room: this.#options.room.name,
+        startedAt: new Date(this.startedAt + zero).toISOString(),
+        durationMs: end - zero,
+        tracks: tracks.map((t) => ({ ...t, startMs: t.startMs - zero, endMs: (t.endMs ?? end) - zero })),
+        speakers: this.#speakers.map((s) => ({ ...s, atMs: Math.max(0, s.atMs - zero) })),
+      };
+      await writeFile(path.join(this.#options.dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+      if (reason !== "requested") this.safeEmit("stopped", reason);
+      return manifest;
+    })();
+    return this.#stopped;
+  }
+}
+
+export class DiskLowError extends Error {
+  constructor(minFree: number) {
+    super(`less than ${Math.round(minFree / 1024 ** 2)} MiB of disk space is free`);
+  }
+}
+
+async function freeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return s.bavail * s.bsize;
+}

@@ -1,0 +1,187 @@
+/**
+ * The recordings API: start and stop (room hosts), the list per event, edits and retry
+ * (organizers), playback links (allowed viewers), and the signed media route that serves
+ * playlists, keys and, for the local store, files with Range support.
+ */
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import { actorUserId } from "../accounts/actor.ts";
+import type { DB } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import { parseBody } from "../http/validate.ts";
+import { LocalStorage } from "../storage/index.ts";
+import { authorizeControl, authorizeManage, authorizeWatch, canManage, type RecordingRow } from "./access.ts";
+import { CONTENT_TYPES, type LinkScope, parseRange, type PlaybackSigner, rewritePlaylist, storedPathOf } from "./playback.ts";
+import { KEY_URI_PLACEHOLDER, type RecordingService } from "./service.ts";
+
+const sessionParams = z.object({ sessionId: z.uuid("Not a valid session id") });
+const eventParams = z.object({ eventId: z.uuid("Not a valid event id") });
+const idParams = z.object({ id: z.uuid("Not a valid recording id") });
+const mediaParams = z.object({ token: z.string().min(10).max(300), file: z.string().min(1).max(40) });
+const editBody = z.strictObject({
+  title: z.string().trim().min(1).max(200).optional(),
+  trimStartMs: z.number().int().min(0).nullable().optional(),
+  trimEndMs: z.number().int().min(1).nullable().optional(),
+  access: z.enum(["ticket_holders", "everyone"]).optional(),
+});
+
+export type RecordingDeps = { db: Kysely<DB>; service: RecordingService; signer: PlaybackSigner; ttlSeconds: number };
+
+function view(row: RecordingRow, manager: boolean) {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    title: row.title,
+    state: row.state,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationMs: row.duration_ms,
+    trimStartMs: row.trim_start_ms,
+    trimEndMs: row.trim_end_ms,
+    access: row.access,
+    ...(manager ? { failureReason: row.failure_reason, sizeBytes: row.size_bytes } : {}),
+  };
+}
+
+export function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): void {
+  const { db, service, signer } = deps;
+
+  app.post("/api/sessions/:sessionId/recording/start", { config: { action: "recording.control" } }, async (request, reply) => {
+    const { sessionId } = parseBody(sessionParams, request.params);
+    const { session, event } = await authorizeControl(db, request.actor, sessionId);
+    const id = await service.start({ sessionId, eventId: event.id, title: session.title, userId: actorUserId(request.actor) });
+    const row = await db.selectFrom("recordings").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    return reply.code(201).send(view(row, true));
+  });
+
+  app.post("/api/sessions/:sessionId/recording/stop", { config: { action: "recording.control" } }, async (request) => {
+    const { sessionId } = parseBody(sessionParams, request.params);
+    await authorizeControl(db, request.actor, sessionId);
+    const row = await db.selectFrom("recordings").selectAll().where("session_id", "=", sessionId).where("state", "=", "recording").executeTakeFirst();
+    if (!row) throw AppError.conflict("not_recording", "This session is not being recorded");
+    await service.stop(row.id);
+    return view((await db.selectFrom("recordings").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow()), true);
+  });
+
+  app.get("/api/events/:eventId/recordings", { config: { action: "recording.list" } }, async (request) => {
+    const { eventId } = parseBody(eventParams, request.params);
+    const rows = await db.selectFrom("recordings").selectAll().where("event_id", "=", eventId).orderBy("started_at", "desc").execute();
+    if (await canManage(db, request.actor, eventId).catch(() => false)) return { recordings: rows.map((r) => view(r, true)), canManage: true };
+    const visible: RecordingRow[] = [];
+    for (const row of rows.filter((r) => r.state === "ready")) {
+      if (await authorizeWatch(db, request.actor, row).then(() => true, () => false)) visible.push(row);
+    }
+    return { recordings: visible.map((r) => view(r, false)), canManage: false };
+  });
+
+  app.patch("/api/recordings/:id", { config: { action: "recording.manage" } }, async (request) => {
+    const { id } = parseBody(idParams, request.params);
+    const body = parseBody(editBody, request.body);
+    const row = await authorizeManage(db, request.actor, id);
+    const start = body.trimStartMs === undefined ? row.trim_start_ms : body.trimStartMs;
+    const end = body.trimEndMs === undefined ? row.trim_end_ms : body.trimEndMs;
+    if (start !== null && end !== null && start >= end) throw AppError.badRequest("invalid_trim", "The end must come after the start");
+    await db
+      .updateTable("recordings")
+      .set({ title: body.title ?? row.title, trim_start_ms: start, trim_end_ms: end, access: body.access ?? row.access, updated_at: new Date().toISOString() })
+      .where("id", "=", id)
+      .execute();
+    return view(await db.selectFrom("recordings").selectAll().where("id", "=", id).executeTakeFirstOrThrow(), true);
+  });
+
+  app.delete("/api/recordings/:id", { config: { action: "recording.manage" } }, async (request, reply) => {
+    const { id } = parseBody(idParams, request.params);
+    await authorizeManage(db, request.actor, id);
+    await service.delete(id);
+    return reply.code(204).send();
+  });
+
+  app.post("/api/recordings/:id/retry", { config: { action: "recording.manage" } }, async (request) => {
+    const { id } = parseBody(idParams, request.params);
+    await authorizeManage(db, request.actor, id);
+    await service.retry(id);
+    return view(await db.selectFrom("recordings").selectAll().where("id", "=", id).executeTakeFirstOrThrow(), true);
+  });
+
+  app.post("/api/recordings/:id/playback", { config: { action: "recording.watch" } }, async (request) => {
+    const { id } = parseBody(idParams, request.params);
+    const row = await db.selectFrom("recordings").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw AppError.notFound("No such recording");
+    await authorizeWatch(db, request.actor, row);
+    if (row.state !== "ready") throw AppError.conflict("not_ready", "This recording is not ready to watch yet");
+    const expiresAt = Date.now() + deps.ttlSeconds * 1000;
+    const link = (scope: LinkScope, file: string) => `/api/recordings/media/${signer.sign(id, scope, expiresAt)}/${file}`;
+    const manager = await canManage(db, request.actor, row.event_id).catch(() => false);
+    return {
+      recording: view(row, manager),
+      playlistUrl: link("watch", "index.m3u8"),
+      posterUrl: link("watch", "poster.jpg"),
+      downloadUrl: manager ? link("download", "program.mp4") : null,
+      expiresAt: new Date(expiresAt).toISOString(),
+      chat: await chatReplay(db, row),
+    };
+  });
+
+  app.get("/api/recordings/media/:token/:file", { config: { action: "recording.media" } }, async (request, reply) => {
+    const { token, file } = parseBody(mediaParams, request.params);
+    const { recordingId, scope } = signer.verify(token);
+    const row = await db.selectFrom("recordings").select(["id", "state", "hls_key", "trim_start_ms", "trim_end_ms"]).where("id", "=", recordingId).executeTakeFirst();
+    if (!row || row.state !== "ready") throw AppError.notFound("No such recording");
+    reply.header("cache-control", "private, no-store");
+    if (file === "key") {
+      if (!row.hls_key) throw AppError.notFound("This recording is not encrypted");
+      return reply.type("application/octet-stream").send(Buffer.from(row.hls_key, "hex"));
+    }
+    const stored = storedPathOf(file);
+    if (!stored || (file === "program.mp4" && scope !== "download")) throw AppError.notFound("No such file");
+    const key = `${recordingId}/${stored}`;
+    if (file === "index.m3u8") {
+      const playlist = Buffer.concat(await (await service.storage.read(key)).toArray()).toString("utf8");
+      const text = await rewritePlaylist(playlist, {
+        keyPlaceholder: KEY_URI_PLACEHOLDER,
+        keyUri: "key",
+        trimStartMs: row.trim_start_ms,
+        trimEndMs: row.trim_end_ms,
+        uriOf: async (name) => (await service.storage.presignedUrl(`${recordingId}/hls/${name}`, deps.ttlSeconds)) ?? name,
+      });
+      return reply.type(CONTENT_TYPES.m3u8).send(text);
+    }
+    const presigned = await service.storage.presignedUrl(key, deps.ttlSeconds);
+    if (presigned) return reply.redirect(presigned, 302);
+    return sendStored(reply, service.storage as LocalStorage, key, file, request.headers.range);
+  });
+}
+
+/** Serves a stored file of the local store, honouring a single byte range. */
+async function sendStored(reply: FastifyReply, storage: LocalStorage, key: string, file: string, rangeHeader: string | undefined) {
+  const stat = await storage.stat(key);
+  if (!stat) throw AppError.notFound("No such file");
+  const range = parseRange(rangeHeader, stat.size);
+  reply.header("accept-ranges", "bytes").type(CONTENT_TYPES[file.split(".").pop() ?? ""] ?? "application/octet-stream");
+  if (file === "program.mp4") reply.header("content-disposition", 'attachment; filename="recording.mp4"');
+  if (range === "invalid") return reply.code(416).header("content-range", `bytes */${stat.size}`).send();
+  if (!range) return reply.header("content-length", stat.size).send(await storage.read(key));
+  return reply
+    .code(206)
+    .header("content-range", `bytes ${range.start}-${range.end}/${stat.size}`)
+    .header("content-length", range.end - range.start + 1)
+    .send(await storage.read(key, range));
+}
+
+/** The session's chat during the recording, with each message's offset into it. */
+async function chatReplay(db: Kysely<DB>, row: RecordingRow) {
+  const start = Date.parse(row.started_at);
+  const messages = await db
+    .selectFrom("chat_messages")
+    .innerJoin("users", "users.id", "chat_messages.author_id")
+    .select(["chat_messages.id", "chat_messages.text", "chat_messages.created_at", "users.display_name"])
+    .where("chat_messages.channel", "=", `session:${row.session_id}`)
+    .where("chat_messages.deleted_at", "is", null)
+    .where("chat_messages.created_at", ">=", row.started_at)
+    .where("chat_messages.created_at", "<=", row.ended_at ?? new Date().toISOString())
+    .orderBy("chat_messages.id")
+    .limit(2_000)
+    .execute();
+  return messages.map((m) => ({ id: m.id, atMs: Date.parse(m.created_at) - start, author: m.display_name, text: m.text }));
+}
