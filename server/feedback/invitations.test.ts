@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { loadConfig } from "../config/index.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import type { DB } from "../db/schema.ts";
+import { openSqlite } from "../db/sqlite.ts";
+import { JobRunner } from "../jobs/index.ts";
+import { createLogger } from "../log.ts";
+import { INVITE_JOB, planFeedbackInvitations } from "./invitations.ts";
+
+const dir = mkdtempSync(path.join(tmpdir(), "plenary-feedback-invites-"));
+const config = loadConfig({ env: { PLENARY_DATA_DIR: dir } });
+let db: Kysely<DB>;
+let jobs: JobRunner;
+const HOUR = 3_600_000;
+const now = new Date("2026-06-01T12:00:00.000Z");
+const at = (hours: number) => new Date(now.getTime() + hours * HOUR).toISOString();
+
+beforeAll(async () => {
+  db = openSqlite({ file: config.paths.database });
+  await migrateToLatest(db as Kysely<unknown>);
+  // Not started: planning only writes rows, and this test reads them.
+  jobs = new JobRunner({ db, config: config.jobs, log: createLogger("silent") });
+  const stamp = now.toISOString();
+  await db.insertInto("organizations").values({ id: "org", name: "Org", slug: "org", created_at: stamp, updated_at: stamp }).execute();
+  const event = (id: string, status: "approved" | "draft", endsIn: number) =>
+    db.insertInto("events").values({ id, organization_id: "org", slug: id, title: id, time_zone: "UTC", starts_at: at(endsIn - 2), ends_at: at(endsIn), currency: "eur", status, created_at: stamp, updated_at: stamp }).execute();
+  const session = (id: string, eventId: string, endsIn: number) =>
+    db.insertInto("event_sessions").values({ id, event_id: eventId, title: id, starts_at: at(endsIn - 1), ends_at: at(endsIn), created_at: stamp, updated_at: stamp }).execute();
+  await event("soon", "approved", 30);
+  await session("soon-1", "soon", 5);
+  await session("soon-2", "soon", 30);
+  await session("long-ago", "soon", -48);
+  await event("far", "approved", 24 * 30);
+  await event("draft", "draft", 10);
+  await session("draft-1", "draft", 10);
+});
+
+afterAll(async () => {
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it("plans one invitation job per approved event and session ending within a week, due at its end, once", async () => {
+  expect(await planFeedbackInvitations(db, jobs, now)).toBe(3);
+  const planned = await db.selectFrom("jobs").select(["key", "run_at"]).where("kind", "=", INVITE_JOB).orderBy("run_at").execute();
+  expect(planned).toEqual([
+    { key: `feedback-invite:session:soon-1:${at(5)}`, run_at: at(5) },
+    { key: `feedback-invite:event:soon:${at(30)}`, run_at: at(30) },
+    { key: `feedback-invite:session:soon-2:${at(30)}`, run_at: at(30) },
+  ]);
+  // Planning again changes nothing; a session that moves gets a job for its new end.
+  expect(await planFeedbackInvitations(db, jobs, now)).toBe(0);
+  await db.updateTable("event_sessions").set({ ends_at: at(6) }).where("id", "=", "soon-1").execute();
+  expect(await planFeedbackInvitations(db, jobs, now)).toBe(1);
+  const keys = (await db.selectFrom("jobs").select("key").where("kind", "=", INVITE_JOB).execute()).map((j) => j.key);
+  expect(keys).toContain(`feedback-invite:session:soon-1:${at(6)}`);
+});
