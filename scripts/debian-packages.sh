@@ -11,8 +11,10 @@ packages=(
   # Building mediasoup-worker from the sources in its npm package (sfu/worker-build).
   g++ make meson ninja-build pkg-config patch
   libuv1-dev libssl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler libabsl-dev
-  # Checkers for deploy/ (test/deploy/deploy.test.ts).
+  # Checkers for deploy/ (test/deploy/*.test.ts).
   caddy coturn yamllint python3-yaml groovy systemd
+  # The TURN-over-TLS test's self-signed certificate (test/e2e/turn-relay.test.ts).
+  openssl
 )
 
 missing=()

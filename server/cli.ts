@@ -27,6 +27,8 @@ Commands:
   keys rotate               add a new token signing key (used from the next start; old keys still verify)
   backup [--to DIR]         online backup of the database and signing keys, with a manifest
                             (default DIR: <data dir>/backups/<timestamp>)
+  demo                      fill a fresh install with a sample organization, a live event,
+                            speakers, ticket types and attendees (refused if real data exists)
   restore --from DIR        put a backup in place (the server must be stopped; the current
                             database and keys are kept aside, renamed with a timestamp)
   help                      show this text
@@ -65,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
       return backup(config, values.to);
     case "restore":
       return restore(config, values.from);
+    case "demo":
+      // Loaded on demand, like start: the other commands stay quick.
+      return (await import("./demo/command.ts")).demoCommand(config);
     case "keys":
       if (sub !== "rotate") break;
       process.stdout.write(`new signing key ${await SigningKeys.rotate(path.join(config.paths.dataDir, "keys"))}; restart Plenary to sign with it\n`);

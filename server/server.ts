@@ -16,6 +16,7 @@ import type { LoadedConfig } from "./config/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { DB } from "./db/schema.ts";
 import { openSqlite } from "./db/sqlite.ts";
+import { registerFeedback } from "./feedback/index.ts";
 import { createHttpApp } from "./http/app.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
 import { JobRunner } from "./jobs/runner.ts";
@@ -28,11 +29,25 @@ import { RealtimeHub } from "./realtime/hub.ts";
 import { MessageRouter } from "./realtime/router.ts";
 import { registerSystemMessages } from "./realtime/system-messages.ts";
 import { organizationRoutes } from "./organizations/routes.ts";
+import { registerEventRoutes } from "./events/routes.ts";
+import { paymentProviderFrom } from "./payments/index.ts";
+import { refundCancelledEvent } from "./revenue/refunds.ts";
+import { revenueRoutes } from "./revenue/routes.ts";
+import { adminRevenueRoutes } from "./revenue/admin-routes.ts";
+import { offerSeatsToWaitlist } from "./revenue/waitlist-hook.ts";
+import { registerEngagement } from "./notifications/index.ts";
+import { discoveryRoutes } from "./discovery/routes.ts";
+import { roomDirectory } from "./rooms/directory.ts";
+import { roomRoutes } from "./rooms/routes.ts";
 import { checkinRoutes } from "./checkin/routes.ts";
+import { registerTicketing } from "./ticketing/index.ts";
 import { firstRunRoutes, SetupGate } from "./setup/first-run.ts";
+import { publicProfileRoutes } from "./speakers-public/routes.ts";
+import { registerSponsors } from "./sponsors/index.ts";
 import { TicketKeys } from "./tickets/ticket-keys.ts";
 import type { Sfu } from "../sfu/Sfu.ts";
 import { sfuReadiness, startMediaService } from "../sfu/service.ts";
+import { type RecordingService, startRecordings, storageReadiness } from "./recordings/index.ts";
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../client/dist", import.meta.url));
 
@@ -87,7 +102,7 @@ export async function startServer(
   const metrics = createMetrics();
   const router = new MessageRouter();
   registerSystemMessages(router);
-  const sfu = await startMediaService(config.sfu, { router, keys, metrics, log }).catch(async (error: unknown) => {
+  const sfu = await startMediaService(config.sfu, { router, keys, metrics, log, directory: roomDirectory(db) }).catch(async (error: unknown) => {
     await db.destroy();
     throw error;
   });
@@ -98,7 +113,7 @@ export async function startServer(
     config, log, metrics, db, hub,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
     verifyAccessToken,
-    readyChecks: { sfu: () => sfuReadiness(sfu) },
+    readyChecks: { sfu: () => sfuReadiness(sfu), storage: () => (recordings ? storageReadiness(recordings) : "failing: starting") },
   });
   const gate = new SetupGate();
   firstRunRoutes(app, db, gate);
@@ -108,7 +123,33 @@ export async function startServer(
   const throttle = new Throttle({ maxPerIp: config.accounts.max_requests_per_ip, maxFailures: config.accounts.max_failed_logins });
   registerAccountRoutes(app, { db, config, mailer, throttle, sockets: hub }, keys);
   organizationRoutes(app, db);
+  const payments = paymentProviderFrom(config);
+  registerEventRoutes(app, {
+    db, config, mailer, payments,
+    // Re-plans the session's reminders and tells its attendees when it moved (server/notifications).
+    sessionRescheduled: (sessionId) => engagement.sessionRescheduled(sessionId),
+    eventCancelled: (eventId, actor) => refundCancelledEvent(db, { provider: payments }, eventId, actor),
+  });
+  // Chat, polls, Q&A, reactions, notifications; links fall back to the listen address set below.
+  let listenUrl = "";
+  const engagement = registerEngagement({ app, router, db, fanout, jobs, mailer, config, log, fallbackUrl: () => listenUrl });
+  const feedback = registerFeedback(app, { db, jobs, notifier: engagement.notifier, log });
+  const sponsors = registerSponsors(app, router, { db, fanout });
+  publicProfileRoutes(app, db);
+  discoveryRoutes(app, db);
+  roomRoutes(app, { db, keys });
+  // Refuses to start with recording on and no ffmpeg (the error says how to fix it).
+  const recordings: RecordingService = await startRecordings({ app, db, config, sfu, jobs, registry: metrics.registry, log }).catch(async (error: unknown) => {
+    sfu.close();
+    await app.close();
+    await db.destroy();
+    throw error;
+  });
   checkinRoutes(app, { db, ticketKeys });
+  const ticketing = { db, config, jobs, mailer, ticketKeys, provider: payments, log };
+  revenueRoutes(app, { db, provider: payments, seatsReleased: offerSeatsToWaitlist(ticketing, () => listenUrl) });
+  adminRevenueRoutes(app, db);
+  registerTicketing(app, ticketing, () => listenUrl);
 
   await app.listen({ host: config.http.host, port: config.http.port });
   const address = app.server.address();
@@ -118,16 +159,23 @@ export async function startServer(
   // Behind a proxy or in a container the listen address is not what a browser can reach.
   const publicBase = config.http.public_url?.replace(/\/+$/, "") ?? url;
   const setupUrl = (await adminExists(db)) ? null : `${publicBase}/setup?token=${gate.token}`;
+  listenUrl = url;
   jobs.start();
+  engagement.startTimers();
+  feedback.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       log.info("shutting down");
       await hub.close(GoingAway);
+      await recordings.close();
       sfu.close();
       await app.close();
       fanout.close();
+      engagement.close();
+      feedback.close();
+      sponsors.close();
       // Before the mailer and the database: a running job may still need both.
       await jobs.stop();
       await mailer.close();

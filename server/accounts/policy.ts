@@ -89,11 +89,46 @@ export const RULES = {
   "event.delete": { who: "signed_in", scope: "events:write", on: eventRole("owner") },
   "event.moderate": { who: "signed_in", on: eventRole("owner", "co_host", "moderator") },
   "event.checkIn": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host", "check_in_staff") },
+  // Organizer side (server/events): the dashboard is for every team member; the team is the owner's and co-hosts'.
+  "event.list": { who: "signed_in", scope: "events:read" },
+  "event.read": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host", "moderator", "check_in_staff") },
+  "event.cancel": { who: "signed_in", scope: "events:write", on: eventRole("owner") },
+  "event.team.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
+  "event.team.accept": { who: "signed_in" },
+  "event.review": { who: "admin", scope: "admin" },
+  // Cover images, speaker photos and organization logos appear on public pages.
+  "event.image.read": { who: "anyone" },
+  // Discovery: the public list and event pages; the handler applies visibility (invite-only, unlisted, drafts).
+  "event.discover": { who: "anyone" },
+  "event.readPublic": { who: "anyone" },
+
+  // Ticketing (server/ticketing, server/tickets): organizers manage what is sold; buyers check out and read their own.
+  "ticketing.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
+  "ticketing.offer": { who: "anyone" },
+  "checkout.create": { who: "signed_in" },
+  "orders.read": { who: "signed_in", scope: "events:read" },
+  "orders.cancel": { who: "signed_in" },
+  "orders.list": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host") },
+  "tickets.read": { who: "signed_in", scope: "events:read" },
+  "waitlist.join": { who: "signed_in" },
+  // The provider's signature on the raw body is the authentication.
+  "payments.webhook": { who: "anyone" },
 
   "room.publish": { who: "signed_in", on: roomRole("host", "speaker") },
   "room.moderate": { who: "signed_in", on: roomRole("host") },
+  // Live room (sfu/room-messages.ts): the join token says who is in the room and in which role.
+  "room.join": { who: "signed_in" },
+  "room.participate": { who: "anyone" },
+  "room.host": { who: "anyone", on: roomRole("host") },
   // Media signaling (sfu/signaling.ts): the room join token carries who may do what.
   "media.signal": { who: "anyone" },
+  // Recordings (server/recordings): hosts start and stop; owners and co-hosts edit; watching
+  // and the signed media links are checked against the recording's access setting.
+  "recording.control": { who: "signed_in", scope: "events:write", on: roomRole("host") },
+  "recording.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
+  "recording.list": { who: "anyone" },
+  "recording.watch": { who: "anyone" },
+  "recording.media": { who: "anyone" },
 
   "admin.users.list": { who: "admin", scope: "admin" },
   "admin.users.read": { who: "admin", scope: "admin" },
@@ -103,6 +138,48 @@ export const RULES = {
   "admin.users.forcePasswordReset": { who: "admin", scope: "admin" },
   "admin.audit.read": { who: "admin", scope: "admin" },
   "admin.outbox.read": { who: "admin", scope: "admin" },
+  "admin.jobs.read": { who: "admin", scope: "admin" },
+  "admin.jobs.retry": { who: "admin", scope: "admin" },
+  // Revenue (server/revenue): an event's owners and co-hosts (and its organization's admins) see
+  // its money and refund its orders; buyers read their receipts and cancel within the policy.
+  "revenue.read": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host") },
+  "organization.revenue.read": { who: "signed_in", scope: "events:read", on: orgRoleAtLeast("admin") },
+  "order.refund": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
+  "order.cancelSelf": { who: "signed_in", scope: "events:write" },
+  "order.receipt": { who: "signed_in", scope: "events:read" },
+  "admin.revenue.read": { who: "admin", scope: "admin" },
+  "admin.commission.manage": { who: "admin", scope: "admin" },
+
+  // Chat, polls, Q&A, reactions: signed in to try; the handler checks the ticket or team role
+  // behind the channel or session. Moderating uses "event.moderate" on the event.
+  "chat.participate": { who: "signed_in" },
+  "poll.participate": { who: "signed_in" },
+  "qa.participate": { who: "signed_in" },
+  "reaction.send": { who: "signed_in" },
+  "event.announce": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
+  "notification.read": { who: "signed_in", scope: "profile:read" },
+  "notification.manage": { who: "signed_in", scope: "profile:write" },
+  // The link in an e-mail works without logging in; its signed token names the user.
+  "notification.unsubscribe": { who: "anyone" },
+
+  // Feedback (server/feedback): attendees rate (the handler checks the ticket); anyone reads
+  // published ratings; owners and co-hosts ask survey questions, reply, feature, and read the report.
+  "feedback.submit": { who: "signed_in" },
+  "feedback.read": { who: "anyone" },
+  "feedback.flag": { who: "signed_in" },
+  "feedback.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
+  "feedback.report": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host") },
+  "admin.feedback.moderate": { who: "admin", scope: "admin" },
+  // Sponsors (server/sponsors): public on published events; impressions and clicks are counted for anyone.
+  "sponsors.read": { who: "anyone" },
+  "sponsors.track": { who: "anyone" },
+  "sponsors.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
+  "sponsors.stats": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host") },
+  // The live overlay: the session's attendees watch it, its hosts control it.
+  "sponsors.overlay.watch": { who: "signed_in" },
+  "sponsors.overlay.control": { who: "signed_in", on: eventRole("owner", "co_host", "moderator") },
+  // Public speaker pages (server/speakers-public).
+  "speakers.readPublic": { who: "anyone" },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof RULES;

@@ -92,11 +92,11 @@ export function createBackup(paths: Paths, target: string, now = () => new Date(
     createdAt: now().toISOString(),
     database: { file: DB_NAME, source: paths.database, integrity: "ok", migrations },
     files,
-    recordings: [],
+    recordings: storedRecordings(dbCopy),
     recordingsNote:
-      "Plenary stores no recordings yet (they arrive with the recording issue), so there are none to list. " +
-      "Once they exist, this list names every recording the database refers to and where it is stored; " +
-      "the media files themselves stay in their store (local folder or S3) and are backed up there.",
+      "Every recording the database refers to and where its files are (`local:` under storage.local_dir, " +
+      "`s3:` under storage.prefix in storage.bucket, each as `<id>/`). The media files stay in their store " +
+      "and are backed up there; the AES keys of their HLS segments are in the database, so this backup is needed to play them.",
   };
   const temporary = path.join(target, `${MANIFEST}.tmp`);
   writeFileSync(temporary, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
@@ -104,6 +104,19 @@ export function createBackup(paths: Paths, target: string, now = () => new Date(
   renameSync(temporary, path.join(target, MANIFEST));
   fsyncFile(target);
   return manifest;
+}
+
+/** Recordings with files in a store, from the backup's copy of the database. */
+function storedRecordings(dbFile: string): BackupManifest["recordings"] {
+  const db = new SQLite(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const table = db.prepare("select name from sqlite_master where type = 'table' and name = 'recordings'").get();
+    if (!table) return [];
+    const rows = db.prepare("select id, storage_backend from recordings where storage_backend is not null order by started_at").all() as { id: string; storage_backend: string }[];
+    return rows.map((r) => ({ id: r.id, location: `${r.storage_backend}:${r.id}/` }));
+  } finally {
+    db.close();
+  }
 }
 
 /** Checks a backup folder: manifest, sizes, hashes, integrity. Returns the manifest or throws BackupError. */

@@ -173,6 +173,44 @@ export const configSchema = z.strictObject({
       turn_credential_ttl_seconds: z.number().int().min(60).default(86_400),
     })
     .prefault({}),
+  recording: z
+    .strictObject({
+      /** Record sessions; when true, the server refuses to start without ffmpeg. */
+      enabled: z.boolean().default(true),
+      /** ffmpeg binary; empty: `ffmpeg` on PATH, else the optional ffmpeg-static package. */
+      ffmpeg_path: z.string().default(""),
+      /** Free disk space needed to start a recording, and below which one stops, in MiB. */
+      min_free_disk_mb: z.number().int().min(0).default(1_024),
+      /** Length of one HLS segment, in seconds. */
+      segment_seconds: z.number().int().min(1).max(30).default(4),
+      /** Encrypt HLS segments with AES-128; keys go only to viewers allowed to watch. */
+      encrypt: z.boolean().default(true),
+      /** How long a playback link stays valid, in seconds. */
+      playback_ttl_seconds: z.number().int().min(30).default(600),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({
+      /** "local" keeps recordings in a folder; "s3" puts them in an S3-compatible store. */
+      backend: z.enum(["local", "s3"]).default("local"),
+      /** Folder for the local backend; relative paths are inside data.dir. */
+      local_dir: z.string().min(1).default("recordings"),
+      /** S3 endpoint URL; empty for AWS S3 itself. */
+      endpoint: z.string().default(""),
+      bucket: z.string().default(""),
+      /** Put before every object key, e.g. "plenary/". */
+      prefix: z.string().default(""),
+      region: z.string().min(1).default("us-east-1"),
+      /** Path-style URLs (most self-hosted stores need them). */
+      path_style: z.boolean().default(true),
+      access_key_id: z.string().default(""),
+      secret_access_key: z.string().default(""),
+      /** Multipart upload part size, in MiB (S3's minimum is 5). */
+      upload_part_size_mb: z.number().int().min(5).max(5_000).default(8),
+      /** Attempts of one file's upload before the recording is marked failed. */
+      upload_attempts: z.number().int().min(1).max(20).default(3),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -483,6 +483,182 @@ export interface WaitlistEntriesTable {
   created_at: string;
 }
 
+// ---- Chat, polls, Q&A, notifications (migrations/0007_engagement.ts) ----
+
+export interface ChatMessagesTable {
+  /** Grows with every message: orders a channel and lets a client resume after the last it saw. */
+  id: Generated<number>;
+  /** `event:<id>`, `session:<id>`, `backstage:<id>` or `dm:<event>:<user>:<user>`. */
+  channel: string;
+  event_id: string;
+  author_id: string;
+  text: string;
+  reply_to: number | null;
+  /** JSON array of mentioned user ids. */
+  mentions: Generated<string>;
+  created_at: string;
+  deleted_at: Generated<string | null>;
+  deleted_by: Generated<string | null>;
+}
+
+export interface ChatReactionsTable {
+  message_id: number;
+  user_id: string;
+  emoji: string;
+}
+
+export interface ChatChannelsTable {
+  channel: string;
+  slow_mode_seconds: Generated<number>;
+  disabled: Generated<number>;
+  pinned_message_id: Generated<number | null>;
+  updated_at: string;
+}
+
+export interface ChatMutesTable {
+  channel: string;
+  user_id: string;
+  until: string;
+  muted_by: string | null;
+}
+
+export interface ChatReportsTable {
+  id: string;
+  message_id: number;
+  reporter_id: string;
+  reason: string;
+  created_at: string;
+}
+
+export interface UserBlocksTable {
+  blocker_id: string;
+  blocked_id: string;
+  created_at: string;
+}
+
+export interface ChatReadsTable {
+  user_id: string;
+  channel: string;
+  last_read_id: number;
+}
+
+export interface PollsTable {
+  id: string;
+  session_id: string;
+  question: string;
+  multiple: Generated<number>;
+  anonymous: Generated<number>;
+  allow_change: Generated<number>;
+  results_visibility: Generated<"all" | "hosts">;
+  status: Generated<"draft" | "open" | "closed">;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PollOptionsTable {
+  id: string;
+  poll_id: string;
+  text: string;
+  position: number;
+}
+
+export interface PollVotesTable {
+  poll_id: string;
+  user_id: string;
+  option_id: string;
+  created_at: string;
+}
+
+export type QuestionStatus = "pending" | "open" | "answered" | "dismissed";
+
+export interface QuestionsTable {
+  id: string;
+  session_id: string;
+  author_id: string;
+  anonymous: Generated<number>;
+  text: string;
+  status: QuestionStatus;
+  answered_live: Generated<number>;
+  answer: Generated<string | null>;
+  pinned: Generated<number>;
+  votes: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface QuestionVotesTable {
+  question_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface QaSettingsTable {
+  session_id: string;
+  premoderation: Generated<number>;
+  updated_at: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  event_id: string | null;
+  /** Unique when set: the notification (and its e-mail) happens once. */
+  dedupe_key: string | null;
+  /** 0: in-app notifications of this kind are off; the row only records that it happened. */
+  in_app: Generated<number>;
+  created_at: string;
+  read_at: Generated<string | null>;
+}
+
+export interface SessionSchedulesTable {
+  session_id: string;
+  starts_at: string;
+  ends_at: string;
+}
+
+export interface AnnouncementsTable {
+  id: string;
+  event_id: string;
+  session_id: string | null;
+  author_id: string | null;
+  subject: string;
+  body: string;
+  recipients: Generated<number>;
+  created_at: string;
+}
+
+// ---- Recordings (migrations/0008_recordings.ts) ----
+
+export type RecordingState = "recording" | "processing" | "uploading" | "ready" | "failed";
+export type RecordingAccess = "ticket_holders" | "everyone";
+
+export interface RecordingsTable {
+  id: string;
+  event_id: string;
+  session_id: string;
+  title: string;
+  state: Generated<RecordingState>;
+  failure_reason: Generated<string>;
+  access: Generated<RecordingAccess>;
+  started_by: string | null;
+  started_at: string;
+  ended_at: Generated<string | null>;
+  duration_ms: Generated<number | null>;
+  trim_start_ms: Generated<number | null>;
+  trim_end_ms: Generated<number | null>;
+  storage_backend: Generated<"local" | "s3" | null>;
+  /** AES-128 key (hex) of the HLS segments; never put in the store. */
+  hls_key: Generated<string | null>;
+  size_bytes: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
 // ---- Check-in (migrations/0006_checkin.ts) ----
 
 export interface CheckinListsTable {
@@ -507,6 +683,102 @@ export interface CheckinsTable {
 }
 
 // 0009_rooms
+export interface RoomBansTable {
+  session_id: string;
+  user_id: string;
+  banned_by: string | null;
+  created_at: string;
+}
+
+// --- 0010_feedback_sponsors ------------------------------------------------------------
+
+export type FeedbackTargetType = "event" | "session" | "speaker" | "organizer";
+
+export interface FeedbackRatingsTable {
+  id: string;
+  event_id: string;
+  target_type: FeedbackTargetType;
+  /** The event's, session's or speaker's id; the organization's for "organizer". */
+  target_id: string;
+  user_id: string;
+  stars: number;
+  comment: Generated<string>;
+  reply: Generated<string>;
+  replied_at: Generated<string | null>;
+  featured: Generated<number>;
+  hidden_at: Generated<string | null>;
+  hidden_reason: Generated<string>;
+  reported_at: Generated<string | null>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FeedbackQuestionsTable {
+  id: string;
+  event_id: string;
+  label: string;
+  kind: "stars" | "text";
+  position: Generated<number>;
+  created_at: string;
+}
+
+export interface FeedbackAnswersTable {
+  question_id: string;
+  user_id: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface FeedbackInvitationsTable {
+  target_type: "event" | "session";
+  target_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface SponsorTiersTable {
+  id: string;
+  event_id: string;
+  name: string;
+  position: Generated<number>;
+  logo_size: Generated<"small" | "medium" | "large">;
+  created_at: string;
+}
+
+export interface SponsorsTable {
+  id: string;
+  event_id: string;
+  tier_id: string | null;
+  name: string;
+  description: Generated<string>;
+  logo_url: Generated<string>;
+  banner_url: Generated<string>;
+  link: Generated<string>;
+  position: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export type SponsorPlacement = "event_page" | "lobby" | "room" | "overlay";
+
+export interface SponsorStatsTable {
+  sponsor_id: string;
+  day: string;
+  placement: SponsorPlacement;
+  impressions: Generated<number>;
+  clicks: Generated<number>;
+}
+
+// ---- Saved payment methods (migrations/0012_payment_customers.ts) ----
+
+export interface PaymentCustomersTable {
+  user_id: string;
+  provider: string;
+  /** The provider's customer (Stripe: cus_…). */
+  customer_id: string;
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   settings: SettingsTable;
@@ -542,9 +814,40 @@ export interface DB {
   payment_events: PaymentEventsTable;
   ledger_entries: LedgerEntriesTable;
   waitlist_entries: WaitlistEntriesTable;
+  // 0012_payment_customers
+  payment_customers: PaymentCustomersTable;
   // 0006_checkin
   checkin_lists: CheckinListsTable;
   checkins: CheckinsTable;
+  // 0007_engagement
+  chat_messages: ChatMessagesTable;
+  chat_reactions: ChatReactionsTable;
+  chat_channels: ChatChannelsTable;
+  chat_mutes: ChatMutesTable;
+  chat_reports: ChatReportsTable;
+  user_blocks: UserBlocksTable;
+  chat_reads: ChatReadsTable;
+  polls: PollsTable;
+  poll_options: PollOptionsTable;
+  poll_votes: PollVotesTable;
+  questions: QuestionsTable;
+  question_votes: QuestionVotesTable;
+  qa_settings: QaSettingsTable;
+  notifications: NotificationsTable;
+  announcements: AnnouncementsTable;
+  session_schedules: SessionSchedulesTable;
+  // 0008_recordings
+  recordings: RecordingsTable;
+  // 0009_rooms
+  room_bans: RoomBansTable;
+  // 0010_feedback_sponsors
+  feedback_ratings: FeedbackRatingsTable;
+  feedback_questions: FeedbackQuestionsTable;
+  feedback_answers: FeedbackAnswersTable;
+  feedback_invitations: FeedbackInvitationsTable;
+  sponsor_tiers: SponsorTiersTable;
+  sponsors: SponsorsTable;
+  sponsor_stats: SponsorStatsTable;
 }
 
 export type User = Selectable<UsersTable>;

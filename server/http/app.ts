@@ -17,6 +17,7 @@ import type { RealtimeHub } from "../realtime/hub.ts";
 import { type AccessTokenVerifier, registerAuth } from "../accounts/http-auth.ts";
 import { isKnownAction } from "../accounts/policy.ts";
 import type { Access } from "../realtime/router.ts";
+import { socialMetaRenderer } from "./social-meta.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -31,6 +32,11 @@ declare module "fastify" {
   }
 }
 
+export type ReadyCheck = () => string | Promise<string>;
+
+/** How long one /readyz check may take before it counts as failing (Kubernetes' probe default is 1 s). */
+export const READY_CHECK_TIMEOUT_MS = 800;
+
 export type ApiRoute = { method: string; url: string; action: string; access: Access | undefined };
 
 export type HttpDependencies = {
@@ -43,8 +49,12 @@ export type HttpDependencies = {
   clientDir: string;
   /** Verifies JWT bearer access tokens (see server/accounts/bearer-tokens.ts). */
   verifyAccessToken?: AccessTokenVerifier;
-  /** More /readyz checks by name (the SFU's workers): each returns "ok" or what is failing. */
-  readyChecks?: Record<string, () => string>;
+  /**
+   * More /readyz checks by name (the SFU's workers, recording storage): each returns or
+   * resolves to "ok" or what is failing. One that throws or takes longer than
+   * READY_CHECK_TIMEOUT_MS counts as failing, so a hung store cannot hang the probe.
+   */
+  readyChecks?: Record<string, ReadyCheck>;
 };
 
 export function createHttpApp(deps: HttpDependencies): FastifyInstance {
@@ -112,14 +122,12 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
   app.get("/healthz", async () => ({ status: "ok" }));
 
   app.get("/readyz", async (_request, reply) => {
-    const checks: Record<string, string> = {};
-    try {
-      await sql`select 1`.execute(db);
-      checks.database = "ok";
-    } catch (error) {
-      checks.database = `failing: ${(error as Error).message}`;
-    }
-    for (const [name, check] of Object.entries(deps.readyChecks ?? {})) checks[name] = check();
+    const all: Record<string, ReadyCheck> = {
+      database: async () => (await sql`select 1`.execute(db), "ok"),
+      ...deps.readyChecks,
+    };
+    const results = await Promise.all(Object.entries(all).map(async ([name, check]) => [name, await runReadyCheck(check)] as const));
+    const checks = Object.fromEntries(results);
     const ready = Object.values(checks).every((v) => v === "ok");
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
@@ -129,10 +137,24 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
     return metrics.registry.metrics();
   });
 
-  serveClient(app, deps.clientDir);
+  serveClient(app, deps.clientDir, socialMetaRenderer({ db, indexFile: path.join(deps.clientDir, "index.html"), publicUrl: config.http.public_url ?? null }));
 
   app.server.on("upgrade", (request, socket, head) => hub.handleUpgrade(request, socket, head));
   return app;
+}
+
+async function runReadyCheck(check: ReadyCheck): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`failing: no answer within ${READY_CHECK_TIMEOUT_MS} ms`), READY_CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(check), timeout]);
+  } catch (error) {
+    return `failing: ${(error as Error).message}`;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Maps Fastify's own errors (bad JSON, body too large, ...) onto the public error codes. */
@@ -155,7 +177,7 @@ function toAppError(error: FastifyError | AppError): AppError | null {
   return null;
 }
 
-function serveClient(app: FastifyInstance, clientDir: string) {
+function serveClient(app: FastifyInstance, clientDir: string, eventPage: ReturnType<typeof socialMetaRenderer>) {
   const index = path.join(clientDir, "index.html");
   const built = existsSync(index);
   if (built) {
@@ -170,7 +192,10 @@ function serveClient(app: FastifyInstance, clientDir: string) {
     });
   }
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    // Event pages carry link-preview markup for crawlers, whatever Accept they send.
+    const eventHtml = built ? await eventPage(request) : null;
+    if (eventHtml !== null) return reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(eventHtml);
     const wantsPage =
       request.method === "GET" &&
       !request.url.startsWith("/api/") &&

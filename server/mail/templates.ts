@@ -7,12 +7,21 @@ export type MailTemplates = {
   reset_password: { displayName: string; link: string; minutes: number; forced: boolean };
   sign_up_existing: { displayName: string; resetLink: string };
   password_changed: { displayName: string };
+  // Ticketing (server/tickets/confirmation.ts): one QR image per ticket, as PNG data URLs.
+  order_confirmation: { buyerName: string; eventTitle: string; when: string; orderLink: string; calendarLink: string; tickets: { holderName: string; typeName: string; qrPng: string }[] };
+  // Events (server/events/notify.ts).
+  event_team_invite: { eventTitle: string; inviterName: string; role: string; link: string; days: number };
+  event_review_decision: { eventTitle: string; decision: "approved" | "changes_requested" | "rejected"; comment: string; link: string };
+  event_review_needed: { eventTitle: string; reason: string; link: string };
+  event_cancelled: { eventTitle: string; startsAt: string; reason: string; link: string };
+  // Notifications (server/notifications): the event's name brands it; non-transactional mail carries an unsubscribe link.
+  notification: { displayName: string; brand: string; subject: string; paragraphs: string[]; link?: { href: string; label: string }; unsubscribe?: string };
 };
 
 export type TemplateName = keyof MailTemplates;
 export type RenderedMail = { subject: string; text: string; html: string };
 
-type Body = { subject: string; paragraphs: string[]; link?: { href: string; label: string } };
+type Body = { subject: string; paragraphs: string[]; link?: { href: string; label: string }; unsubscribe?: string; images?: { src: string; alt: string }[] };
 
 const BODIES: { [K in TemplateName]: (data: MailTemplates[K]) => Body } = {
   verify_email: (d) => ({
@@ -44,6 +53,47 @@ const BODIES: { [K in TemplateName]: (data: MailTemplates[K]) => Body } = {
     ],
     link: { href: d.resetLink, label: "Reset my password" },
   }),
+  event_team_invite: (d) => ({
+    subject: `Join the team of ${d.eventTitle}`,
+    paragraphs: [
+      `${d.inviterName} invited you to help run ${d.eventTitle} on Plenary as ${d.role}.`,
+      `The link works once and for ${d.days} days. Log in (or sign up) with this e-mail address to accept.`,
+    ],
+    link: { href: d.link, label: "Accept the invitation" },
+  }),
+  event_review_decision: (d) => ({
+    subject: `${d.eventTitle}: ${REVIEW_DECISIONS[d.decision]}`,
+    paragraphs: [
+      `An administrator reviewed ${d.eventTitle}: ${REVIEW_DECISIONS[d.decision]}.`,
+      ...(d.comment ? [`Their comment: ${d.comment}`] : []),
+    ],
+    link: { href: d.link, label: "Open the event" },
+  }),
+  event_review_needed: (d) => ({
+    subject: `Review needed: ${d.eventTitle}`,
+    paragraphs: [`${d.eventTitle} is waiting for review: ${d.reason}.`],
+    link: { href: d.link, label: "Open the review queue" },
+  }),
+  event_cancelled: (d) => ({
+    subject: `Cancelled: ${d.eventTitle}`,
+    paragraphs: [
+      `We are sorry: ${d.eventTitle} (${d.startsAt}) has been cancelled by its organizer.`,
+      ...(d.reason ? [`Their reason: ${d.reason}`] : []),
+      "Paid tickets are refunded to the card they were paid with; you need to do nothing.",
+    ],
+    link: { href: d.link, label: "See your tickets" },
+  }),
+  order_confirmation: (d) => ({
+    subject: `Your tickets: ${d.eventTitle}`,
+    paragraphs: [
+      `Hello ${d.buyerName},`,
+      `Your order for ${d.eventTitle} (${d.when}) is confirmed: ${d.tickets.map((t) => `${t.typeName} for ${t.holderName}`).join("; ")}.`,
+      "Show the QR code of each ticket at the door, on paper or on a phone.",
+      `Add it to your calendar: ${d.calendarLink}`,
+    ],
+    link: { href: d.orderLink, label: "See your order and tickets" },
+    images: d.tickets.map((t) => ({ src: t.qrPng, alt: `Ticket QR code: ${t.typeName} for ${t.holderName}` })),
+  }),
   password_changed: (d) => ({
     subject: "Your password was changed",
     paragraphs: [
@@ -52,16 +102,28 @@ const BODIES: { [K in TemplateName]: (data: MailTemplates[K]) => Body } = {
       "If you did not do this, reset your password at once and tell your administrator.",
     ],
   }),
+  notification: (d) => ({
+    subject: `${d.brand}: ${d.subject}`,
+    paragraphs: [`Hello ${d.displayName},`, ...d.paragraphs],
+    link: d.link,
+    unsubscribe: d.unsubscribe,
+  }),
 };
+
+const REVIEW_DECISIONS = { approved: "approved and published", changes_requested: "changes requested", rejected: "rejected" } as const;
 
 export function renderMail<K extends TemplateName>(name: K, data: MailTemplates[K]): RenderedMail {
   const body = BODIES[name](data);
-  const text = [...body.paragraphs, ...(body.link ? [`${body.link.label}: ${body.link.href}`] : [])].join("\n\n") + "\n\n— Plenary\n";
+  const footer = body.unsubscribe ? `\nStop these e-mails: ${body.unsubscribe}\n` : "";
+  const text = [...body.paragraphs, ...(body.link ? [`${body.link.label}: ${body.link.href}`] : [])].join("\n\n") + "\n\n— Plenary\n" + footer;
   const html = [
     "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5;max-width:36rem\">",
     ...body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
     body.link ? `<p><a href="${escapeHtml(body.link.href)}">${escapeHtml(body.link.label)}</a></p>` : "",
-    "<p style=\"color:#666\">— Plenary</p></body></html>",
+    ...(body.images ?? []).map((i) => `<p><img src="${escapeHtml(i.src)}" alt="${escapeHtml(i.alt)}" width="300"></p>`),
+    "<p style=\"color:#666\">— Plenary</p>",
+    body.unsubscribe ? `<p style="color:#666;font-size:0.85em"><a href="${escapeHtml(body.unsubscribe)}">Stop these e-mails</a></p>` : "",
+    "</body></html>",
   ].join("\n");
   return { subject: body.subject, text, html };
 }

@@ -101,10 +101,10 @@ describe("plenary backup", () => {
 
     const manifest = JSON.parse(readFileSync(path.join(backupDir, "manifest.json"), "utf8"));
     expect(manifest).toMatchObject({ format: "plenary-backup", version: 1, recordings: [] });
-    expect(manifest.recordingsNote).toMatch(/no recordings yet/);
+    expect(manifest.recordingsNote).toMatch(/Every recording the database refers to/);
     expect(Date.parse(manifest.createdAt)).toBeGreaterThanOrEqual(backupStartedAt - 1000);
     expect(manifest.database.migrations).toEqual(readdirSync(path.join(ROOT, "migrations")).map((f) => f.replace(/\.ts$/, "")).sort());
-    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(["keys/jwt-keys.json", "keys/ticket-keys.json", "plenary.sqlite"]);
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(["keys/jwt-keys.json", "keys/recording-links.key", "keys/ticket-keys.json", "plenary.sqlite"]);
     for (const file of manifest.files) {
       const data = readFileSync(path.join(backupDir, file.path));
       expect(data.length).toBe(file.bytes);

@@ -61,13 +61,14 @@ export async function serveFixturePage(name: string, server: URL): Promise<Fixtu
   };
 }
 
-/** Debian's Chromium with the fake camera and microphone and no background traffic. */
-export function launchMediaBrowser(): Promise<Browser> {
+/** Debian's Chromium with the fake camera and microphone and no background traffic, plus `extraArgs`. */
+export function launchMediaBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
       "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
       "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+      ...extraArgs,
     ],
   });
 }

@@ -2,6 +2,7 @@ import { A, useLocation } from '@solidjs/router';
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { CloseIcon, MenuIcon, MoonIcon, PlenaryMark, SunIcon } from '../ui/icons.tsx';
 import { AccountLink } from '../pages/account/AccountLink.tsx';
+import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { useTheme } from './theme.tsx';
 
 /** The product's sections, in the order people reach for them. */
@@ -103,6 +104,7 @@ export function SiteHeader(props: { showNavigation: boolean }) {
         </Show>
         <div class="site-header__tools">
           <Show when={props.showNavigation}>
+            <NotificationBell />
             <AccountLink />
           </Show>
           <ThemeToggle />

@@ -25,6 +25,9 @@ export function AdminFrame(props: { title: string; lead: string; children: JSX.E
             <A href="/admin" end class="admin-tabs__link" activeClass="admin-tabs__link--active">People</A>
             <A href="/admin/audit" class="admin-tabs__link" activeClass="admin-tabs__link--active">Audit log</A>
             <A href="/admin/outbox" class="admin-tabs__link" activeClass="admin-tabs__link--active">Outbox</A>
+            <A href="/admin/events" class="admin-tabs__link" activeClass="admin-tabs__link--active">Events</A>
+            <A href="/admin/jobs" class="admin-tabs__link" activeClass="admin-tabs__link--active">Jobs</A>
+            <A href="/admin/revenue" class="admin-tabs__link" activeClass="admin-tabs__link--active">Revenue</A>
           </nav>
           {props.children}
         </Show>
