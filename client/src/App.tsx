@@ -36,6 +36,7 @@ import { AdminRatingsPage } from './pages/feedback/AdminRatingsPage.tsx';
 import { FeedbackReportPage } from './pages/feedback/FeedbackReportPage.tsx';
 import { RateEventPage } from './pages/feedback/RateEventPage.tsx';
 import { SpeakerPage } from './pages/speakers/SpeakerPage.tsx';
+import { OrganizerPage } from './pages/organizers/OrganizerPage.tsx';
 import { SponsorOverlayPage } from './pages/sponsors/SponsorOverlayPage.tsx';
 import { SponsorsManagePage } from './pages/sponsors/SponsorsManagePage.tsx';
 import { SetupProvider } from './setup/setup-context.tsx';
@@ -95,6 +96,7 @@ export function App() {
               <Route path="/organize/events/:id/sponsors" component={SponsorsManagePage} />
               <Route path="/sessions/:sessionId/sponsor-overlay" component={SponsorOverlayPage} />
               <Route path="/speakers/:speakerId" component={SpeakerPage} />
+              <Route path="/organizers/:slug" component={OrganizerPage} />
               <Route path="/admin/ratings" component={AdminRatingsPage} />
               <Route path="*404" component={NotFoundPage} />
             </Router>

@@ -246,6 +246,7 @@ const EXPECTED: Record<string, Expectation> = {
   "POST /api/sponsors/impressions": ["anyone", null],
   "GET /api/sponsors/:sponsorId/visit": ["anyone", null],
   "GET /api/speakers/:speakerId": ["anyone", null],
+  "GET /api/organizers/:slug": ["anyone", null],
   "GET /api/organizations/:id/ratings": ["anyone", null],
   "message sponsors.overlay.watch": ["signed_in", null],
   "message sponsors.overlay.control": ["signed_in", null],

@@ -180,6 +180,7 @@ export const RULES = {
   "sponsors.overlay.control": { who: "signed_in", on: eventRole("owner", "co_host", "moderator") },
   // Public speaker pages (server/speakers-public).
   "speakers.readPublic": { who: "anyone" },
+  "organization.readPublic": { who: "anyone" },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof RULES;

@@ -11,12 +11,14 @@ import { AppError } from "../errors.ts";
 import { publicComments, summaryOf } from "../feedback/summaries.ts";
 import { requireVisibleEvent } from "../feedback/visibility.ts";
 import { parseBody } from "../http/validate.ts";
+import { organizerPageRoutes } from "./organizer.ts";
 
 const speakerParams = z.object({ speakerId: z.uuid("Not a valid id") });
 const organizationParams = z.object({ id: z.uuid("Not a valid id") });
 const links = z.array(z.object({ label: z.string(), url: z.string() }));
 
 export function publicProfileRoutes(app: FastifyInstance, db: Kysely<DB>) {
+  organizerPageRoutes(app, db);
   app.get("/api/speakers/:speakerId", { config: { action: "speakers.readPublic" } }, async (request) => {
     const { speakerId } = parseBody(speakerParams, request.params);
     const speaker = await db.selectFrom("speakers").selectAll().where("id", "=", speakerId).executeTakeFirst();

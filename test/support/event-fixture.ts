@@ -54,6 +54,16 @@ export class EventFixture {
     return { organizationId, eventId };
   }
 
+  setEvent(eventId: string, fields: { status?: string; visibility?: string; starts_at?: string; ends_at?: string }) {
+    for (const [column, value] of Object.entries(fields)) {
+      this.#db.prepare(`update events set ${column} = ? where id = ?`).run(value, eventId);
+    }
+  }
+
+  organizationSlug(organizationId: string): string {
+    return (this.#db.prepare("select slug from organizations where id = ?").get(organizationId) as { slug: string }).slug;
+  }
+
   teamMember(eventId: string, email: string, role: "co_host" | "moderator" | "check_in_staff") {
     this.#db.prepare("insert into event_team (event_id, user_id, role, created_at) values (?, ?, ?, ?)").run(eventId, this.userId(email), role, new Date().toISOString());
   }

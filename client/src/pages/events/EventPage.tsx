@@ -78,7 +78,7 @@ function EventView(props: { event: PublicEvent; code?: string }) {
           <Tickets event={e()} code={props.code} />
           <section class="event-section" aria-labelledby="organizer-title">
             <h2 id="organizer-title" class="event-section__title">Organizer</h2>
-            <p><strong>{e().organization.name}</strong></p>
+            <p><A href={`/organizers/${e().organization.slug}`}><strong>{e().organization.name}</strong></A></p>
             <Show when={e().organization.contactEmail}>{(mail) => <p><a href={`mailto:${mail()}`}>{mail()}</a></p>}</Show>
           </section>
           <ShareButtons url={shareUrl()} title={e().title} />
