@@ -253,6 +253,7 @@ const EXPECTED: Record<string, Expectation> = {
   "POST /api/rooms/:sessionId/join-token": ["signed_in", null],
   "POST /api/sessions/:sessionId/recording/start": ["signed_in", "events:write"],
   "POST /api/sessions/:sessionId/recording/stop": ["signed_in", "events:write"],
+  "GET /api/sessions/:sessionId/recording": ["anyone", null],
   "GET /api/events/:eventId/recordings": ["anyone", null],
   "PATCH /api/recordings/:id": ["signed_in", "events:write"],
   "DELETE /api/recordings/:id": ["signed_in", "events:write"],

@@ -127,6 +127,7 @@ export const RULES = {
   "recording.control": { who: "signed_in", scope: "events:write", on: roomRole("host") },
   "recording.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
   "recording.list": { who: "anyone" },
+  "recording.status": { who: "anyone" },
   "recording.watch": { who: "anyone" },
   "recording.media": { who: "anyone" },
 

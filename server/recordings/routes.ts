@@ -64,6 +64,15 @@ export function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): void
     return view((await db.selectFrom("recordings").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow()), true);
   });
 
+  // Whether the session is being recorded now (everyone in the room is shown it), and whether it records by itself.
+  app.get("/api/sessions/:sessionId/recording", { config: { action: "recording.status" } }, async (request) => {
+    const { sessionId } = parseBody(sessionParams, request.params);
+    const session = await db.selectFrom("event_sessions").select(["id", "recording"]).where("id", "=", sessionId).executeTakeFirst();
+    if (!session) throw AppError.notFound("No such session");
+    const active = await db.selectFrom("recordings").select("started_at").where("session_id", "=", sessionId).where("state", "=", "recording").executeTakeFirst();
+    return { recording: active !== undefined, startedAt: active?.started_at ?? null, autoRecord: session.recording === 1 };
+  });
+
   app.get("/api/events/:eventId/recordings", { config: { action: "recording.list" } }, async (request) => {
     const { eventId } = parseBody(eventParams, request.params);
     const rows = await db.selectFrom("recordings").selectAll().where("event_id", "=", eventId).orderBy("started_at", "desc").execute();

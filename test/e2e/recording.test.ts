@@ -104,11 +104,14 @@ describe("recording", () => {
     expect(started.status).toBe(201);
     expect(started.body.state).toBe("recording");
     recordingId = started.body.id;
+    // Everyone in the room sees that it is recorded.
+    expect((await api(holder, "GET", `/api/sessions/${sessionId}/recording`)).body).toMatchObject({ recording: true, startedAt: expect.any(String) });
     expect((await api(host, "POST", `/api/sessions/${sessionId}/recording/start`)).body.error.code).toBe("already_recording");
     await new Promise((r) => setTimeout(r, 5_000));
     const stopped = await api(host, "POST", `/api/sessions/${sessionId}/recording/stop`);
     expect(stopped.status).toBe(200);
     expect(["processing", "uploading", "ready"]).toContain(stopped.body.state);
+    expect((await api(holder, "GET", `/api/sessions/${sessionId}/recording`)).body).toMatchObject({ recording: false, startedAt: null });
     const ready = await until("ready", async () => {
       const r = await listed(recordingId);
       if (r.state === "failed") throw new Error(`recording failed: ${r.failureReason}`);

@@ -82,6 +82,18 @@ describe("the room page", () => {
     expect(await hostPage.page.getByTestId("tile").count()).toBe(2);
   }, SLOW);
 
+  it("shows everyone in the room when a host records the session", async () => {
+    const indicator = speakerPage.page.getByTestId("recording-indicator");
+    expect(await indicator.count()).toBe(0);
+    await hostPage.page.getByRole("button", { name: "Start recording" }).click();
+    await expect.poll(() => indicator.count(), poll).toBe(1);
+    expect(await indicator.textContent()).toContain("Recording");
+    await hostPage.page.getByRole("button", { name: "Stop recording" }).click();
+    await expect.poll(() => indicator.count(), poll).toBe(0);
+    // Only hosts hold the switch.
+    expect(await speakerPage.page.getByRole("button", { name: /recording$/ }).count()).toBe(0);
+  }, SLOW);
+
   it("carries a screen share to the other side in the screen-share layout", async () => {
     await speakerPage.page.getByRole("button", { name: "Share screen" }).click();
     await expect.poll(() => received(hostPage, speakerPage.person.id, "screen", "framesDecoded"), poll).toBeGreaterThan(5);

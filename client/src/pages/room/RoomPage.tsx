@@ -10,6 +10,7 @@ import { DevicePicker } from './DevicePicker.tsx';
 import { Lobby } from './Lobby.tsx';
 import { RoomMedia } from './room-media.ts';
 import { RoomStage } from './RoomStage.tsx';
+import { RecordingNotice } from './RecordingControl.tsx';
 import { fetchJoinTicket, type JoinTicket, RoomRefusal } from './signaling.ts';
 import './room.css';
 
@@ -68,6 +69,7 @@ function Room(props: { ticket: JoinTicket }) {
             <h1 class="room__title">{props.ticket.session.title}</h1>
             <p class="room__subtitle">{props.ticket.event.title} · you join as {props.ticket.role === 'attendee' ? 'an attendee' : `a ${props.ticket.role}`}</p>
           </header>
+          <RecordingNotice sessionId={props.ticket.session.id} />
           <Show when={view.phase === 'failed'}><p class="form-alert" role="alert">{view.error}</p></Show>
           <DevicePicker publishes={props.ticket.role !== 'attendee'} joining={view.phase === 'joining'} onJoin={(choice) => void media.join(choice).catch(() => {})} />
         </div>

@@ -5,6 +5,7 @@
  */
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { RoomSidePanel } from '../../chat/RoomSidePanel.tsx';
+import { RecordingIndicator } from './RecordingControl.tsx';
 import { SponsorOverlay } from '../sponsors/SponsorOverlay.tsx';
 import { SponsorOverlayControls } from '../sponsors/SponsorOverlayControls.tsx';
 import { HostActions, ParticipantPanel } from './ParticipantPanel.tsx';
@@ -111,6 +112,7 @@ export function RoomStage(props: { media: RoomMedia; ticket: JoinTicket; onLeave
           <h1 class="room__title">{props.ticket.session.title}</h1>
           <p class="room__subtitle">{props.ticket.event.title} · <span data-testid="audience-count">{audience()} in the audience</span>{view.state?.locked ? ' · Locked' : ''}</p>
         </div>
+        <RecordingIndicator sessionId={props.ticket.session.id} isHost={isHost()} />
       </header>
       <Show when={view.reconnecting}>
         <p class="room__banner" role="status" data-testid="reconnect-banner">Connection lost. Reconnecting… your place in the room is kept.</p>
