@@ -8,6 +8,7 @@
  */
 import type { Kysely } from "kysely";
 import { type Actor, actorUserId } from "../accounts/actor.ts";
+import { eventStanding } from "../chat/access.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { eventResource } from "../events/access.ts";
@@ -47,6 +48,8 @@ export type PublicEvent = EventBasics & {
   sessions: { id: string; title: string; description: string; startsAt: string; endsAt: string; track: string; speakerIds: string[]; liveRoom: boolean }[];
   speakers: { id: string; name: string; title: string; bio: string; links: { label: string; url: string }[] }[];
   ticketTypes: PublicTicketType[];
+  /** What the signed-in viewer may do here: the lobby chat is for ticket holders, speakers and the team. */
+  viewer: { lobbyChat: boolean };
 };
 
 const PUBLISHED = new Set(["approved", "cancelled"]);
@@ -89,9 +92,13 @@ export async function readPublicEvent(db: Kysely<DB>, actor: Actor, slug: string
       .execute(),
   ]);
 
+  const viewerId = actorUserId(actor);
+  const standing = viewerId ? await eventStanding(db, actor, viewerId, event.id) : null;
+  const lobbyChat = standing !== null && (standing.hasTicket || standing.isSpeaker || standing.isTeam);
   const typeCode = (t: { access_code_hash: string | null }) => codeHash !== null && t.access_code_hash === codeHash;
   const offered = types.filter((t) => !t.hidden || eventCode || typeCode(t));
   return {
+    viewer: { lobbyChat },
     id: event.id,
     slug: event.slug,
     title: event.title,

@@ -60,6 +60,10 @@ export class EventFixture {
     }
   }
 
+  eventSlug(eventId: string): string {
+    return (this.#db.prepare("select slug from events where id = ?").get(eventId) as { slug: string }).slug;
+  }
+
   organizationSlug(organizationId: string): string {
     return (this.#db.prepare("select slug from organizations where id = ?").get(organizationId) as { slug: string }).slug;
   }

@@ -1,6 +1,7 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createResource, For, Show } from 'solid-js';
 import { ApiError } from '../../api/http.ts';
+import { ChatPanel } from '../../chat/ChatPanel.tsx';
 import { CalendarIcon, TicketIcon } from '../../ui/icons.tsx';
 import { EventRatings } from '../feedback/RatingSummary.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
@@ -144,6 +145,13 @@ function EventView(props: { event: PublicEvent; code?: string }) {
                   )}
                 </For>
               </ul>
+            </section>
+          </Show>
+          <Show when={e().viewer.lobbyChat && e().status !== 'cancelled'}>
+            <section class="event-section" aria-labelledby="lobby-chat-title">
+              <h2 id="lobby-chat-title" class="event-section__title">Lobby chat</h2>
+              <p class="muted">For everyone with a ticket, the speakers and the organizers.</p>
+              <ChatPanel channel={`event:${e().id}`} label="Lobby chat" />
             </section>
           </Show>
           <SponsorStrip eventId={e().id} placement="event_page" />

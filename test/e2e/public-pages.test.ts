@@ -1,4 +1,7 @@
-/** An organizer's public page over HTTP: only organizations with a published public event have one. */
+/**
+ * Public pages over HTTP: an organizer's page (only organizations with a published public event
+ * have one), and what an event page tells its viewer they may join.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifiedUser } from "../support/accounts.ts";
 import { EventFixture } from "../support/event-fixture.ts";
@@ -9,12 +12,14 @@ import { TestSmtpServer } from "../support/smtp.ts";
 let server: TestServer;
 let smtp: TestSmtpServer;
 let fixture: EventFixture;
+let holder: TestClient, stranger: TestClient;
 const visitor = () => new TestClient(server.url);
 
 beforeAll(async () => {
   smtp = await TestSmtpServer.start();
   server = await startServer({ env: { ...smtp.env, PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "10000" } });
   await verifiedUser(server, smtp, "owner@example.org");
+  [holder, stranger] = await Promise.all(["holder", "stranger"].map((name) => verifiedUser(server, smtp, `${name}@example.org`)));
   fixture = new EventFixture(server);
 });
 afterAll(async () => {
@@ -48,5 +53,16 @@ describe("the organizer page", () => {
     fixture.setEvent(eventId, { status: "draft" });
     expect((await visitor().get(`/api/organizers/${fixture.organizationSlug(organizationId)}`)).status).toBe(404);
     expect((await visitor().get("/api/organizers/nobody-here")).status).toBe(404);
+  });
+});
+
+describe("the event page's lobby chat", () => {
+  it("is offered to ticket holders and the team, not to visitors or people without a ticket", async () => {
+    const { eventId } = fixture.event("owner@example.org", "Chatty Conf");
+    fixture.ticket(eventId, fixture.ticketType(eventId, "Pass"), "Hal Holder", "holder@example.org", "holder@example.org");
+    const slug = fixture.eventSlug(eventId);
+    expect((await visitor().get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: false });
+    expect((await stranger.get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: false });
+    expect((await holder.get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: true });
   });
 });
