@@ -8,6 +8,7 @@ export type MailTemplates = {
   sign_up_existing: { displayName: string; resetLink: string };
   password_changed: { displayName: string };
   // Ticketing (server/tickets/confirmation.ts): one QR image per ticket, as PNG data URLs.
+  refund_settled: { buyerName: string; eventTitle: string; amount: string; reason: string; full: boolean; orderLink: string };
   order_confirmation: { buyerName: string; eventTitle: string; when: string; orderLink: string; calendarLink: string; tickets: { holderName: string; typeName: string; qrPng: string }[] };
   // Events (server/events/notify.ts).
   event_team_invite: { eventTitle: string; inviterName: string; role: string; link: string; days: number };
@@ -82,6 +83,16 @@ const BODIES: { [K in TemplateName]: (data: MailTemplates[K]) => Body } = {
       "Paid tickets are refunded to the card they were paid with; you need to do nothing.",
     ],
     link: { href: d.link, label: "See your tickets" },
+  }),
+  refund_settled: (d) => ({
+    subject: `Refund processed: ${d.eventTitle}`,
+    paragraphs: [
+      `Hello ${d.buyerName},`,
+      `Your refund of ${d.amount} for ${d.eventTitle} has been processed. ${d.full ? "Your whole order is refunded." : "The rest of your order stays valid."}`,
+      ...(d.reason ? [`Reason: ${d.reason}`] : []),
+      "Depending on your bank it can take a few days to appear on your statement.",
+    ],
+    link: { href: d.orderLink, label: "See your order" },
   }),
   order_confirmation: (d) => ({
     subject: `Your tickets: ${d.eventTitle}`,

@@ -9,10 +9,14 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { DB, OrdersTable, RefundsTable } from "../db/schema.ts";
+import { insertJob } from "../jobs/store.ts";
 import type { PaymentEvent } from "../payments/provider.ts";
 import { orderOwner, recordEntry, recordRefund } from "./ledger.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
+
+/** The job kind that e-mails the buyer about a settled refund (defined in server/ticketing/jobs.ts). */
+export const JOB_REFUND_SETTLED_MAIL = "refunds.settled_mail";
 
 export type RefundEvent = Extract<PaymentEvent, { type: "refund.updated" | "payment.refunded" }>;
 export type DisputeEvent = Extract<PaymentEvent, { type: "dispute.opened" }>;
@@ -134,7 +138,10 @@ export async function applyRefundEvent(trx: Transaction<DB>, event: RefundEvent)
   }
   if (refund.state === "succeeded") {
     const released = await settleRefund(trx, row, event.occurredAt);
-    return released ? result("applied", released) : result("unchanged");
+    if (!released) return result("unchanged");
+    // The buyer is told once the money is on its way back, by a job committed with the settlement.
+    await insertJob(trx, { kind: JOB_REFUND_SETTLED_MAIL, key: `refund-settled:${row.id}`, payload: { refundId: row.id }, runAt: event.occurredAt, maxAttempts: 10 });
+    return result("applied", released);
   }
   if (refund.state === "failed" || refund.state === "canceled") {
     // A refund that once succeeded and is reported failed later has already been paid out; its

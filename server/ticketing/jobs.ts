@@ -1,9 +1,11 @@
 /**
  * Durable jobs of the order flow: a checkout's seat hold running out, a waitlist offer
- * lapsing, and the confirmation mail of a completed order. Each is enqueued in the
+ * lapsing, the confirmation mail of a completed order, and the buyer's mail about a settled refund. Each is enqueued in the
  * transaction that makes it necessary, keyed so it exists once.
  */
 import { z } from "zod";
+import { sendRefundSettledMail } from "../revenue/refund-mail.ts";
+import { JOB_REFUND_SETTLED_MAIL } from "../revenue/settlement.ts";
 import { sendConfirmation } from "../tickets/confirmation.ts";
 import { type TicketingContext } from "./context.ts";
 import { completeOrder, endPendingOrder, JOB_CONFIRMATION, JOB_HOLD_EXPIRY, JOB_OFFER_EXPIRY } from "./fulfil.ts";
@@ -51,5 +53,10 @@ export function defineTicketingJobs(ctx: TicketingContext, fallbackBase: () => s
   jobs.define(JOB_CONFIRMATION, {
     schema: orderPayload,
     handle: ({ orderId }) => sendConfirmation(ctx, orderId, fallbackBase()),
+  });
+
+  jobs.define(JOB_REFUND_SETTLED_MAIL, {
+    schema: z.object({ refundId: z.uuid() }),
+    handle: ({ refundId }) => sendRefundSettledMail(ctx, refundId, fallbackBase()),
   });
 }

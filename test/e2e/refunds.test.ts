@@ -66,6 +66,11 @@ describe("organizer refunds", () => {
     expect(refundsOf(order.orderId)).toMatchObject([{ status: "succeeded" }]);
     expect(ticketStatuses(order.orderId).sort()).toEqual(["refunded", "valid"]);
     expect((await buyer.get(`/api/orders/${order.orderId}`)).body.order).toMatchObject({ status: "partially_refunded", refunded: 2_500 });
+    // The buyer hears of it once the money is on its way back, not when it was asked for.
+    const mail = await world.smtp.next("buyer@example.org", (m) => m.subject.startsWith("Refund processed"), 30_000);
+    expect(mail.text).toContain("Your refund of €25.00 for");
+    expect(mail.text).toContain("The rest of your order stays valid.");
+    expect(mail.text).toContain("Reason: Cannot come");
 
     const rest = await owner.post(`/api/orders/${order.orderId}/refunds`, { reason: "Event moved" });
     expect(rest.body.result).toMatchObject({ kind: "refund", amount: 2_500 });
@@ -73,6 +78,7 @@ describe("organizer refunds", () => {
     await world.standin.webhooks.idle();
     expect(ticketStatuses(order.orderId)).toEqual(["refunded", "refunded"]);
     expect(world.sql.prepare("select status, refunded from orders where id = ?").get(order.orderId)).toEqual({ status: "refunded", refunded: 5_000 });
+    expect((await world.smtp.next("buyer@example.org", (m) => m.subject.startsWith("Refund processed") && m.text.includes("Event moved"), 30_000)).text).toContain("Your whole order is refunded.");
     const again = await owner.post(`/api/orders/${order.orderId}/refunds`, { reason: "Twice" });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("order_not_refundable");
