@@ -13,6 +13,7 @@ import type { DB } from "../db/schema.ts";
 import { accessCodeGuard } from "../discovery/access-codes.ts";
 import { type PublicEvent, readPublicEvent } from "../discovery/event-page.ts";
 import { AppError } from "../errors.ts";
+import { formatMinor } from "../revenue/reports.ts";
 
 const EVENT_PATH = /^\/events\/([a-z0-9][a-z0-9-]{0,119})\/?$/;
 
@@ -31,8 +32,7 @@ export function scriptSafeJson(value: unknown): string {
 
 /** Minor units as the decimal string schema.org and Open Graph expect ("25.00", "1500" for JPY). */
 export function decimalAmount(amount: number, currency: string): string {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return (amount / 10 ** digits).toFixed(digits);
+  return formatMinor(amount, currency);
 }
 
 export type SocialMetaOptions = {

@@ -5,6 +5,7 @@
  */
 import type { TicketingContext } from "../ticketing/context.ts";
 import { publicBase } from "../ticketing/context.ts";
+import { formatMinor } from "./reports.ts";
 
 export async function sendRefundSettledMail(ctx: Pick<TicketingContext, "db" | "config" | "mailer">, refundId: string, fallbackBase: string): Promise<void> {
   const row = await ctx.db
@@ -19,14 +20,9 @@ export async function sendRefundSettledMail(ctx: Pick<TicketingContext, "db" | "
   await ctx.mailer.send(row.buyer_email, "refund_settled", {
     buyerName: row.buyer_name,
     eventTitle: row.title,
-    amount: new Intl.NumberFormat("en", { style: "currency", currency: row.currency.toUpperCase() }).format(minorToMajor(row.amount, row.currency)),
+    amount: new Intl.NumberFormat("en", { style: "currency", currency: row.currency.toUpperCase() }).format(Number(formatMinor(row.amount, row.currency))),
     reason: row.reason,
     full: row.order_status === "refunded",
     orderLink: `${base}/orders/${row.order_id}`,
   });
-}
-
-function minorToMajor(amount: number, currency: string): number {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
-  return amount / 10 ** digits;
 }

@@ -9,6 +9,7 @@ import { PageHeader } from '../../ui/PageHeader.tsx';
 import { feedbackApi, type OrganizerComment, type Summary } from './api.ts';
 import '../sponsors/sponsors.css';
 import './feedback.css';
+import { createStatusAction } from '../../ui/status-action.ts';
 
 const average = (s: Summary) => (s.count ? `${s.average?.toFixed(2)} (${s.count})` : '–');
 
@@ -17,16 +18,7 @@ export function FeedbackReportPage() {
   const [data, { refetch }] = createResource(() => params.id, (id) => feedbackApi.report(id));
   const [question, setQuestion] = createSignal('');
   const [kind, setKind] = createSignal<'stars' | 'text'>('stars');
-  const [status, setStatus] = createSignal('');
-  const act = async (what: () => Promise<unknown>, done: string) => {
-    try {
-      await what();
-      setStatus(done);
-      void refetch();
-    } catch (e) {
-      setStatus(e instanceof Error ? e.message : 'That did not work');
-    }
-  };
+  const { status, act } = createStatusAction(refetch);
   return (
     <div class="feedback-report">
       <PageHeader title="Feedback" lead={data.latest ? `What attendees said about ${data.latest.report.event.title}` : undefined}

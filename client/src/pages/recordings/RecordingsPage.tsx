@@ -10,6 +10,7 @@ import { type Recording, recordingsApi } from './api.ts';
 import { Player } from './Player.tsx';
 import { RecordingEditor } from './RecordingEditor.tsx';
 import './recordings.css';
+import { createStatusAction } from '../../ui/status-action.ts';
 
 const STATE_LABELS: Record<Recording['state'], string> = {
   recording: 'Recording',
@@ -26,16 +27,7 @@ export function RecordingsPage() {
   const [search, setSearch] = useSearchParams<{ play?: string }>();
   const [list, { refetch }] = createResource(() => params.eventId, (id) => recordingsApi.list(id));
   const [playback] = createResource(() => search.play, (id) => recordingsApi.playback(id));
-  const [status, setStatus] = createSignal('');
-  const act = async (what: () => Promise<unknown>, done: string) => {
-    try {
-      await what();
-      setStatus(done);
-      void refetch();
-    } catch (e) {
-      setStatus(e instanceof Error ? e.message : 'That did not work');
-    }
-  };
+  const { status, setStatus, act } = createStatusAction(refetch);
 
   return (
     <div class="recordings-page">
