@@ -31,6 +31,8 @@ export interface RoomDirectory {
   settings(room: string): Promise<RoomSettings | null>;
   /** Keeps a ban beyond this process, so that no new join token is minted for the person. */
   ban(room: string, identity: string, bannedBy: string): Promise<void>;
+  /** Notes that a person entered the room (past the lobby; not on a reconnect of the same peer). */
+  attended(room: string, identity: string): Promise<void>;
 }
 
 export const OPEN_ROOM: RoomSettings = { lobbyMode: "open", maxPeers: null, maxPublishers: null };

@@ -125,6 +125,9 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
       byPeer.set(peer, session);
       watchPeer(session);
       session.joinedAt = joinStarted;
+      if (!grants.hidden && options.directory) {
+        options.directory.attended(room.name, identity.identity).catch((err: unknown) => log.error({ err, room: room.name }, "recording attendance failed"));
+      }
     }
     // A closing socket leaves its peer in the grace window rather than out of the room.
     void connection.closed.then(() => {

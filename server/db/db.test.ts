@@ -53,6 +53,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   waitlist_entries: ["id", "event_id", "ticket_type_id", "user_id", "email", "status", "offer_token_hash", "offer_expires_at", "created_at"],
   checkin_lists: ["id", "event_id", "name", "ticket_type_ids", "created_at", "updated_at"],
   checkins: ["id", "list_id", "ticket_id", "nonce", "source", "scanned_by", "scanned_at", "synced_at"],
+  room_bans: ["session_id", "user_id", "banned_by", "created_at"],
+  session_attendance: ["session_id", "user_id", "first_joined_at", "last_joined_at", "joins"],
 };
 
 describe("database", () => {

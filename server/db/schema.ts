@@ -690,6 +690,15 @@ export interface RoomBansTable {
   created_at: string;
 }
 
+// 0013_attendance
+export interface SessionAttendanceTable {
+  session_id: string;
+  user_id: string;
+  first_joined_at: string;
+  last_joined_at: string;
+  joins: number;
+}
+
 // --- 0010_feedback_sponsors ------------------------------------------------------------
 
 export type FeedbackTargetType = "event" | "session" | "speaker" | "organizer";
@@ -840,6 +849,7 @@ export interface DB {
   recordings: RecordingsTable;
   // 0009_rooms
   room_bans: RoomBansTable;
+  session_attendance: SessionAttendanceTable;
   // 0010_feedback_sponsors
   feedback_ratings: FeedbackRatingsTable;
   feedback_questions: FeedbackQuestionsTable;

@@ -30,5 +30,16 @@ export function roomDirectory(db: Kysely<DB>): RoomDirectory {
         .onConflict((oc) => oc.doNothing())
         .execute();
     },
+    async attended(room: string, identity: string): Promise<void> {
+      if (!UUID.test(room)) return;
+      const user = await db.selectFrom("users").select("id").where("id", "=", identity).executeTakeFirst();
+      if (!user) return;
+      const now = new Date().toISOString();
+      await db
+        .insertInto("session_attendance")
+        .values({ session_id: room, user_id: user.id, first_joined_at: now, last_joined_at: now, joins: 1 })
+        .onConflict((oc) => oc.columns(["session_id", "user_id"]).doUpdateSet((eb) => ({ last_joined_at: now, joins: eb("session_attendance.joins", "+", 1) })))
+        .execute();
+    },
   };
 }
