@@ -27,6 +27,9 @@ const stripe = await StripeStandin.start();
 const server = await startServer({
   env: {
     PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "1000000",
+    // Every simulated buyer comes from loopback: the checkout rate limit would turn them away.
+    PLENARY_CHECKOUT_MAX_PER_IP_PER_MINUTE: "1000000",
+    PLENARY_CHECKOUT_MAX_PER_BUYER_PER_MINUTE: "1000000",
     ...stripe.serverEnv,
   },
 });

@@ -28,6 +28,8 @@ export type SessionRecorderEvents = {
   failed: [Error];
   /** The recording stopped by itself (room closed, disk low). */
   stopped: [StopReason];
+  /** Free disk space fell below warnFreeBytes (once per fall): it will stop at minFreeBytes. */
+  disklow: [freeBytes: number];
 };
 
 export type SessionRecorderOptions = {
@@ -37,8 +39,12 @@ export type SessionRecorderOptions = {
   ffmpeg: string;
   /** Below this many free bytes the recording will not start, and stops. Default 1 GiB. */
   minFreeBytes?: number;
+  /** Below this many free bytes hosts are warned (the `disklow` event). Default 2 × minFreeBytes. */
+  warnFreeBytes?: number;
   /** How often free disk space is checked while recording, in ms. Default 5 s. */
   diskCheckMs?: number;
+  /** Free bytes of the folder's file system. Default statfs; tests pass their own. */
+  freeBytes?: (dir: string) => Promise<number>;
   log: Logger;
 };
 
@@ -51,6 +57,8 @@ export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
   readonly #speakers: RecordingManifest["speakers"] = [];
   readonly #options: SessionRecorderOptions;
   #diskTimer: NodeJS.Timeout | undefined;
+  // Whether hosts were warned since space last was above the warning line.
+  #warned = false;
   // Room listeners, removed on stop.
   #unsubscribe: () => void = () => {};
   #stopped: Promise<RecordingManifest> | undefined;
@@ -64,7 +72,7 @@ export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
   static async start(options: SessionRecorderOptions): Promise<SessionRecorder> {
     await mkdir(options.dir, { recursive: true });
     const minFree = options.minFreeBytes ?? 1024 ** 3;
-    if ((await freeBytes(options.dir)) < minFree) throw new DiskLowError(minFree);
+    if ((await (options.freeBytes ?? freeBytes)(options.dir)) < minFree) throw new DiskLowError(minFree);
     const recorder = new SessionRecorder(options);
     recorder.#subscribe();
     await Promise.all([...recorder.#starting]);
@@ -126,7 +134,11 @@ export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
 
   async #checkDisk(minFree: number) {
     if (this.#stopped) return;
-    if ((await freeBytes(this.#options.dir).catch(() => Infinity)) >= minFree) return;
+    const free = await (this.#options.freeBytes ?? freeBytes)(this.#options.dir).catch(() => Infinity);
+    const warnAt = this.#options.warnFreeBytes ?? minFree * 2;
+    if (free < warnAt && !this.#warned) this.safeEmit("disklow", free);
+    this.#warned = free < warnAt;
+    if (free >= minFree) return;
     this.#options.log.warn({ dir: this.#options.dir }, "disk space low; stopping the recording");
     await this.stop("disk_low");
   }

@@ -30,7 +30,8 @@ export function findFfmpeg(configured = ""): FfmpegTools {
   return { ffmpeg, ffprobe: beside !== "ffprobe" && existsSync(beside) ? beside : "ffprobe" };
 }
 
-function ffmpegStatic(): string | undefined {
+/** The optional ffmpeg-static package's binary, when its install could download it. */
+export function ffmpegStatic(): string | undefined {
   try {
     const found = createRequire(import.meta.url)("ffmpeg-static") as string | null;
     return found && existsSync(found) ? found : undefined;

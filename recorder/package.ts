@@ -36,14 +36,29 @@ const FPS = 25;
 export const KEY_URI_PLACEHOLDER = "plenary-key";
 
 export async function packageRecording(workDir: string, recorded: RecordingManifest, options: PackageOptions): Promise<PackagedRecording> {
+  const out = await renderProgram(workDir, recorded, options);
+  return packageForPlayback(out, options);
+}
+
+/** Renders `<workDir>/out/program.mp4` from the tracks; returns the out folder. */
+export async function renderProgram(workDir: string, recorded: RecordingManifest, options: PackageOptions): Promise<string> {
   // A track whose ffmpeg died before writing media (killed while probing) is left out.
   const readable = await Promise.all(recorded.tracks.map((t) => probe(options.ffprobe, t.file).then((p) => p.streams.length > 0, () => false)));
   const manifest = { ...recorded, tracks: recorded.tracks.filter((_, i) => readable[i]) };
   if (manifest.tracks.length === 0) throw new Error("nothing was recorded: no track holds media");
   const out = path.join(workDir, "out");
-  await mkdir(path.join(out, "hls"), { recursive: true });
+  await mkdir(out, { recursive: true });
+  await run(options.ffmpeg, programArgs(manifest, path.join(out, "program.mp4"), options));
+  return out;
+}
+
+/**
+ * Poster, duration and HLS (encrypted when asked) of `<out>/program.mp4`; the HLS copies
+ * the program's video, whose keyframes every segment length make the segment cuts.
+ */
+export async function packageForPlayback(out: string, options: PackageOptions): Promise<PackagedRecording> {
   const program = path.join(out, "program.mp4");
-  await run(options.ffmpeg, programArgs(manifest, program, options));
+  await mkdir(path.join(out, "hls"), { recursive: true });
   const durationMs = Math.round(Number((await probe(options.ffprobe, program)).format.duration ?? 0) * 1000);
   if (!(durationMs > 0)) throw new Error("the program recording is empty");
 
@@ -67,10 +82,23 @@ export async function packageRecording(workDir: string, recorded: RecordingManif
     keyHex = key.toString("hex");
     await encryptHls(playlist, key, KEY_URI_PLACEHOLDER);
   }
-  const files = (await readdir(out, { recursive: true, withFileTypes: true }))
+  return { dir: out, durationMs, keyHex, files: await filesIn(out) };
+}
+
+/** Every file under `dir`, as `/`-separated paths relative to it. */
+export async function filesIn(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile())
-    .map((e) => path.relative(out, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
-  return { dir: out, durationMs, keyHex, files };
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
+}
+
+/** H.264 + AAC settings of the program: a keyframe at every segment boundary, none elsewhere. */
+export function programEncoderArgs(options: Pick<PackageOptions, "preset" | "segmentSeconds">): string[] {
+  return [
+    "-c:v", "libx264", "-preset", options.preset ?? "veryfast", "-pix_fmt", "yuv420p",
+    "-g", String(FPS * options.segmentSeconds), "-keyint_min", String(FPS * options.segmentSeconds), "-sc_threshold", "0",
+    "-c:a", "aac", "-b:a", "128k", "-ac", "2",
+  ];
 }
 
 /** ffmpeg arguments for the program MP4: cut video over a black canvas, mixed audio. */
@@ -106,9 +134,7 @@ export function programArgs(manifest: RecordingManifest, output: string, options
     "-filter_complex", filters.join(";"),
     "-map", `[${base}]`, "-map", "[mix]",
     "-t", duration,
-    "-c:v", "libx264", "-preset", options.preset ?? "veryfast", "-pix_fmt", "yuv420p",
-    "-g", String(FPS * options.segmentSeconds), "-keyint_min", String(FPS * options.segmentSeconds), "-sc_threshold", "0",
-    "-c:a", "aac", "-b:a", "128k", "-ac", "2",
+    ...programEncoderArgs(options),
     "-movflags", "+faststart", output,
   ];
 }

@@ -26,14 +26,17 @@ export function programCuts(manifest: RecordingManifest): ProgramCut[] {
     const to = sorted[k + 1] ?? end;
     const live = videos.filter(({ t }) => activeAt(t, from, end));
     const speaker = manifest.speakers.filter((s) => s.atMs <= from).at(-1)?.peerId;
-    const chosen =
-      live.find(({ t }) => t.source === "screen") ??
-      live.find(({ t }) => t.peerId === speaker) ??
-      [...live].sort((a, b) => a.t.startMs - b.t.startMs)[0];
+    const picked = pickProgramVideo(live.map(({ t }) => t), speaker);
+    const chosen = live.find(({ t }) => t === picked);
     if (!chosen) continue;
     const last = cuts.at(-1);
     if (last && last.track === chosen.i && last.toMs === from) last.toMs = to;
     else cuts.push({ track: chosen.i, fromMs: from, toMs: to });
   }
   return cuts;
+}
+
+/** The rule for what is on screen, shared with the live program (recorder/live-stream.ts). */
+export function pickProgramVideo<T extends Pick<TrackInfo, "source" | "peerId" | "startMs">>(live: T[], speakerPeerId: string | undefined): T | undefined {
+  return live.find((t) => t.source === "screen") ?? live.find((t) => t.peerId === speakerPeerId) ?? [...live].sort((a, b) => a.startMs - b.startMs)[0];
 }

@@ -4,7 +4,7 @@
  * program MP4 and encrypted fMP4 HLS; ffprobe checks duration, streams and the first
  * keyframe, and ffmpeg plays the HLS back. A killed ffmpeg fails the recording.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -109,5 +109,33 @@ describe("recorder", () => {
   it("refuses to start without the free disk space it needs", async () => {
     const room = await roomWithPattern("rec-disk");
     await expect(SessionRecorder.start({ room, dir: path.join(work, "disk"), ffmpeg: tools.ffmpeg, minFreeBytes: Number.MAX_SAFE_INTEGER, log })).rejects.toThrow(/disk space/);
+  });
+
+  it("warns once when disk space runs low, then stops cleanly with readable tracks", async () => {
+    const room = await roomWithPattern("rec-disk-low");
+    // The file system's free space as the recorder's checks see it, lowered by the test.
+    const MiB = 1024 ** 2;
+    let free = 5_000 * MiB;
+    const dir = path.join(work, "disk-low");
+    const recorder = await SessionRecorder.start({
+      room, dir, ffmpeg: tools.ffmpeg, log,
+      minFreeBytes: 100 * MiB, warnFreeBytes: 200 * MiB, diskCheckMs: 200, freeBytes: async () => free,
+    });
+    const warnings: number[] = [];
+    recorder.on("disklow", (bytes) => warnings.push(bytes));
+    const stopped = new Promise((resolve) => recorder.once("stopped", resolve));
+    // Let media reach the files first, so the stop has something to finalize.
+    const camera = () => recorder.tracks.find((t) => t.kind === "video")?.file;
+    for (let i = 0; i < 200 && (statSync(camera() ?? dir, { throwIfNoEntry: false })?.size ?? 0) < 20_000; i++) await sleep(100);
+    free = 150 * MiB;
+    await sleep(1_000);
+    // One warning while above the stop line, not one per check; still recording.
+    expect(warnings).toEqual([150 * MiB]);
+    free = 90 * MiB;
+    expect(await stopped).toBe("disk_low");
+    expect(warnings).toEqual([150 * MiB]);
+    const manifest = await recorder.stop();
+    expect(manifest.tracks.length).toBe(2);
+    for (const track of manifest.tracks) expect((await probe(tools.ffprobe, track.file)).streams.length).toBe(1);
   });
 });

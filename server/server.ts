@@ -48,6 +48,7 @@ import { TicketKeys } from "./tickets/ticket-keys.ts";
 import type { Sfu } from "../sfu/Sfu.ts";
 import { sfuReadiness, startMediaService } from "../sfu/service.ts";
 import { type RecordingService, startRecordings, storageReadiness } from "./recordings/index.ts";
+import { type LiveService, startStreaming } from "./streaming/index.ts";
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../client/dist", import.meta.url));
 
@@ -102,7 +103,7 @@ export async function startServer(
   const metrics = createMetrics();
   const router = new MessageRouter();
   registerSystemMessages(router);
-  const sfu = await startMediaService(config.sfu, { router, keys, metrics, log, directory: roomDirectory(db) }).catch(async (error: unknown) => {
+  const sfu = await startMediaService(config.sfu, { router, keys, metrics, log, directory: roomDirectory(db, config.rooms) }).catch(async (error: unknown) => {
     await db.destroy();
     throw error;
   });
@@ -127,25 +128,31 @@ export async function startServer(
   registerEventRoutes(app, {
     db, config, mailer, payments,
     // Re-plans the session's reminders and tells its attendees when it moved (server/notifications).
-    sessionRescheduled: (sessionId) => engagement.sessionRescheduled(sessionId),
+    // ... and its invitation to rate (server/feedback).
+    sessionRescheduled: async (sessionId) => {
+      await engagement.sessionRescheduled(sessionId);
+      await feedback.sessionMoved(sessionId);
+    },
+    eventMoved: (eventId) => feedback.eventMoved(eventId),
     eventCancelled: (eventId, actor) => refundCancelledEvent(db, { provider: payments }, eventId, actor),
   });
   // Chat, polls, Q&A, reactions, notifications; links fall back to the listen address set below.
   let listenUrl = "";
   const engagement = registerEngagement({ app, router, db, fanout, jobs, mailer, config, log, fallbackUrl: () => listenUrl });
   const feedback = registerFeedback(app, { db, jobs, notifier: engagement.notifier, log });
-  const sponsors = registerSponsors(app, router, { db, fanout });
+  const sponsors = registerSponsors(app, router, { db, fanout, log });
   publicProfileRoutes(app, db);
   discoveryRoutes(app, db);
-  roomRoutes(app, { db, keys });
+  roomRoutes(app, { db, keys, routerRtpCapabilities: () => sfu.rtpCapabilities });
   // Refuses to start with recording on and no ffmpeg (the error says how to fix it).
-  const recordings: RecordingService = await startRecordings({ app, db, config, sfu, jobs, registry: metrics.registry, log }).catch(async (error: unknown) => {
+  const recordings: RecordingService = await startRecordings({ app, db, config, sfu, jobs, registry: metrics.registry, log, router, fanout }).catch(async (error: unknown) => {
     sfu.close();
     await app.close();
     await db.destroy();
     throw error;
   });
-  checkinRoutes(app, { db, ticketKeys });
+  const streaming: LiveService = await startStreaming({ app, db, config, sfu, log });
+  checkinRoutes(app, { db, ticketKeys, fanout, router });
   const ticketing = { db, config, jobs, mailer, ticketKeys, provider: payments, log };
   revenueRoutes(app, { db, provider: payments, seatsReleased: offerSeatsToWaitlist(ticketing, () => listenUrl) });
   adminRevenueRoutes(app, db);
@@ -170,6 +177,7 @@ export async function startServer(
       log.info("shutting down");
       await hub.close(GoingAway);
       await recordings.close();
+      await streaming.close();
       sfu.close();
       await app.close();
       fanout.close();

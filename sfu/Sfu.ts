@@ -5,6 +5,8 @@
  * dies, every room that used it recovers on a healthy worker (see Room.recover).
  */
 import type { Logger } from "../server/log.ts";
+import type { types } from "mediasoup";
+import { ROOM_CODECS } from "./codecs.ts";
 import { TypedEmitter } from "./emitter.ts";
 import type { Peer, PeerGrants, TransportOptions } from "./Peer.ts";
 import { Room } from "./Room.ts";
@@ -32,13 +34,16 @@ export class Sfu extends TypedEmitter<SfuEvents> {
   // Disconnected peers waiting out their grace window.
   readonly #graceTimers = new Map<Peer, NodeJS.Timeout>();
   readonly #options: SfuOptions;
+  // What every room's router can do (they all share ROOM_CODECS), known before any room exists.
+  readonly #rtpCapabilities: types.RtpCapabilities;
   // Closed flag.
   #closed = false;
 
-  private constructor(pool: WorkerPool, options: SfuOptions) {
+  private constructor(pool: WorkerPool, options: SfuOptions, rtpCapabilities: types.RtpCapabilities) {
     super();
     this.pool = pool;
     this.#options = options;
+    this.#rtpCapabilities = rtpCapabilities;
     this.setListenerErrorHandler((event, err) => options.log.error({ err, event }, "sfu listener failed"));
     pool.on("workerdied", (dead) => {
       for (const room of this.#rooms.values()) {
@@ -52,7 +57,21 @@ export class Sfu extends TypedEmitter<SfuEvents> {
   }
 
   static async create(options: SfuOptions): Promise<Sfu> {
-    return new Sfu(await WorkerPool.create(options), options);
+    const pool = await WorkerPool.create(options);
+    // Router capabilities follow from the codec list alone; a probe router reads them once.
+    const probe = await (await pool.acquire()).worker.createRouter({ mediaCodecs: ROOM_CODECS });
+    const capabilities = probe.rtpCapabilities;
+    probe.close();
+    return new Sfu(pool, options, capabilities);
+  }
+
+  /**
+   * The RTP capabilities of every room's routers: a page can load its mediasoup device with
+   * them before it joins (the join-token reply hands them out), which takes a round trip
+   * and the device's set-up off the time between clicking join and seeing the stage.
+   */
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.#rtpCapabilities;
   }
 
   get closed(): boolean {

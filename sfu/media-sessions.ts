@@ -19,6 +19,11 @@ export type MediaSession = {
   tokenRole: RoomRole;
   /** When a fresh join was handled (performance.now()), until its first consumers are resumed. */
   joinedAt?: number;
+  /**
+   * Consumers a join made with its receive transport: they are resumed as soon as that
+   * transport connects (the client has them set up by then), sparing a round trip.
+   */
+  resumeOnConnect?: { transportId: string; consumerIds: string[] };
 };
 
 export type PushFrame = { t: string; [k: string]: unknown };

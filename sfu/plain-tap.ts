@@ -23,9 +23,12 @@ export type RtpTap = {
   close(): void;
 };
 
-/** Sends `producerId` (a producer on `router`) to a free local port pair; paused until resumed. */
-export async function tapProducer(router: types.Router, producerId: string): Promise<RtpTap> {
-  const port = await freeRtpPorts();
+/**
+ * Sends `producerId` (a producer on `router`) to a free local port pair, or to `port` (the
+ * live program switches sources into one reader); paused until resumed.
+ */
+export async function tapProducer(router: types.Router, producerId: string, port?: number): Promise<RtpTap> {
+  port ??= await freeRtpPorts();
   const transport = await router.createPlainTransport({ listenInfo: { protocol: "udp", ip: "127.0.0.1" }, rtcpMux: false, comedia: false });
   try {
     await transport.connect({ ip: "127.0.0.1", port, rtcpPort: port + 1 });

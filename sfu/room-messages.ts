@@ -13,6 +13,7 @@ import type { RealtimeConnection } from "../server/realtime/connection.ts";
 import type { MessageContext, MessageRouter } from "../server/realtime/router.ts";
 import type { MediaSession, MediaSessions } from "./media-sessions.ts";
 import type { RoomModeration } from "./room-moderation.ts";
+import { MAX_PAGE } from "./room-roster.ts";
 import type { RoomControl } from "./RoomControl.ts";
 import type { Sfu } from "./Sfu.ts";
 
@@ -32,6 +33,11 @@ export const roomSchemas = {
   lock: z.strictObject({ locked: z.boolean() }),
   admit: z.strictObject({ lobbyId: id.optional() }),
   deny: z.strictObject({ lobbyId: id }),
+  participants: z.strictObject({
+    query: z.string().max(100).optional(),
+    cursor: z.string().max(512).optional(),
+    limit: z.number().int().min(1).max(MAX_PAGE).default(50),
+  }),
 };
 
 type Deps = { sfu: Sfu; sessions: MediaSessions; moderation: RoomModeration; log: Logger };
@@ -69,10 +75,12 @@ export function registerRoomMessages(router: MessageRouter, { sessions, moderati
     }
   };
 
-  participant("room.state", roomSchemas.empty, (_, session, control) => ({
-    state: moderation.state(session.room, control),
-    lobby: moderation.roleOf(session) === "host" ? moderation.lobbyPush(control) : null,
-  }));
+  participant("room.state", roomSchemas.empty, (_, session, control) => roomSnapshot(moderation, session, control));
+
+  // The audience is never pushed; hosts page through it and search it.
+  host("room.participants", roomSchemas.participants, ({ query, cursor, limit }, session) =>
+    moderation.roster.participants(session.room, { query, cursor, limit }),
+  );
 
   participant("room.hand.raise", roomSchemas.empty, (_, session, control) => {
     control.raiseHand(session.peer.identity);
@@ -170,6 +178,14 @@ export function registerRoomMessages(router: MessageRouter, { sessions, moderati
     room.close();
     return null;
   });
+}
+
+/** What a member sees of the room now: the flags, the stage and the audience count; hosts also get the lobby. */
+export function roomSnapshot(moderation: RoomModeration, session: MediaSession, control: RoomControl) {
+  return {
+    state: moderation.roster.snapshot(session.room, control),
+    lobby: moderation.roleOf(session) === "host" ? moderation.lobbyPush(control) : null,
+  };
 }
 
 /** The connection's user as a policy actor; the room role itself comes from the join token. */

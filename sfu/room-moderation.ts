@@ -1,32 +1,18 @@
 /**
  * Room moderation beside the media: one RoomControl per room name (made on first join with
  * the settings the room directory gives), the gate a join passes (enter or wait in the
- * lobby), the lobby's connections, and the `room.state` / `room.lobby` pushes that tell
- * everyone who is there, in which role, with which hand raised and which media on.
+ * lobby), and the lobby's connections. Who is there, in which role, with which hand raised
+ * and which media on reaches the room through its roster (room-roster.ts).
  */
 import type { Logger } from "../server/log.ts";
 import type { RealtimeConnection } from "../server/realtime/connection.ts";
 import type { MediaSession, MediaSessions, PushFrame } from "./media-sessions.ts";
-import type { Peer } from "./Peer.ts";
 import type { Room } from "./Room.ts";
+import { RoomRoster } from "./room-roster.ts";
 import { type LobbyEntry, type LobbyReason, OPEN_ROOM, RoomControl, type RoomDirectory, type RoomRole } from "./RoomControl.ts";
 import type { Sfu } from "./Sfu.ts";
 
 export type GateResult = { kind: "enter"; role: RoomRole; control: RoomControl } | { kind: "lobby"; entry: LobbyEntry; hosts: string[] };
-
-/** A participant as others see it in `room.state`. */
-export type ParticipantView = {
-  peerId: string;
-  identity: string;
-  name: string;
-  role: RoomRole;
-  hand: number | null;
-  microphone: "on" | "off" | "none";
-  camera: "on" | "off" | "none";
-  screen: boolean;
-  /** Media a host muted and did not allow back on. */
-  locked: string[];
-};
 
 export class RoomModeration {
   readonly #sfu: Sfu;
@@ -40,14 +26,21 @@ export class RoomModeration {
   // Lobby connections by entry id, and the entry of each waiting connection.
   readonly #lobbyConnections = new Map<string, RealtimeConnection>();
   readonly #lobbyOf = new Map<string, { control: RoomControl; entryId: string }>();
-  // Rooms whose state push is due on the next turn (changes coalesce into one push).
-  readonly #due = new Set<string>();
+  /** Who is in each room as others see it, and the deltas that keep them up to date. */
+  readonly roster: RoomRoster;
 
   constructor(options: { sfu: Sfu; sessions: MediaSessions; directory?: RoomDirectory; log: Logger }) {
     this.#sfu = options.sfu;
     this.#sessions = options.sessions;
     this.#directory = options.directory;
     this.#log = options.log;
+    this.roster = new RoomRoster({
+      sfu: options.sfu,
+      sessions: options.sessions,
+      roleOf: (session) => this.roleOf(session),
+      controlOf: (room) => this.#controls.get(room),
+      lobbyPush: (control) => this.lobbyPush(control),
+    });
     options.sfu.on("roomcreated", (room) => {
       const changed = () => this.schedule(room.name);
       room.on("peerjoined", changed);
@@ -58,6 +51,7 @@ export class RoomModeration {
       room.on("newproducer", changed);
       room.on("producerclosed", changed);
       room.on("close", () => {
+        this.roster.forget(room.name);
         const control = this.#controls.get(room.name);
         if (control?.disposable) this.#controls.delete(room.name);
       });
@@ -176,66 +170,12 @@ export class RoomModeration {
     }
   }
 
-  /** Pushes the room's state on the next turn; several changes in one turn make one push. */
+  /** Others should see a change in the room: it goes out in the room's next delta. */
   schedule(room: string): void {
-    if (this.#due.has(room)) return;
-    this.#due.add(room);
-    setImmediate(() => {
-      this.#due.delete(room);
-      this.#pushState(room);
-    });
-  }
-
-  #pushState(name: string): void {
-    const room = this.#sfu.rooms.get(name);
-    const control = this.#controls.get(name);
-    if (!room || room.closed || !control) return;
-    this.#sessions.broadcast(room, this.state(room, control));
-    const hosts = (peer: Peer) => {
-      const session = this.#sessions.byPeer.get(peer);
-      return session !== undefined && this.roleOf(session) === "host";
-    };
-    this.#sessions.broadcast(room, this.lobbyPush(control), hosts);
+    this.roster.changed(room);
   }
 
   lobbyPush(control: RoomControl): PushFrame {
     return { t: "room.lobby", entries: control.lobby.map(({ id, name, role, reason, since }) => ({ id, name, role, reason, since })) };
-  }
-
-  /** What everyone in the room sees: the room's flags and its visible participants. */
-  state(room: Room, control: RoomControl): PushFrame {
-    const hands = control.hands;
-    const participants: ParticipantView[] = [];
-    for (const peer of room.peers.values()) {
-      const session = this.#sessions.byPeer.get(peer);
-      if (peer.grants.hidden || !session) continue;
-      const sources = [...peer.producers.values()].map((p) => ({ source: p.appData.source as string, paused: p.paused }));
-      const status = (source: string) => {
-        const found = sources.filter((s) => s.source === source);
-        return found.length === 0 ? "none" : found.some((s) => !s.paused) ? "on" : "off";
-      };
-      const hand = hands.indexOf(peer.identity);
-      participants.push({
-        peerId: peer.id,
-        identity: peer.identity,
-        name: peer.name,
-        role: this.roleOf(session),
-        hand: hand < 0 ? null : hand + 1,
-        microphone: status("microphone"),
-        camera: status("camera"),
-        screen: sources.some((s) => s.source === "screen"),
-        locked: control.lockedMedia(peer.identity),
-      });
-    }
-    return {
-      t: "room.state",
-      opened: control.opened,
-      locked: control.locked,
-      lobbyMode: control.settings.lobbyMode,
-      maxPeers: control.settings.maxPeers,
-      maxPublishers: control.settings.maxPublishers,
-      lobbyCount: control.lobby.length,
-      participants,
-    };
   }
 }

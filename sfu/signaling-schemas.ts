@@ -78,7 +78,16 @@ export const dtlsParametersSchema = z.strictObject({
 });
 
 export const mediaSchemas = {
-  join: z.strictObject({ token: z.string().min(1).max(4096), rtpCapabilities: rtpCapabilitiesSchema.optional() }),
+  join: z.strictObject({
+    token: z.string().min(1).max(4096),
+    rtpCapabilities: rtpCapabilitiesSchema.optional(),
+    /**
+     * Transports to make with a fresh join, so that entering takes one round trip: with
+     * "recv" (and rtpCapabilities) the room's producers are consumed too, paused. A
+     * direction the peer may not use is left out; a resumed peer keeps what it has.
+     */
+    transports: z.array(z.enum(["send", "recv"])).max(2).optional(),
+  }),
   empty: z.strictObject({}),
   capabilities: z.strictObject({ rtpCapabilities: rtpCapabilitiesSchema }),
   createTransport: z.strictObject({ direction: z.enum(["send", "recv"]) }),

@@ -15,10 +15,10 @@ import { type MediaSession, MediaSessions, type PushFrame } from "./media-sessio
 import type { Peer } from "./Peer.ts";
 import type { Room, RoomProducer } from "./Room.ts";
 import type { RoomDirectory, RoomRole } from "./RoomControl.ts";
-import { registerRoomMessages } from "./room-messages.ts";
+import { registerRoomMessages, roomSnapshot } from "./room-messages.ts";
 import { RoomModeration } from "./room-moderation.ts";
 import type { Sfu } from "./Sfu.ts";
-import { mediaSchemas as s } from "./signaling-schemas.ts";
+import { MAX_BATCH, mediaSchemas as s } from "./signaling-schemas.ts";
 import { type IceServer, iceServersFor, type TurnOptions } from "./turn.ts";
 
 /** The policy action every media message is checked against; the join token decides the rest. */
@@ -43,13 +43,17 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
   const moderation = new RoomModeration({ sfu, sessions, directory: options.directory, log });
   const broadcast = (room: Room, frame: PushFrame, except?: Peer) => sessions.broadcast(room, frame, (peer) => peer !== except);
 
+  // Peers whose arrival was announced one by one, so that their leaving is announced too.
+  const announced = new WeakSet<Peer>();
   sfu.on("roomcreated", (room) => {
     room.on("peerjoined", (peer) => {
-      if (!peer.grants.hidden) broadcast(room, { t: "media.peerJoined", peer: describePeer(peer) }, peer);
+      if (peer.grants.hidden || !(peer.grants.canPublish || listsEveryone(room))) return;
+      announced.add(peer);
+      broadcast(room, { t: "media.peerJoined", peer: describePeer(peer) }, peer);
     });
     room.on("peerleft", (peer) => {
       sessions.forget(peer);
-      if (!peer.grants.hidden) broadcast(room, { t: "media.peerLeft", peerId: peer.id });
+      if (announced.has(peer)) broadcast(room, { t: "media.peerLeft", peerId: peer.id });
     });
     room.on("newproducer", (entry) => broadcast(room, { t: "media.newProducer", producer: describeProducer(entry) }, entry.peer));
     room.on("producerclosed", (entry) => broadcast(room, { t: "media.producerClosed", producerId: entry.producer.id, peerId: entry.peer.id }, entry.peer));
@@ -93,7 +97,7 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
       },
     });
 
-  on("media.join", s.join, async ({ token, rtpCapabilities }, { connection }) => {
+  on("media.join", s.join, async ({ token, rtpCapabilities, transports }, { connection }) => {
     const joinStarted = performance.now();
     const identity = await verify(token);
     if (byConnection.has(connection.id)) throw AppError.conflict("already_joined", "This connection has joined a room already");
@@ -141,15 +145,21 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     const restarted = resumed && peer.mediaLost;
     log.debug({ room: room.name, peer: peer.id, identity: peer.identity, resumed, restarted }, "media peer joined");
     moderation.schedule(room.name);
+    const producers = [...room.producers.values()].filter((e) => e.peer !== peer);
+    const everyone = listsEveryone(room);
+    const prepared = transports && !resumed ? await prepareMedia(session, new Set(transports), rtpCapabilities !== undefined, producers.slice(0, MAX_BATCH)) : {};
     return {
+      // The room as others see it (flags, stage, audience count), so that the page needs no second request.
+      room: roomSnapshot(moderation, session, gate.control),
       peerId: peer.id,
       resumed,
       restarted,
       role: gate.role,
       routerRtpCapabilities: room.rtpCapabilities,
       iceServers: iceServersFor(options.turn, identity.identity) satisfies IceServer[],
-      peers: [...room.peers.values()].filter((p) => p !== peer && !p.grants.hidden).map(describePeer),
-      producers: [...room.producers.values()].filter((e) => e.peer !== peer).map(describeProducer),
+      peers: [...room.peers.values()].filter((p) => p !== peer && !p.grants.hidden && (p.grants.canPublish || everyone)).map(describePeer),
+      producers: producers.map(describeProducer),
+      ...prepared,
       ...(resumed ? { own: describeOwn(peer) } : {}),
     };
   });
@@ -161,18 +171,40 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     return null;
   });
 
-  on("media.transport.create", s.createTransport, async ({ direction }, context) => {
-    const transport = await joined(context).peer.createTransport(direction);
+  on("media.transport.create", s.createTransport, async ({ direction }, context) => describeTransport(await joined(context).peer.createTransport(direction)));
+
+  /** Consumes producers of the room for `peer`, paused; a producer that fails is an item with an error. */
+  const consumeAll = async (room: Room, peer: Peer, producerIds: string[]) => {
+    const settled = await Promise.allSettled(producerIds.map((producerId) => room.consume(peer, producerId)));
+    return settled.map((result, i) =>
+      result.status === "fulfilled" ? describeConsumer(result.value) : { producerId: producerIds[i], error: itemError(result.reason, log) },
+    );
+  };
+
+  /** The transports a fresh join asked for (both at once), and with a receive transport the room's producers consumed. */
+  const prepareMedia = async (session: MediaSession, wanted: Set<string>, capable: boolean, producers: RoomProducer[]) => {
+    const { peer, room } = session;
+    const [send, recv] = await Promise.all([
+      wanted.has("send") && peer.grants.canPublish ? peer.createTransport("send") : undefined,
+      wanted.has("recv") && peer.grants.canSubscribe ? peer.createTransport("recv") : undefined,
+    ]);
+    const consumers = recv && capable && producers.length > 0 ? await consumeAll(room, peer, producers.map((e) => e.producer.id)) : [];
+    const consumerIds = consumers.flatMap((c) => ("consumerId" in c ? [c.consumerId] : []));
+    if (recv && consumerIds.length > 0) session.resumeOnConnect = { transportId: recv.id, consumerIds };
     return {
-      transportId: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters,
+      transports: { ...(send ? { send: describeTransport(send) } : {}), ...(recv ? { recv: describeTransport(recv) } : {}) },
+      consumers,
     };
-  });
+  };
 
   on("media.transport.connect", s.connectTransport, async ({ transportId, dtlsParameters }, context) => {
-    await joined(context).peer.connectTransport(transportId, dtlsParameters as types.DtlsParameters);
+    const session = joined(context);
+    await session.peer.connectTransport(transportId, dtlsParameters as types.DtlsParameters);
+    const pending = session.resumeOnConnect;
+    if (pending?.transportId === transportId) {
+      session.resumeOnConnect = undefined;
+      await resumeAll(session, pending.consumerIds);
+    }
     return null;
   });
 
@@ -218,20 +250,15 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
   // Batched forms, so that joining a room with many producers costs two messages, not two per producer.
   on("media.consumeMany", s.consumeMany, async ({ producerIds }, context) => {
     const { room, peer } = joined(context);
-    const settled = await Promise.allSettled(producerIds.map((producerId) => room.consume(peer, producerId)));
-    return {
-      consumers: settled.map((result, i) =>
-        result.status === "fulfilled" ? describeConsumer(result.value) : { producerId: producerIds[i], error: itemError(result.reason, log) },
-      ),
-    };
+    return { consumers: await consumeAll(room, peer, producerIds) };
   });
 
   on("media.consumer.resume", s.consumer, async ({ consumerId }, context) => {
     await joined(context).peer.consumer(consumerId).resume();
     return null;
   });
-  on("media.consumers.resume", s.consumers, async ({ consumerIds }, context) => {
-    const session = joined(context);
+  /** Resumes consumers of the session's peer (resuming one twice does nothing); the first time, logs the server's share of joining. */
+  const resumeAll = async (session: MediaSession, consumerIds: string[]) => {
     const { peer } = session;
     const settled = await Promise.allSettled(consumerIds.map(async (consumerId) => peer.consumer(consumerId).resume()));
     if (session.joinedAt !== undefined) {
@@ -239,6 +266,11 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
       log.info({ room: session.room.name, peer: peer.id, joinToResumeMs: performance.now() - session.joinedAt }, "media peer receiving");
       session.joinedAt = undefined;
     }
+    return settled;
+  };
+
+  on("media.consumers.resume", s.consumers, async ({ consumerIds }, context) => {
+    const settled = await resumeAll(joined(context), consumerIds);
     return {
       errors: settled.flatMap((result, i) =>
         result.status === "rejected" ? [{ consumerId: consumerIds[i], error: itemError(result.reason, log) }] : [],
@@ -266,6 +298,19 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
   return moderation;
 }
 
+/**
+ * Up to this many visible peers, every peer is announced (media.peerJoined, media.peerLeft,
+ * the join reply's `peers`), as small meetings expect; past it only publishers are, and the
+ * audience is a count in the room's roster (room-roster.ts).
+ */
+export const LISTED_ROOM_SIZE = 50;
+
+function listsEveryone(room: Room): boolean {
+  let visible = 0;
+  for (const peer of room.peers.values()) if (!peer.grants.hidden && ++visible > LISTED_ROOM_SIZE) return false;
+  return true;
+}
+
 /** The room role a join token gives: room admins host, publishers speak, everyone else attends. */
 function roleFromGrants(grants: JoinGrants): RoomRole {
   return grants.roomAdmin ? "host" : grants.canPublish ? "speaker" : "attendee";
@@ -278,6 +323,15 @@ function origin(consumer: types.Consumer): ConsumerOrigin {
 
 function describePeer(peer: Peer) {
   return { id: peer.id, identity: peer.identity, name: peer.name };
+}
+
+function describeTransport(transport: types.WebRtcTransport) {
+  return {
+    transportId: transport.id,
+    iceParameters: transport.iceParameters,
+    iceCandidates: transport.iceCandidates,
+    dtlsParameters: transport.dtlsParameters,
+  };
 }
 
 function describeProducer(entry: RoomProducer) {

@@ -39,6 +39,8 @@ import { SpeakerPage } from './pages/speakers/SpeakerPage.tsx';
 import { OrganizerPage } from './pages/organizers/OrganizerPage.tsx';
 import { SponsorOverlayPage } from './pages/sponsors/SponsorOverlayPage.tsx';
 import { SponsorsManagePage } from './pages/sponsors/SponsorsManagePage.tsx';
+import { StreamDestinationsPage } from './pages/watch/StreamDestinationsPage.tsx';
+import { WatchPage } from './pages/watch/WatchPage.tsx';
 import { SetupProvider } from './setup/setup-context.tsx';
 import { AppShell } from './shell/AppShell.tsx';
 import { RealtimeProvider } from './shell/realtime-context.tsx';
@@ -94,6 +96,8 @@ export function App() {
               <Route path="/events/:slug/feedback" component={RateEventPage} />
               <Route path="/organize/events/:id/feedback" component={FeedbackReportPage} />
               <Route path="/organize/events/:id/sponsors" component={SponsorsManagePage} />
+              <Route path="/organize/events/:id/streaming" component={StreamDestinationsPage} />
+              <Route path="/watch/:sessionId" component={WatchPage} />
               <Route path="/sessions/:sessionId/sponsor-overlay" component={SponsorOverlayPage} />
               <Route path="/speakers/:speakerId" component={SpeakerPage} />
               <Route path="/organizers/:slug" component={OrganizerPage} />

@@ -106,6 +106,9 @@ export const RULES = {
   "ticketing.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
   "ticketing.offer": { who: "anyone" },
   "checkout.create": { who: "signed_in" },
+  // Guests: the order's keyed link is the authentication (server/ticketing/guest-links.ts).
+  "checkout.guest": { who: "anyone" },
+  "orders.guestRead": { who: "anyone" },
   "orders.read": { who: "signed_in", scope: "events:read" },
   "orders.cancel": { who: "signed_in" },
   "orders.list": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host") },
@@ -130,6 +133,15 @@ export const RULES = {
   "recording.status": { who: "anyone" },
   "recording.watch": { who: "anyone" },
   "recording.media": { who: "anyone" },
+  // Live streaming out (server/streaming): owners and co-hosts set up RTMP(S) destinations;
+  // room hosts start, stop and watch health; whoever may enter the room watches the live HLS
+  // (the handler checks it; the media route's signed token is the permission).
+  "stream.destinations.read": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host") },
+  "stream.destinations.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
+  "stream.control": { who: "signed_in", scope: "events:write", on: roomRole("host") },
+  "stream.status": { who: "anyone" },
+  "stream.watch": { who: "anyone" },
+  "stream.media": { who: "anyone" },
 
   "admin.users.list": { who: "admin", scope: "admin" },
   "admin.users.read": { who: "admin", scope: "admin" },

@@ -5,25 +5,38 @@
  * listener but them.
  */
 import type { Kysely } from "kysely";
+import { LRUCache } from "lru-cache";
 import type { DB } from "../db/schema.ts";
 import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { Fanout } from "../realtime/fanout.ts";
+import { userTopic } from "../notifications/Notifier.ts";
 import type { Push } from "../realtime/protocol.ts";
 import { blockPeers } from "./store.ts";
 
 export const chatTopic = (channel: string) => `chat:${channel}`;
+
+export type ChatRoomsOptions = {
+  /** Users whose block peers stay cached; the least recently used reload from the database. Default 10,000. */
+  blockCacheSize?: number;
+};
 
 export class ChatRooms {
   readonly #fanout: Fanout;
   readonly #db: Kysely<DB>;
   // Listeners by channel: connection id → connection.
   readonly #listeners = new Map<string, Map<string, RealtimeConnection>>();
-  // Block peers by user, loaded on first use and kept current by block().
-  readonly #blocks = new Map<string, Set<string>>();
+  // Block peers by user, loaded on first use, kept current by noteBlock(), bounded (LRU).
+  readonly #blocks: LRUCache<string, Set<string>>;
 
-  constructor(db: Kysely<DB>, fanout: Fanout) {
+  constructor(db: Kysely<DB>, fanout: Fanout, options: ChatRoomsOptions = {}) {
     this.#db = db;
     this.#fanout = fanout;
+    this.#blocks = new LRUCache({ max: options.blockCacheSize ?? 10_000 });
+  }
+
+  /** Users whose block peers are cached now. */
+  get cachedBlockUsers(): number {
+    return this.#blocks.size;
   }
 
   join(connection: RealtimeConnection, channel: string): void {
@@ -61,6 +74,14 @@ export class ChatRooms {
       if (blocking) peers.add(b);
       else this.#blocks.delete(a); // The other side may still block: reload.
     }
+  }
+
+  /**
+   * Tells a user's open tabs (subscribed to their user topic by `notify.subscribe`) of a
+   * private message, so their "Messages" list updates without listening to every channel.
+   */
+  notifyPrivateMessage(peerId: string, frame: Push): void {
+    this.#fanout.publish(userTopic(peerId), frame, "durable");
   }
 
   /** Sends a durable push to a channel's listeners, hiding it from those blocked with `authorId`. */

@@ -46,6 +46,26 @@ export async function eventStanding(db: Kysely<DB>, actor: Actor, userId: string
   };
 }
 
+/**
+ * Whether someone takes part in an event at all (valid ticket, team, speaker, member of its
+ * organization): a private conversation needs both sides to.
+ */
+export async function isParticipant(db: Kysely<DB>, userId: string, eventId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("events as e")
+    .select("e.id")
+    .where("e.id", "=", eventId)
+    .where((eb) => eb.or([
+      eb.exists(eb.selectFrom("tickets").select("id").whereRef("tickets.event_id", "=", "e.id").where("tickets.user_id", "=", userId).where("tickets.status", "=", "valid")),
+      eb.exists(eb.selectFrom("event_team").select("user_id").whereRef("event_team.event_id", "=", "e.id").where("event_team.user_id", "=", userId)),
+      eb.exists(eb.selectFrom("speakers").select("id").whereRef("speakers.event_id", "=", "e.id").where("speakers.user_id", "=", userId)),
+      eb.exists(eb.selectFrom("organization_members").select("user_id").whereRef("organization_members.organization_id", "=", "e.organization_id")
+        .where("organization_members.user_id", "=", userId)),
+    ]))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export type SessionStanding = EventStanding & { sessionId: string; mayEnter: boolean };
 
 export async function sessionStanding(db: Kysely<DB>, actor: Actor, userId: string, sessionId: string): Promise<SessionStanding> {
@@ -79,6 +99,13 @@ const grantsSession = (sessionId: string) => (eb: ExpressionBuilder<DB, "tickets
     eb.selectFrom("ticket_type_sessions").select("session_id").whereRef("ticket_type_sessions.ticket_type_id", "=", "tickets.ticket_type_id");
   return eb.or([eb.not(eb.exists(typeSessions())), eb.exists(typeSessions().where("ticket_type_sessions.session_id", "=", sessionId))]);
 };
+
+/** The signed-in user of a realtime connection, as an actor. */
+export function caller(connection: RealtimeConnection): { userId: string; actor: Actor } {
+  const user = connection.user;
+  if (!user) throw AppError.unauthorized();
+  return { userId: user.id, actor: connectionActor(user) };
+}
 
 /** requireSession for the user of a realtime connection, with their id. */
 export async function requireSessionFor(db: Kysely<DB>, connection: RealtimeConnection, sessionId: string): Promise<SessionStanding & { userId: string }> {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Actor } from "../accounts/actor.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import { eventStanding, sessionStanding } from "./access.ts";
+import { eventStanding, isParticipant, sessionStanding } from "./access.ts";
 
 const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const CHANNEL = new RegExp(`^(?:(event|session|backstage):(${uuid})|dm:(${uuid}):(${uuid}):(${uuid}))$`, "i");
@@ -61,5 +61,6 @@ export async function channelAccess(db: Kysely<DB>, actor: Actor, userId: string
   if (!participant) throw noSuch();
   if (!standing.privateMessages) throw AppError.forbidden("private_messages_off", "The organizer turned private messages off for this event");
   const peerId = userId === a ? b : a;
+  if (!(await isParticipant(db, peerId, eventId))) throw noSuch();
   return { ...base, peerId, canModerate: false };
 }

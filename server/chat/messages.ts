@@ -7,14 +7,15 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { connectionActor } from "../accounts/realtime-gate.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { Notifier } from "../notifications/Notifier.ts";
 import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { MessageRouter } from "../realtime/router.ts";
+import { caller } from "./access.ts";
 import { type ChannelAccess, channelAccess, channelSchema } from "./channels.ts";
 import type { ChatRooms } from "./ChatRooms.ts";
+import { deleteMessage, muteUser } from "./moderation.ts";
 import { channelSettings, messageById, messagesAfter, messagesBefore, saveChannelSettings, unreadCounts } from "./store.ts";
 
 export const MAX_MESSAGE_LENGTH = 1_000;
@@ -22,12 +23,6 @@ export const CHAT_REACTIONS = ["👍", "❤️", "😂", "🎉", "👏", "😮"]
 const messageId = z.number().int().positive();
 
 type Deps = { db: Kysely<DB>; rooms: ChatRooms; notifier: Notifier };
-
-function caller(connection: RealtimeConnection) {
-  const user = connection.user;
-  if (!user) throw AppError.unauthorized();
-  return { userId: user.id, actor: connectionActor(user) };
-}
 
 export function registerChatMessages(router: MessageRouter, deps: Deps): void {
   const { db, rooms, notifier } = deps;
@@ -62,7 +57,7 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
       // Subscribe before reading, so nothing published in between is missed (the client drops repeats).
       rooms.join(connection, channel);
       const page = await messagesAfter(db, channel, afterId, await hidden(a.userId));
-      return { channel, ...page, settings: await channelSettings(db, channel), canModerate: a.canModerate };
+      return { channel, eventId: a.eventId, ...page, settings: await channelSettings(db, channel), canModerate: a.canModerate };
     },
   });
 
@@ -118,6 +113,7 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
         .executeTakeFirstOrThrow();
       const message = (await messageById(db, inserted.id))!;
       await rooms.publish(input.channel, { t: "chat.message", message }, a.userId);
+      if (a.peerId) rooms.notifyPrivateMessage(a.peerId, { t: "chat.conversation", channel: input.channel, message });
       for (const userId of mentions) {
         if (userId === a.userId) continue;
         void notifier
@@ -154,8 +150,7 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
     async handle(input, { connection }) {
       const { message, access: a } = await loadMessage(connection, input.messageId);
       if (message.author.id !== a.userId && !a.canModerate) throw AppError.forbidden("forbidden", "You may only delete your own messages");
-      await db.updateTable("chat_messages").set({ deleted_at: new Date().toISOString(), deleted_by: a.userId }).where("id", "=", message.id).execute();
-      await rooms.publish(message.channel, { t: "chat.deleted", channel: message.channel, messageId: message.id }, null);
+      await deleteMessage(db, rooms, message, a.userId);
       return {};
     },
   });
@@ -172,24 +167,6 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
         .onConflict((oc) => oc.columns(["message_id", "reporter_id"]).doNothing())
         .execute();
       return {};
-    },
-  });
-
-  router.on("chat.reports", {
-    schema: z.strictObject({ channel: channelSchema }),
-    action: "event.moderate",
-    access: "user",
-    async handle({ channel }, { connection }) {
-      await moderator(connection, channel);
-      const reports = await db
-        .selectFrom("chat_reports as r")
-        .innerJoin("chat_messages as m", "m.id", "r.message_id")
-        .select(["r.id", "r.message_id as messageId", "r.reason", "r.reporter_id as reporterId", "r.created_at as createdAt", "m.text", "m.author_id as authorId"])
-        .where("m.channel", "=", channel)
-        .orderBy("r.created_at", "desc")
-        .limit(200)
-        .execute();
-      return { reports };
     },
   });
 
@@ -249,17 +226,7 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
     access: "user",
     async handle(input, { connection }) {
       const a = await moderator(connection, input.channel);
-      if (input.minutes === 0) {
-        await db.deleteFrom("chat_mutes").where("channel", "=", input.channel).where("user_id", "=", input.userId).execute();
-        return { until: null };
-      }
-      const until = new Date(Date.now() + input.minutes * 60_000).toISOString();
-      await db
-        .insertInto("chat_mutes")
-        .values({ channel: input.channel, user_id: input.userId, until, muted_by: a.userId })
-        .onConflict((oc) => oc.columns(["channel", "user_id"]).doUpdateSet({ until, muted_by: a.userId }))
-        .execute();
-      return { until };
+      return { until: await muteUser(db, input.channel, input.userId, input.minutes, a.userId) };
     },
   });
 

@@ -1,20 +1,9 @@
 /** Chat queries: messages with their authors and reactions, channel settings, mutes, blocks, reads. */
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
+import type { ChannelSettings, ChatMessage } from "./wire.ts";
 
-export type ChatMessage = {
-  id: number;
-  channel: string;
-  author: { id: string; name: string };
-  text: string;
-  replyTo: number | null;
-  mentions: string[];
-  reactions: Record<string, number>;
-  createdAt: string;
-  deleted: boolean;
-};
-
-export type ChannelSettings = { slowModeSeconds: number; disabled: boolean; pinnedMessageId: number | null };
+export type { ChannelSettings, ChatMessage } from "./wire.ts";
 
 /** History pages and resumes return at most this many messages. */
 export const PAGE = 100;

@@ -24,6 +24,17 @@ export async function listsOfEvent(db: Db, eventId: string) {
   return lists.map((list, i) => ({ ...list, ...counts[i] }));
 }
 
+/** Tickets checked in at least once, on any of the event's check-in lists. */
+export async function eventCheckIns(db: Db, eventId: string): Promise<number> {
+  const row = await db
+    .selectFrom("checkins")
+    .innerJoin("checkin_lists", "checkin_lists.id", "checkins.list_id")
+    .select((e) => e.fn.count<number>("checkins.ticket_id").distinct().as("n"))
+    .where("checkin_lists.event_id", "=", eventId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Tickets admitted on the list, and valid tickets the list admits. */
 export async function countsOf(db: Db, list: CheckinList): Promise<{ checkedIn: number; expected: number }> {
   const checkedIn = await db

@@ -12,8 +12,11 @@ import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { authorizeEvent } from "../events/access.ts";
 import { parseBody } from "../http/validate.ts";
+import type { Fanout } from "../realtime/fanout.ts";
+import type { MessageRouter } from "../realtime/router.ts";
 import type { TicketKeys } from "../tickets/ticket-keys.ts";
 import { checkTicketTypes, countsOf, listsOfEvent, loadList, offlineBundle, searchAttendees } from "./lists.ts";
+import { publishCheckinCounts, registerCheckinMessages } from "./live.ts";
 import { applyScans } from "./scans.ts";
 
 const eventParams = z.object({ id: z.uuid("Not a valid id") });
@@ -33,8 +36,9 @@ const scansBody = z.strictObject({
 });
 const searchQuery = z.object({ q: z.string().trim().max(100).default("") });
 
-export function checkinRoutes(app: FastifyInstance, deps: { db: Kysely<DB>; ticketKeys: TicketKeys }) {
+export function checkinRoutes(app: FastifyInstance, deps: { db: Kysely<DB>; ticketKeys: TicketKeys; fanout: Fanout; router: MessageRouter }) {
   const { db, ticketKeys } = deps;
+  registerCheckinMessages(deps.router, deps);
 
   app.get("/api/events/:id/checkin-lists", { config: { action: "event.checkIn" } }, async (request) => {
     const { id } = parseBody(eventParams, request.params);
@@ -105,6 +109,10 @@ export function checkinRoutes(app: FastifyInstance, deps: { db: Kysely<DB>; tick
     const list = await loadList(db, listId);
     await authorizeEvent(db, request.actor, "event.checkIn", list.eventId);
     const results = await applyScans(db, list, ticketKeys.publicKeys, scans, actorUserId(request.actor));
+    if (results.some((r) => r.outcome === "admitted" && !r.replay)) {
+      // The scans are stored; a failed push must not turn the door's answer into an error.
+      await publishCheckinCounts(deps, list.eventId).catch((error: unknown) => request.log.warn({ err: error }, "check-in counts not pushed"));
+    }
     return { results, counts: await countsOf(db, list) };
   });
 

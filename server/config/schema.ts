@@ -135,6 +135,14 @@ export const configSchema = z.strictObject({
       max_network_retries: z.number().int().min(0).max(10).default(2),
     })
     .prefault({}),
+  checkout: z
+    .strictObject({
+      /** Checkout attempts one IP address may start per minute (that many at once, then refilled evenly). */
+      max_per_ip_per_minute: z.number().int().min(1).default(30),
+      /** Checkout attempts one buyer (account, or guest e-mail address) may start per minute. */
+      max_per_buyer_per_minute: z.number().int().min(1).default(10),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       /** fatal, error, warn, info, debug or trace. */
@@ -173,6 +181,14 @@ export const configSchema = z.strictObject({
       turn_credential_ttl_seconds: z.number().int().min(60).default(86_400),
     })
     .prefault({}),
+  rooms: z
+    .strictObject({
+      /** Most people in a session's room (hosts not counted) when the session sets none; 0 for no limit. */
+      default_max_peers: z.number().int().min(0).default(0),
+      /** Most people on stage at once (hosts not counted) when the session sets none; 0 for no limit. */
+      default_max_publishers: z.number().int().min(0).default(0),
+    })
+    .prefault({}),
   recording: z
     .strictObject({
       /** Record sessions; when true, the server refuses to start without ffmpeg. */
@@ -181,12 +197,29 @@ export const configSchema = z.strictObject({
       ffmpeg_path: z.string().default(""),
       /** Free disk space needed to start a recording, and below which one stops, in MiB. */
       min_free_disk_mb: z.number().int().min(0).default(1_024),
+      /** Below this much free disk space (MiB) while recording, the room's hosts are warned. */
+      warn_free_disk_mb: z.number().int().min(0).default(2_048),
       /** Length of one HLS segment, in seconds. */
       segment_seconds: z.number().int().min(1).max(30).default(4),
       /** Encrypt HLS segments with AES-128; keys go only to viewers allowed to watch. */
       encrypt: z.boolean().default(true),
       /** How long a playback link stays valid, in seconds. */
       playback_ttl_seconds: z.number().int().min(30).default(600),
+    })
+    .prefault({}),
+  streaming: z
+    .strictObject({
+      /** Program size and rate for RTMP(S) push and live HLS (encoded once, libx264 veryfast). */
+      width: z.number().int().min(160).max(3_840).default(1_280),
+      height: z.number().int().min(120).max(2_160).default(720),
+      fps: z.number().int().min(5).max(60).default(25),
+      video_kbps: z.number().int().min(100).max(20_000).default(2_500),
+      /** Live HLS segment length, in seconds (viewers are about three segments behind). */
+      segment_seconds: z.number().int().min(1).max(10).default(1),
+      /** First delay before a failed RTMP destination is tried again, in ms (doubles up to 30 s). */
+      retry_backoff_ms: z.number().int().min(50).default(1_000),
+      /** How long a live HLS watch link stays valid, in seconds (the player fetches a new one). */
+      watch_ttl_seconds: z.number().int().min(30).default(3_600),
     })
     .prefault({}),
   storage: z

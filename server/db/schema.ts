@@ -121,6 +121,8 @@ export interface OutboxTable {
   status: OutboxStatus;
   sent_at: string | null;
   error: string | null;
+  /** JSON: `{ filename, contentType, content (base64) }[]` (migration 0020). */
+  attachments: Generated<string>;
 }
 
 export interface ApiTokensTable {
@@ -394,6 +396,8 @@ export interface OrdersTable {
   updated_at: string;
   paid_at: Generated<string | null>;
   cancelled_at: Generated<string | null>;
+  /** migrations/0019: a cardholder's dispute of the order, when there is one. */
+  dispute_status: Generated<"open" | "won" | "lost" | null>;
 }
 
 export interface OrderItemsTable {
@@ -528,6 +532,10 @@ export interface ChatReportsTable {
   reporter_id: string;
   reason: string;
   created_at: string;
+  /** migrations/0014: set when a moderator closes the report. */
+  resolved_at: Generated<string | null>;
+  resolved_by: Generated<string | null>;
+  resolution: Generated<"deleted" | "muted" | "dismissed" | null>;
 }
 
 export interface UserBlocksTable {
@@ -632,6 +640,16 @@ export interface AnnouncementsTable {
   created_at: string;
 }
 
+/** migrations/0014_deliveries_and_report_outcomes.ts: who an announcement reached, once each. */
+export interface AnnouncementDeliveriesTable {
+  announcement_id: string;
+  /** Lower-cased e-mail address. */
+  address: string;
+  user_id: string | null;
+  outbox_id: string | null;
+  delivered_at: string;
+}
+
 // ---- Recordings (migrations/0008_recordings.ts) ----
 
 export type RecordingState = "recording" | "processing" | "uploading" | "ready" | "failed";
@@ -688,6 +706,21 @@ export interface RoomBansTable {
   user_id: string;
   banned_by: string | null;
   created_at: string;
+}
+
+// 0016_stream_destinations
+export interface StreamDestinationsTable {
+  id: string;
+  event_id: string;
+  name: string;
+  /** rtmp:// or rtmps:// URL of the ingest, without the key. */
+  ingest_url: string;
+  /** AES-256-GCM sealed stream key (server/streaming/secret-box.ts); never sent to clients. */
+  stream_key_sealed: string;
+  stream_key_last4: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 // 0013_attendance
@@ -778,6 +811,15 @@ export interface SponsorStatsTable {
   clicks: Generated<number>;
 }
 
+// 0018_sponsor_overlays
+export interface SponsorOverlaysTable {
+  session_id: string;
+  /** JSON: the host's last overlay command (show, schedule, rotate). */
+  command: string;
+  started_at: string;
+  updated_by: string | null;
+}
+
 // ---- Saved payment methods (migrations/0012_payment_customers.ts) ----
 
 export interface PaymentCustomersTable {
@@ -844,12 +886,15 @@ export interface DB {
   qa_settings: QaSettingsTable;
   notifications: NotificationsTable;
   announcements: AnnouncementsTable;
+  announcement_deliveries: AnnouncementDeliveriesTable;
   session_schedules: SessionSchedulesTable;
   // 0008_recordings
   recordings: RecordingsTable;
   // 0009_rooms
   room_bans: RoomBansTable;
   session_attendance: SessionAttendanceTable;
+  // 0016_stream_destinations
+  stream_destinations: StreamDestinationsTable;
   // 0010_feedback_sponsors
   feedback_ratings: FeedbackRatingsTable;
   feedback_questions: FeedbackQuestionsTable;
@@ -858,6 +903,8 @@ export interface DB {
   sponsor_tiers: SponsorTiersTable;
   sponsors: SponsorsTable;
   sponsor_stats: SponsorStatsTable;
+  // 0018_sponsor_overlays
+  sponsor_overlays: SponsorOverlaysTable;
 }
 
 export type User = Selectable<UsersTable>;

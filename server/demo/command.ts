@@ -17,6 +17,7 @@ export async function demoCommand(config: LoadedConfig): Promise<number> {
       `demo event created: ${base}/events/${summary.eventSlug}`,
       ...summary.sessions.map((s) => `  session "${s.title}" starts ${s.startsAt}`),
       `  ${summary.attendees.length} sample attendees with free tickets (${summary.attendees.map((a) => a.email).join(", ")})`,
+      `  ${summary.supporters.length} paid orders booked as Stripe sales, for the revenue pages (${summary.supporters.map((a) => a.email).join(", ")})`,
       summary.owners.length > 0
         ? `  owners of the sample organization: ${summary.owners.join(", ")}`
         : "  no admin account yet: platform admins can run every event once you create one",

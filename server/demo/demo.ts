@@ -1,7 +1,8 @@
 /**
  * `plenary demo`: fills a fresh install with a living event so a newcomer sees the product
  * at once: a sample organization, a public approved event whose first session starts in a
- * few minutes, speakers, a free and a paid ticket type, and attendees holding signed tickets.
+ * few minutes, speakers, a free and a paid ticket type, attendees holding signed tickets, and
+ * paid orders booked in the ledger as Stripe sales (sale, fee, commission) for the revenue pages.
  * It refuses a database that already holds organizations, events or orders, so it can never
  * mix sample rows into real data (and running it twice is refused the same way).
  */
@@ -9,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
 import type { TicketKeys } from "../tickets/ticket-keys.ts";
+import { type DemoOrder, insertDemoOrder } from "./sales.ts";
 
 export class DemoRefusedError extends Error {
   override name = "DemoRefusedError";
@@ -22,7 +24,9 @@ export type DemoSummary = {
   eventId: string;
   eventSlug: string;
   sessions: { title: string; startsAt: string }[];
-  attendees: { name: string; email: string; ticketId: string }[];
+  attendees: DemoOrder[];
+  /** Paid orders, booked in the ledger as Stripe sales (sale, fee, commission). */
+  supporters: DemoOrder[];
   /** Platform admins made owners of the sample organization, so they can run the event. */
   owners: string[];
 };
@@ -48,13 +52,24 @@ const ATTENDEES = [
   { name: "Sofia Rossi", email: "sofia.rossi@demo.example.org" },
 ];
 
+/** Bought the paid Supporter pass, one a day over the last days. */
+const SUPPORTERS = [
+  { name: "Mateo Silva", email: "mateo.silva@demo.example.org" },
+  { name: "Hana Kim", email: "hana.kim@demo.example.org" },
+  { name: "Olu Adeyemi", email: "olu.adeyemi@demo.example.org" },
+];
+const SUPPORTER_PRICE = 2_500;
+/** The sample organization's commission override (5 %), so the demo's ledger shows a commission. */
+const DEMO_COMMISSION_BP = 500;
+const DAY = 86_400_000;
+
 /** True when the database holds anything `plenary demo` could collide with. */
 export async function hasRealData(db: Kysely<DB>): Promise<string | null> {
   for (const table of ["organizations", "events", "orders"] as const) {
     const row = await db.selectFrom(table).select("id").limit(1).executeTakeFirst();
     if (row) return table;
   }
-  const taken = await db.selectFrom("users").select("email").where("email", "in", ATTENDEES.map((a) => a.email)).executeTakeFirst();
+  const taken = await db.selectFrom("users").select("email").where("email", "in", [...ATTENDEES, ...SUPPORTERS].map((a) => a.email)).executeTakeFirst();
   return taken ? "users" : null;
 }
 
@@ -78,7 +93,7 @@ async function insertDemo(trx: Transaction<DB>, ticketKeys: TicketKeys, now: Dat
     .insertInto("organizations")
     .values({
       id: organizationId, name: "Plenary Demo Events", slug: DEMO_ORGANIZATION_SLUG, contact_email: "hello@demo.example.org",
-      default_currency: "eur", legal_address: "1 Example Street, 10115 Berlin, Germany", ...stamps,
+      default_currency: "eur", legal_address: "1 Example Street, 10115 Berlin, Germany", commission_bp: DEMO_COMMISSION_BP, ...stamps,
     })
     .execute();
   const admins = await trx.selectFrom("users").select(["id", "email"]).where("role", "=", "admin").execute();
@@ -119,45 +134,24 @@ async function insertDemo(trx: Transaction<DB>, ticketKeys: TicketKeys, now: Dat
   }
 
   const freeTypeId = randomUUID();
+  const paidTypeId = randomUUID();
   await trx
     .insertInto("ticket_types")
     .values([
       { id: freeTypeId, event_id: eventId, name: "Free pass", description: "Every session, live and on replay.", price: 0, currency: "eur", quantity: 500, sold: ATTENDEES.length, position: 0, ...stamps },
-      { id: randomUUID(), event_id: eventId, name: "Supporter pass", description: "Every session, and you help keep the lights on.", price: 2_500, currency: "eur", quantity: 100, sold: 0, position: 1, ...stamps },
+      { id: paidTypeId, event_id: eventId, name: "Supporter pass", description: "Every session, and you help keep the lights on.", price: SUPPORTER_PRICE, currency: "eur", quantity: 100, sold: SUPPORTERS.length, position: 1, ...stamps },
     ])
     .execute();
 
   const attendees: DemoSummary["attendees"] = [];
   for (const person of ATTENDEES) {
-    const userId = randomUUID();
-    // No password: sample people cannot log in.
-    await trx
-      .insertInto("users")
-      .values({ id: userId, email: person.email, display_name: person.name, password_hash: null, role: "user", email_verified_at: at, ...stamps })
-      .execute();
-    const orderId = randomUUID();
-    const itemId = randomUUID();
-    const ticketId = randomUUID();
-    await trx
-      .insertInto("orders")
-      .values({
-        id: orderId, event_id: eventId, user_id: userId, buyer_name: person.name, buyer_email: person.email, status: "paid",
-        currency: "eur", subtotal: 0, total: 0, provider: "free", paid_at: at, ...stamps,
-      })
-      .execute();
-    await trx
-      .insertInto("order_items")
-      .values({ id: itemId, order_id: orderId, ticket_type_id: freeTypeId, unit_amount: 0, holder_name: person.name, holder_email: person.email })
-      .execute();
-    const code = ticketKeys.sign({ ticketId, eventId, ticketTypeId: freeTypeId, issuedAt: now });
-    await trx
-      .insertInto("tickets")
-      .values({
-        id: ticketId, order_id: orderId, order_item_id: itemId, event_id: eventId, ticket_type_id: freeTypeId, user_id: userId,
-        holder_name: person.name, holder_email: person.email, code, ...stamps,
-      })
-      .execute();
-    attendees.push({ name: person.name, email: person.email, ticketId });
+    attendees.push(await insertDemoOrder(trx, ticketKeys, { eventId, ticketTypeId: freeTypeId, price: 0, person, paidAt: now, commissionBp: DEMO_COMMISSION_BP }));
+  }
+  // Supporters bought on the last few days, so reports by day have more than one row.
+  const supporters: DemoSummary["supporters"] = [];
+  for (const [i, person] of SUPPORTERS.entries()) {
+    const paidAt = new Date(now.getTime() - (SUPPORTERS.length - i) * DAY);
+    supporters.push(await insertDemoOrder(trx, ticketKeys, { eventId, ticketTypeId: paidTypeId, price: SUPPORTER_PRICE, person, paidAt, commissionBp: DEMO_COMMISSION_BP }));
   }
 
   return {
@@ -166,6 +160,7 @@ async function insertDemo(trx: Transaction<DB>, ticketKeys: TicketKeys, now: Dat
     eventSlug: DEMO_EVENT_SLUG,
     sessions: SESSIONS.map((s) => ({ title: s.title, startsAt: time(s.in) })),
     attendees,
+    supporters,
     owners: admins.map((a) => a.email),
   };
 }

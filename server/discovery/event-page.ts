@@ -12,7 +12,7 @@ import { eventStanding } from "../chat/access.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { eventResource } from "../events/access.ts";
-import { hashAccessCode } from "../events/fields.ts";
+import { coverUrl, hashAccessCode } from "../events/fields.ts";
 import { type EventBasics, parseTags } from "./listing.ts";
 
 export type SaleState = "on_sale" | "not_started" | "ended" | "sold_out" | "unavailable";
@@ -48,8 +48,13 @@ export type PublicEvent = EventBasics & {
   sessions: { id: string; title: string; description: string; startsAt: string; endsAt: string; track: string; speakerIds: string[]; liveRoom: boolean }[];
   speakers: { id: string; name: string; title: string; bio: string; links: { label: string; url: string }[] }[];
   ticketTypes: PublicTicketType[];
-  /** What the signed-in viewer may do here: the lobby chat is for ticket holders, speakers and the team. */
-  viewer: { lobbyChat: boolean };
+  /**
+   * What the signed-in viewer may do here: the lobby chat is for ticket holders, speakers and
+   * the team; ticket holders rate the event once it has started (server/feedback).
+   */
+  viewer: { lobbyChat: boolean; rate: boolean };
+  /** The cover image (a versioned path on this server), or null. */
+  coverUrl: string | null;
 };
 
 const PUBLISHED = new Set(["approved", "cancelled"]);
@@ -66,12 +71,7 @@ export async function readPublicEvent(db: Kysely<DB>, actor: Actor, slug: string
   if (!event) throw AppError.notFound("No such event");
   const codeHash = accessCode?.trim() ? hashAccessCode(accessCode) : null;
   const eventCode = codeHash !== null && event.access_code_hash !== null && codeHash === event.access_code_hash;
-  const restricted = !PUBLISHED.has(event.status) || (event.visibility === "invite_only" && !eventCode);
-  if (restricted) {
-    const allowed =
-      (PUBLISHED.has(event.status) && (await isInvited(db, actor, event.id))) || (await runsEvent(db, actor, event.id));
-    if (!allowed) throw AppError.notFound("No such event");
-  }
+  if (!(await mayViewEvent(db, actor, event, eventCode))) throw AppError.notFound("No such event");
   const isPreview = !PUBLISHED.has(event.status);
 
   const [sessions, links, speakers, types, grants] = await Promise.all([
@@ -98,7 +98,8 @@ export async function readPublicEvent(db: Kysely<DB>, actor: Actor, slug: string
   const typeCode = (t: { access_code_hash: string | null }) => codeHash !== null && t.access_code_hash === codeHash;
   const offered = types.filter((t) => !t.hidden || eventCode || typeCode(t));
   return {
-    viewer: { lobbyChat },
+    viewer: { lobbyChat, rate: standing !== null && standing.hasTicket && event.status === "approved" && event.starts_at <= now.toISOString() },
+    coverUrl: coverUrl(event),
     id: event.id,
     slug: event.slug,
     title: event.title,
@@ -156,6 +157,22 @@ export function saleState(status: string, startsAt: string | null, endsAt: strin
   if (startsAt !== null && at < startsAt) return "not_started";
   if (endsAt !== null && at >= endsAt) return "ended";
   return remaining > 0 ? "on_sale" : "sold_out";
+}
+
+type VisibilityFacts = { id: string; status: string; visibility: string };
+
+/** Whether anyone at all may see it: published (or cancelled) and public or unlisted. */
+export function isOpenEvent(event: VisibilityFacts): boolean {
+  return PUBLISHED.has(event.status) && event.visibility !== "invite_only";
+}
+
+/**
+ * The rule above for one viewer: open events for all; published invite-only ones for
+ * invitees, ticket holders and those with the code; any state for those who run it.
+ */
+export async function mayViewEvent(db: Kysely<DB>, actor: Actor, event: VisibilityFacts, hasEventCode = false): Promise<boolean> {
+  if (isOpenEvent(event) || (PUBLISHED.has(event.status) && hasEventCode)) return true;
+  return (PUBLISHED.has(event.status) && (await isInvited(db, actor, event.id))) || runsEvent(db, actor, event.id);
 }
 
 /** Invited by their verified address, or already holding a ticket for it. */

@@ -3,8 +3,8 @@
  * now, and recent activity from the audit log (who changed what).
  */
 import type { FastifyInstance } from "fastify";
-import { type Kysely, sql } from "kysely";
-import type { DB } from "../db/schema.ts";
+import { sql } from "kysely";
+import { eventCheckIns } from "../checkin/lists.ts";
 import { parseBody } from "../http/validate.ts";
 import { authorizeEvent } from "./access.ts";
 import type { EventDeps } from "./deps.ts";
@@ -31,7 +31,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: EventDeps) {
       db.selectFrom("audit_log").leftJoin("users", "users.id", "audit_log.actor_id")
         .select(["audit_log.id", "audit_log.at", "audit_log.action", "audit_log.before", "audit_log.after", "users.display_name"])
         .where("audit_log.target_id", "=", id).orderBy("audit_log.at", "desc").orderBy("audit_log.id").limit(50).execute(),
-      countCheckIns(db, id),
+      eventCheckIns(db, id),
     ]);
     return {
       currency: event.currency,
@@ -47,15 +47,4 @@ export function dashboardRoutes(app: FastifyInstance, deps: EventDeps) {
       })),
     };
   });
-}
-
-/** Tickets checked in at least once, on any of the event's check-in lists. */
-async function countCheckIns(db: Kysely<DB>, eventId: string): Promise<number> {
-  const row = await db
-    .selectFrom("checkins")
-    .innerJoin("checkin_lists", "checkin_lists.id", "checkins.list_id")
-    .select((e) => e.fn.count<number>("checkins.ticket_id").distinct().as("n"))
-    .where("checkin_lists.event_id", "=", eventId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -19,6 +19,8 @@ export type EventDeps = {
    * reminder offsets, once the change is committed, so reminders follow. No-op by default.
    */
   sessionRescheduled?: (sessionId: string) => Promise<void>;
+  /** Told after an event's dates, status or reminder offsets changed, once committed (its invitation to rate follows). */
+  eventMoved?: (eventId: string) => Promise<void>;
   /** Told after an event was cancelled and committed, to refund its orders; what it returns is shown to the organizer. */
   eventCancelled?: (eventId: string, actor: Actor) => Promise<unknown>;
 };
@@ -29,8 +31,9 @@ export async function publicBase(deps: EventDeps, request: FastifyRequest): Prom
   return (configured ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "");
 }
 
-/** Tells `sessionRescheduled` about every session of an event. */
+/** Tells `eventMoved` about the event and `sessionRescheduled` about every session of it. */
 export async function rescheduleEvent(deps: EventDeps, eventId: string): Promise<void> {
+  await deps.eventMoved?.(eventId);
   if (!deps.sessionRescheduled) return;
   const sessions = await deps.db.selectFrom("event_sessions").select("id").where("event_id", "=", eventId).execute();
   for (const s of sessions) await deps.sessionRescheduled(s.id);

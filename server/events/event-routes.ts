@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { type Actor, actorUserId } from "../accounts/actor.ts";
 import { recordAudit } from "../accounts/audit.ts";
 import { can } from "../accounts/policy.ts";
@@ -16,7 +16,7 @@ import { organizationResource } from "../organizations/routes.ts";
 import { authorizeEvent } from "./access.ts";
 import { type EventDeps, rescheduleEvent } from "./deps.ts";
 import { eventColumns, eventCreate, eventPatch, eventProblems, eventView, idParams, slugFrom } from "./fields.ts";
-import { imageBodyLimit, imageUploads, removeImage, sendImage, storeImage } from "./images.ts";
+import { imageBodyLimit, imageUploads, removeImage, sendEventImage, storeImage } from "./images.ts";
 import { renderDescription } from "./markdown.ts";
 import { loadEventDetail } from "./queries.ts";
 import { notifyReviewNeeded } from "./review.ts";
@@ -95,12 +95,14 @@ export function eventRoutes(app: FastifyInstance, deps: EventDeps) {
       if (input.description !== undefined) changes.description_html = renderDescription(input.description);
       const problems = eventProblems({ ...before, ...changes });
       if (problems.length > 0) throw new AppError("validation_failed", 400, "Some fields are not valid", problems);
+      if (changes.currency !== undefined && changes.currency !== before.currency) await moveTicketCurrency(trx, id, changes.currency);
       reReview = await writeEventChange(trx, request.actor, before, changes);
       await recordAudit(trx, request.actor, request.ip, { action: "event.update", targetType: "event", targetId: id, before: pick(before, Object.keys(changes)), after: changes });
       return eventRow(trx, id);
     });
     if (reReview) await notifyReviewNeeded(deps, request, event, "an approved event changed its title, dates or visibility");
-    if (input.reminderOffsets !== undefined) await rescheduleEvent(deps, id);
+    const moved = input.startsAt !== undefined || input.endsAt !== undefined;
+    if (moved || input.reminderOffsets !== undefined) await rescheduleEvent(deps, id);
     return { event: eventView(event) };
   });
 
@@ -138,8 +140,16 @@ export function eventRoutes(app: FastifyInstance, deps: EventDeps) {
   app.get("/api/images/events/:id/cover", { config: { action: "event.image.read" } }, async (request, reply) => {
     const { id } = parseBody(idParams, request.params);
     const row = await db.selectFrom("events").select("cover_path").where("id", "=", id).executeTakeFirst();
-    return sendImage(reply, deps.config.paths.dataDir, row?.cover_path ?? null);
+    return sendEventImage(reply, db, request.actor, deps.config.paths.dataDir, id, row?.cover_path ?? null);
   });
+}
+
+/** Ticket types are priced in the event's currency, so they move with it, but only while nothing is sold or held. */
+async function moveTicketCurrency(trx: Transaction<DB>, eventId: string, currency: string) {
+  const order = await trx.selectFrom("orders").select("id").where("event_id", "=", eventId).limit(1).executeTakeFirst();
+  const taken = await trx.selectFrom("ticket_types").select("id").where("event_id", "=", eventId).where((eb) => eb("sold", ">", 0).or("held", ">", 0)).limit(1).executeTakeFirst();
+  if (order || taken) throw AppError.conflict("currency_locked", "The currency cannot change once tickets are sold or held");
+  await trx.updateTable("ticket_types").set({ currency, updated_at: new Date().toISOString() }).where("event_id", "=", eventId).execute();
 }
 
 async function replaceCover(db: Kysely<DB>, actor: Actor, ip: string, id: string, stored: string | null, dataDir: string) {

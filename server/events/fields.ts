@@ -127,6 +127,11 @@ export function hashAccessCode(code: string): string {
   return createHash("sha256").update(code.trim().toUpperCase()).digest("hex");
 }
 
+/** The cover's URL, versioned by the stored file's name (which changes with each upload), or null. */
+export function coverUrl(e: { id: string; cover_path: string | null }): string | null {
+  return e.cover_path ? `/api/images/events/${e.id}/cover?v=${encodeURIComponent(e.cover_path.slice(-17, -5))}` : null;
+}
+
 export function eventView(e: Selectable<EventsTable>) {
   return {
     id: e.id,
@@ -136,7 +141,7 @@ export function eventView(e: Selectable<EventsTable>) {
     summary: e.summary,
     description: e.description,
     descriptionHtml: e.description_html,
-    coverUrl: e.cover_path ? `/api/images/events/${e.id}/cover?v=${encodeURIComponent(e.cover_path.slice(-17, -5))}` : null,
+    coverUrl: coverUrl(e),
     category: e.category,
     tags: JSON.parse(e.tags) as string[],
     language: e.language,

@@ -8,6 +8,10 @@ import { mkdirSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import type { Kysely } from "kysely";
+import type { Actor } from "../accounts/actor.ts";
+import type { DB } from "../db/schema.ts";
+import { isOpenEvent, mayViewEvent } from "../discovery/event-page.ts";
 import { AppError } from "../errors.ts";
 
 const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
@@ -49,12 +53,28 @@ export async function removeImage(dataDir: string, relative: string | null): Pro
   if (relative) await rm(path.join(dataDir, relative), { force: true });
 }
 
-export async function sendImage(reply: FastifyReply, dataDir: string, relative: string | null): Promise<FastifyReply> {
+/**
+ * Sends a stored image. `shared` ones (an open event's, a logo) may be kept by any cache; the
+ * others (a draft's cover, an invite-only event's speakers) were checked against the viewer,
+ * so no shared cache may keep them and the browser asks again each time.
+ */
+export async function sendImage(reply: FastifyReply, dataDir: string, relative: string | null, shared = true): Promise<FastifyReply> {
   if (!relative) throw AppError.notFound("No image");
   // The file name changes with every upload, so a URL with the name's version may be cached for good.
-  reply.header("cache-control", "public, max-age=300");
+  reply.header("cache-control", shared ? "public, max-age=300" : "private, no-store");
   reply.header("x-content-type-options", "nosniff");
   return reply.type("image/webp").send(await readFile(path.join(dataDir, relative)));
+}
+
+/**
+ * Sends an image of an event (its cover, a speaker's photo) only to those who may see the
+ * event: a draft's or an invite-only event's images would otherwise show what is not yet
+ * (or not for everyone) public. Others get the same 404 as for no image.
+ */
+export async function sendEventImage(reply: FastifyReply, db: Kysely<DB>, actor: Actor, dataDir: string, eventId: string, relative: string | null): Promise<FastifyReply> {
+  const event = await db.selectFrom("events").select(["id", "status", "visibility"]).where("id", "=", eventId).executeTakeFirst();
+  if (!event || !relative || !(await mayViewEvent(db, actor, event))) throw AppError.notFound("No image");
+  return sendImage(reply, dataDir, relative, isOpenEvent(event));
 }
 
 async function reencode(input: Buffer, shape: ImageShape): Promise<Buffer> {

@@ -14,7 +14,7 @@ import { emailSchema } from "../accounts/users.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
 import { authorizeEvent } from "./access.ts";
-import { type EventDeps, publicBase } from "./deps.ts";
+import { type EventDeps, publicBase, rescheduleEvent } from "./deps.ts";
 import { editableEvent, type EventRow, eventRow, writeEventChange } from "./store.ts";
 import { eventView, hashAccessCode, idParams } from "./fields.ts";
 
@@ -143,6 +143,8 @@ export function reviewRoutes(app: FastifyInstance, deps: EventDeps) {
     for (const member of team) {
       await deps.mailer.send(member.email, "event_review_decision", { eventTitle: event.title, decision: input.decision, comment: input.comment, link });
     }
+    // Approval plans (and any other decision withdraws) the reminders and the invitation to rate.
+    await rescheduleEvent(deps, id);
     return { event: eventView(event) };
   });
 }

@@ -14,7 +14,7 @@ import { parseBody } from "../http/validate.ts";
 import { authorizeEvent } from "./access.ts";
 import type { EventDeps } from "./deps.ts";
 import { idParams } from "./fields.ts";
-import { imageBodyLimit, imageUploads, removeImage, sendImage, storeImage } from "./images.ts";
+import { imageBodyLimit, imageUploads, removeImage, sendEventImage, storeImage } from "./images.ts";
 import { speakerView } from "./queries.ts";
 
 const speakerParams = z.object({ speakerId: z.uuid("Not a valid id") });
@@ -97,8 +97,9 @@ export function speakerRoutes(app: FastifyInstance, deps: EventDeps) {
 
   app.get("/api/images/speakers/:speakerId", { config: { action: "event.image.read" } }, async (request, reply) => {
     const { speakerId } = parseBody(speakerParams, request.params);
-    const row = await db.selectFrom("speakers").select("photo_path").where("id", "=", speakerId).executeTakeFirst();
-    return sendImage(reply, deps.config.paths.dataDir, row?.photo_path ?? null);
+    const row = await db.selectFrom("speakers").select(["photo_path", "event_id"]).where("id", "=", speakerId).executeTakeFirst();
+    if (!row) throw AppError.notFound("No image");
+    return sendEventImage(reply, db, request.actor, deps.config.paths.dataDir, row.event_id, row.photo_path);
   });
 }
 

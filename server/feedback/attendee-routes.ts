@@ -93,9 +93,8 @@ export function attendeeFeedbackRoutes(app: FastifyInstance, db: Kysely<DB>) {
     const input = parseBody(ratingBody, request.body);
     const userId = signedInUser(request.actor);
     const target = await loadTarget(db, eventId, input.targetType, input.targetId);
-    await requireAttendee(db, target, userId);
     const now = new Date();
-    if (target.opensAt > now.toISOString()) throw AppError.conflict("not_started", "Rating opens when it has started");
+    await requireAttendee(db, target, userId, now);
     const result = await db.transaction().execute(async (trx) => {
       const existing = await trx
         .selectFrom("feedback_ratings")

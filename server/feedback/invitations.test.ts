@@ -9,7 +9,7 @@ import type { DB } from "../db/schema.ts";
 import { openSqlite } from "../db/sqlite.ts";
 import { JobRunner } from "../jobs/index.ts";
 import { createLogger } from "../log.ts";
-import { INVITE_JOB, planFeedbackInvitations } from "./invitations.ts";
+import { INVITE_JOB, planFeedbackInvitations, targetMoved } from "./invitations.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "plenary-feedback-invites-"));
 const config = loadConfig({ env: { PLENARY_DATA_DIR: dir } });
@@ -52,10 +52,28 @@ it("plans one invitation job per approved event and session ending within a week
     { key: `feedback-invite:event:soon:${at(30)}`, run_at: at(30) },
     { key: `feedback-invite:session:soon-2:${at(30)}`, run_at: at(30) },
   ]);
-  // Planning again changes nothing; a session that moves gets a job for its new end.
+  // Planning again changes nothing.
   expect(await planFeedbackInvitations(db, jobs, now)).toBe(0);
+});
+
+it("re-plans a waiting invitation when its target's end moves, without touching one that ran", async () => {
+  const keys = async () => (await db.selectFrom("jobs").select("key").where("kind", "=", INVITE_JOB).orderBy("key").execute()).map((j) => j.key);
+  // The sweep notices a session and an event that moved: the jobs for their old ends go.
   await db.updateTable("event_sessions").set({ ends_at: at(6) }).where("id", "=", "soon-1").execute();
-  expect(await planFeedbackInvitations(db, jobs, now)).toBe(1);
-  const keys = (await db.selectFrom("jobs").select("key").where("kind", "=", INVITE_JOB).execute()).map((j) => j.key);
-  expect(keys).toContain(`feedback-invite:session:soon-1:${at(6)}`);
+  await db.updateTable("events").set({ ends_at: at(40) }).where("id", "=", "soon").execute();
+  expect(await planFeedbackInvitations(db, jobs, now)).toBe(2);
+  expect(await keys()).toEqual([`feedback-invite:event:soon:${at(40)}`, `feedback-invite:session:soon-1:${at(6)}`, `feedback-invite:session:soon-2:${at(30)}`]);
+  // The agenda reports a move at once; a target moved out of the sweep's week is still planned.
+  await db.updateTable("event_sessions").set({ ends_at: at(24 * 10) }).where("id", "=", "soon-2").execute();
+  await targetMoved(db, jobs, "session", "soon-2", now);
+  expect(await keys()).toContain(`feedback-invite:session:soon-2:${at(24 * 10)}`);
+  expect(await keys()).not.toContain(`feedback-invite:session:soon-2:${at(30)}`);
+  // A job that already ran stays (its dedupe keys keep anyone from being asked twice); a deleted session's waiting job goes.
+  await db.updateTable("jobs").set({ status: "done" }).where("key", "=", `feedback-invite:session:soon-1:${at(6)}`).execute();
+  await db.updateTable("event_sessions").set({ ends_at: at(7) }).where("id", "=", "soon-1").execute();
+  await targetMoved(db, jobs, "session", "soon-1", now);
+  expect(await keys()).toEqual(expect.arrayContaining([`feedback-invite:session:soon-1:${at(6)}`, `feedback-invite:session:soon-1:${at(7)}`]));
+  await db.deleteFrom("event_sessions").where("id", "=", "soon-2").execute();
+  await targetMoved(db, jobs, "session", "soon-2", now);
+  expect((await keys()).filter((k) => k?.includes("soon-2"))).toEqual([]);
 });

@@ -1,10 +1,13 @@
 /**
  * Invitations to rate, as durable jobs: one per session and per event, due when it ends,
- * keyed by its end time (`feedback-invite:<type>:<id>:<endsAt>`), so a target that moves gets
- * a new job and the stale one skips itself. The job tells each attendee in-app and by e-mail
- * through the notifier (the outbox); the notification's dedupe key is per target and person,
- * so a retried or repeated job never invites anyone twice. A sweep plans the jobs for what
- * ends within the next week, so no events code has to call in.
+ * keyed by its end time (`feedback-invite:<type>:<id>:<endsAt>`). When the end moves, the
+ * waiting job is re-planned: the agenda tells us at once about sessions (`targetMoved`),
+ * the sweep notices moved events and sessions within five minutes, and a stale job that
+ * comes due anyway plans the right one instead of inviting. The job tells each attendee
+ * in-app and by e-mail through the notifier (the outbox); the notification's dedupe key is
+ * per target and person, so a retried, repeated or re-planned job never invites anyone
+ * twice. A sweep plans the jobs for what ends within the next week, so no events code has
+ * to call in.
  */
 import type { Kysely } from "kysely";
 import { z } from "zod";
@@ -13,12 +16,39 @@ import type { DB } from "../db/schema.ts";
 import type { JobRunner } from "../jobs/index.ts";
 import type { Logger } from "../log.ts";
 import type { Notifier } from "../notifications/Notifier.ts";
+import { sessionAttendeeIds } from "./targets.ts";
 
 export const INVITE_JOB = "feedback.invite";
 const payloadSchema = z.object({ targetType: z.enum(["event", "session"]), targetId: z.string(), endsAt: z.string() });
 type InvitePayload = z.infer<typeof payloadSchema>;
 
 const inviteKey = (p: InvitePayload) => `feedback-invite:${p.targetType}:${p.targetId}:${p.endsAt}`;
+
+type TargetType = InvitePayload["targetType"];
+const keyPrefix = (targetType: TargetType, targetId: string) => `feedback-invite:${targetType}:${targetId}:`;
+
+/**
+ * Makes the waiting invitation jobs match the targets' current end times: removes waiting
+ * jobs planned for another end, and plans the missing ones. Returns how many it planned.
+ * Jobs already running or done are left alone (the dedupe key covers a second run).
+ */
+async function planTargets(db: Kysely<DB>, jobs: JobRunner, targets: InvitePayload[]): Promise<number> {
+  if (targets.length === 0) return 0;
+  const wanted = new Set(targets.map(inviteKey));
+  const prefixes = new Set(targets.map((t) => keyPrefix(t.targetType, t.targetId)));
+  const waiting = await db.selectFrom("jobs").select("key").where("kind", "=", INVITE_JOB).where("status", "=", "queued").execute();
+  const stale = waiting.flatMap(({ key }) => {
+    const prefix = key ? /^feedback-invite:(?:event|session):[^:]+:/.exec(key)?.[0] : undefined;
+    return key && prefix && prefixes.has(prefix) && !wanted.has(key) ? [key] : [];
+  });
+  for (const key of stale) await jobs.cancel(key);
+  let planned = 0;
+  for (const payload of targets) {
+    const { outcome } = await jobs.enqueue({ kind: INVITE_JOB, key: inviteKey(payload), runAt: new Date(payload.endsAt), payload });
+    if (outcome === "created") planned += 1;
+  }
+  return planned;
+}
 
 /** Plans invitation jobs for events and sessions ending between a day ago and a week ahead. */
 export async function planFeedbackInvitations(db: Kysely<DB>, jobs: JobRunner, now = new Date()): Promise<number> {
@@ -35,16 +65,26 @@ export async function planFeedbackInvitations(db: Kysely<DB>, jobs: JobRunner, n
       .where("s.ends_at", "<", to)
       .execute(),
   ]);
-  let planned = 0;
-  const targets: InvitePayload[] = [
+  return planTargets(db, jobs, [
     ...events.map((e) => ({ targetType: "event" as const, targetId: e.id, endsAt: e.ends_at })),
     ...sessions.map((s) => ({ targetType: "session" as const, targetId: s.id, endsAt: s.ends_at })),
-  ];
-  for (const payload of targets) {
-    const { outcome } = await jobs.enqueue({ kind: INVITE_JOB, key: inviteKey(payload), runAt: new Date(payload.endsAt), payload });
-    if (outcome === "created") planned += 1;
-  }
-  return planned;
+  ]);
+}
+
+/**
+ * Re-plans one target's invitation after its times changed (or it was deleted): the waiting
+ * job for the old end goes, one for the new end comes, unless the target is gone, not
+ * approved, or ended more than a day ago (nobody is invited late by an edit).
+ */
+export async function targetMoved(db: Kysely<DB>, jobs: JobRunner, targetType: TargetType, targetId: string, now = new Date()): Promise<void> {
+  const row =
+    targetType === "event"
+      ? await db.selectFrom("events").select(["ends_at", "status"]).where("id", "=", targetId).executeTakeFirst()
+      : await db.selectFrom("event_sessions as s").innerJoin("events as e", "e.id", "s.event_id").select(["s.ends_at", "e.status"]).where("s.id", "=", targetId).executeTakeFirst();
+  const wanted = row && row.status === "approved" && row.ends_at > new Date(now.getTime() - 86_400_000).toISOString() ? inviteKey({ targetType, targetId, endsAt: row.ends_at }) : null;
+  const waiting = await db.selectFrom("jobs").select("key").where("kind", "=", INVITE_JOB).where("status", "=", "queued").where("key", "like", `${keyPrefix(targetType, targetId)}%`).execute();
+  for (const { key } of waiting) if (key && key !== wanted) await jobs.cancel(key);
+  if (row && wanted) await jobs.enqueue({ kind: INVITE_JOB, key: wanted, runAt: new Date(row.ends_at), payload: { targetType, targetId, endsAt: row.ends_at } });
 }
 
 /**
@@ -80,10 +120,13 @@ export function defineInviteJob(jobs: JobRunner, deps: { db: Kysely<DB>; notifie
               .where("s.id", "=", payload.targetId)
               .executeTakeFirst();
       if (!target || target.status !== "approved" || target.ends_at !== payload.endsAt) {
+        // Moved without anyone telling us (an event's end): plan the job for its new end.
+        if (target) await targetMoved(db, jobs, payload.targetType, payload.targetId);
         context.log.info({ ...payload }, "feedback invitation skipped: the target changed");
         return;
       }
-      const { userIds } = await attendees(db, target.eventId, payload.targetType === "session" ? payload.targetId : null);
+      // The event asks its ticket holders; a session only those who attended it.
+      const userIds = payload.targetType === "session" ? await sessionAttendeeIds(db, payload.targetId) : (await attendees(db, target.eventId, null)).userIds;
       const now = new Date().toISOString();
       for (const userId of userIds) {
         await notifier.notify({

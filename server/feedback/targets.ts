@@ -1,8 +1,8 @@
 /**
  * What can be rated, and by whom. A target is the event, one of its sessions, one of its
  * speakers, or its organizer (the organization). Only attendees rate: holders of a valid
- * ticket for the event, and for a session (and its speakers) a ticket whose type grants that
- * session. Rating opens when the target has started (the event's or session's start; a
+ * ticket for the event and its organizer, and for a session (and its speakers) those who
+ * attended it (`sessionAttendance`). Rating opens when the target has started (the event's or session's start; a
  * speaker's first session) and a rating stays editable for RATING_EDIT_DAYS after it was given.
  */
 import { type Kysely, sql } from "kysely";
@@ -42,29 +42,60 @@ export async function loadTarget(db: Kysely<DB>, eventId: string, type: Feedback
   throw AppError.notFound("No such thing to rate in this event");
 }
 
-/** Sessions of the event the user's valid tickets grant (a type with no session rows grants all). */
-export async function attendedSessionIds(db: Kysely<DB>, eventId: string, userId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom("event_sessions as s")
-    .select("s.id")
-    .where("s.event_id", "=", eventId)
+/**
+ * Who attended which session, as (session, user) pairs, filtered by event, session and/or
+ * user. Only ticket holders count (the team and speakers enter without a ticket and do not
+ * rate their own work). A session with a live room was attended by whoever the SFU let into
+ * it (`session_attendance`; waiting in the lobby does not count). A session without one
+ * (in person) keeps no record of its own: a ticket that grants the session and was checked in
+ * at any of the event's doors is the best evidence there is, so that counts.
+ */
+export async function sessionAttendance(db: Kysely<DB>, filter: { eventId?: string; sessionId?: string; userId?: string }): Promise<{ sessionId: string; userId: string }[]> {
+  let online = db
+    .selectFrom("session_attendance as a")
+    .innerJoin("event_sessions as s", "s.id", "a.session_id")
+    .select(["a.session_id as sessionId", "a.user_id as userId"])
+    .where("s.live_room", "=", 1)
     .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("tickets")
-          .select("tickets.id")
-          .where("tickets.event_id", "=", eventId)
-          .where("tickets.user_id", "=", userId)
-          .where("tickets.status", "=", "valid")
-          .where((inner) => {
-            const typeSessions = () =>
-              inner.selectFrom("ticket_type_sessions").select("session_id").whereRef("ticket_type_sessions.ticket_type_id", "=", "tickets.ticket_type_id");
-            return inner.or([inner.not(inner.exists(typeSessions())), inner.exists(typeSessions().whereRef("ticket_type_sessions.session_id", "=", "s.id"))]);
-          }),
-      ),
-    )
-    .execute();
-  return new Set(rows.map((r) => r.id));
+      eb.exists(eb.selectFrom("tickets as t").select("t.id").whereRef("t.event_id", "=", "s.event_id").whereRef("t.user_id", "=", "a.user_id").where("t.status", "=", "valid")),
+    );
+  let inPerson = db
+    .selectFrom("event_sessions as s")
+    .innerJoin("tickets as t", "t.event_id", "s.event_id")
+    .select(["s.id as sessionId", sql<string>`t.user_id`.as("userId")])
+    .distinct()
+    .where("s.live_room", "=", 0)
+    .where("t.status", "=", "valid")
+    .where("t.user_id", "is not", null)
+    .where((eb) => eb.exists(eb.selectFrom("checkins as c").select("c.id").whereRef("c.ticket_id", "=", "t.id")))
+    .where((eb) => {
+      const typeSessions = () => eb.selectFrom("ticket_type_sessions as tts").select("tts.session_id").whereRef("tts.ticket_type_id", "=", "t.ticket_type_id");
+      return eb.or([eb.not(eb.exists(typeSessions())), eb.exists(typeSessions().whereRef("tts.session_id", "=", "s.id"))]);
+    });
+  if (filter.eventId) {
+    online = online.where("s.event_id", "=", filter.eventId);
+    inPerson = inPerson.where("s.event_id", "=", filter.eventId);
+  }
+  if (filter.sessionId) {
+    online = online.where("s.id", "=", filter.sessionId);
+    inPerson = inPerson.where("s.id", "=", filter.sessionId);
+  }
+  if (filter.userId) {
+    online = online.where("a.user_id", "=", filter.userId);
+    inPerson = inPerson.where("t.user_id", "=", filter.userId);
+  }
+  const [live, present] = await Promise.all([online.execute(), inPerson.execute()]);
+  return [...live, ...present];
+}
+
+/** Sessions of the event the user attended (see `sessionAttendance`). */
+export async function attendedSessionIds(db: Kysely<DB>, eventId: string, userId: string): Promise<Set<string>> {
+  return new Set((await sessionAttendance(db, { eventId, userId })).map((r) => r.sessionId));
+}
+
+/** People who attended the session, to invite them to rate it. */
+export async function sessionAttendeeIds(db: Kysely<DB>, sessionId: string): Promise<string[]> {
+  return [...new Set((await sessionAttendance(db, { sessionId })).map((r) => r.userId))];
 }
 
 export async function holdsTicket(db: Kysely<DB>, eventId: string, userId: string): Promise<boolean> {
@@ -72,10 +103,16 @@ export async function holdsTicket(db: Kysely<DB>, eventId: string, userId: strin
   return row !== undefined;
 }
 
-/** Throws unless the user attended what the target is about (403 `not_an_attendee`). */
-export async function requireAttendee(db: Kysely<DB>, target: RatingTarget, userId: string): Promise<void> {
+/**
+ * Throws unless the user may rate the target: a ticket holder for the event and its
+ * organizer, an attendee of the session (or of one the speaker spoke in) for sessions and
+ * speakers (403 `not_an_attendee`). Rating opens when the target has started (409).
+ */
+export async function requireAttendee(db: Kysely<DB>, target: RatingTarget, userId: string, now = new Date()): Promise<void> {
   let attended = await holdsTicket(db, target.eventId, userId);
-  if (attended && (target.type === "session" || target.type === "speaker")) {
+  if (!attended) throw AppError.forbidden("not_an_attendee", "Only attendees with a ticket for this can rate it");
+  if (target.opensAt > now.toISOString()) throw AppError.conflict("not_started", "Rating opens when it has started");
+  if (target.type === "session" || target.type === "speaker") {
     const sessions = await attendedSessionIds(db, target.eventId, userId);
     if (target.type === "session") attended = sessions.has(target.id);
     else {
@@ -83,5 +120,5 @@ export async function requireAttendee(db: Kysely<DB>, target: RatingTarget, user
       attended = speakerSessions.some((s) => sessions.has(s.session_id));
     }
   }
-  if (!attended) throw AppError.forbidden("not_an_attendee", "Only attendees with a ticket for this can rate it");
+  if (!attended) throw AppError.forbidden("not_an_attendee", "Only people who attended it can rate it");
 }

@@ -13,6 +13,7 @@ import type { DB } from "../db/schema.ts";
 import { accessCodeGuard } from "../discovery/access-codes.ts";
 import { type PublicEvent, readPublicEvent } from "../discovery/event-page.ts";
 import { AppError } from "../errors.ts";
+import { IMAGE_SHAPES } from "../events/images.ts";
 import { formatMinor } from "../revenue/reports.ts";
 
 const EVENT_PATH = /^\/events\/([a-z0-9][a-z0-9-]{0,119})\/?$/;
@@ -71,7 +72,10 @@ export function socialMetaRenderer(options: SocialMetaOptions) {
 /** Puts the event's title, description and markup into the page's head. */
 export function injectEventHead(html: string, event: PublicEvent, base: string): string {
   const url = `${base}/events/${event.slug}`;
-  const image = `${base}/icons/icon-512.png`;
+  // The cover when it is public (an invite-only event's images are for its invitees only), else the app's icon.
+  const cover = event.visibility !== "invite_only" ? event.coverUrl : null;
+  const image = cover ? `${base}${cover}` : `${base}/icons/icon-512.png`;
+  const size = cover ? IMAGE_SHAPES.cover : { width: 512, height: 512 };
   const description = event.summary || `${event.organization.name} on Plenary`;
   const meta: [string, string, string][] = [
     ["name", "description", description],
@@ -81,8 +85,11 @@ export function injectEventHead(html: string, event: PublicEvent, base: string):
     ["property", "og:description", description],
     ["property", "og:url", url],
     ["property", "og:image", image],
+    ["property", "og:image:width", String(size.width)],
+    ["property", "og:image:height", String(size.height)],
+    ["property", "og:image:alt", event.title],
     ["property", "og:locale", event.language.replace("-", "_")],
-    ["name", "twitter:card", "summary"],
+    ["name", "twitter:card", cover ? "summary_large_image" : "summary"],
     ["name", "twitter:title", event.title],
     ["name", "twitter:description", description],
     ["name", "twitter:image", image],

@@ -104,18 +104,19 @@ export class JobRunner {
 
   /**
    * Adds a job (see EnqueueInput for keys and re-planning) and wakes the runner when it
-   * is due now. Kinds need not be defined here: another process may run them.
+   * is due now. Kinds need not be defined here: another process may run them. `db` may be
+   * a transaction of the caller's, so the job commits with the caller's rows.
    */
-  async enqueue(input: EnqueueInput): Promise<{ id: string; outcome: EnqueueOutcome }> {
+  async enqueue(input: EnqueueInput, db: Kysely<DB> = this.#db): Promise<{ id: string; outcome: EnqueueOutcome }> {
     const maxAttempts = input.maxAttempts ?? this.#kinds.get(input.kind)?.maxAttempts ?? this.#config.max_attempts;
-    const result = await insertJob(this.#db, { ...input, maxAttempts });
+    const result = await insertJob(db, { ...input, maxAttempts });
     if (result.outcome === "created" || result.outcome === "replaced") this.wake();
     return result;
   }
 
   /** Cancels a job that has not started; false when it is running, done or unknown. */
-  cancel(key: string): Promise<boolean> {
-    return deleteWaitingJob(this.#db, key);
+  cancel(key: string, db: Kysely<DB> = this.#db): Promise<boolean> {
+    return deleteWaitingJob(db, key);
   }
 
   start(): void {

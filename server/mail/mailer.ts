@@ -11,6 +11,11 @@ import type { DB } from "../db/schema.ts";
 import type { Logger } from "../log.ts";
 import { type MailTemplates, renderMail, type TemplateName } from "./templates.ts";
 
+/** A file sent with a message (a calendar file, say); kept in the outbox with it. */
+export type MailAttachment = { filename: string; contentType: string; content: string | Buffer };
+/** Extras of one message. */
+export type MailOptions = { attachments?: MailAttachment[] };
+
 export class Mailer {
   readonly #db: Kysely<DB>;
   readonly #config: Config["mail"];
@@ -40,10 +45,26 @@ export class Mailer {
    * background so a slow mail server never slows a request (or reveals by timing whom it
    * was for).
    */
-  async send<K extends TemplateName>(to: string, template: K, data: MailTemplates[K]): Promise<string> {
-    const rendered = renderMail(template, data);
+  async send<K extends TemplateName>(to: string, template: K, data: MailTemplates[K], options: MailOptions = {}): Promise<string> {
+    const staged = await this.stage(this.#db, to, template, data, options);
+    staged.deliver();
+    return staged.id;
+  }
+
+  /**
+   * Writes a message to the outbox through `db` (a transaction of the caller's, so the row
+   * commits or vanishes with the caller's own rows); `deliver()` hands it to SMTP and must be
+   * called only once that transaction has committed.
+   */
+  async stage<K extends TemplateName>(
+    db: Kysely<DB>, to: string, template: K, data: MailTemplates[K], options: MailOptions = {},
+  ): Promise<{ id: string; deliver(): void }> {
+    const attachments = (options.attachments ?? []).map((a) => ({
+      filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content).toString("base64"),
+    }));
+    const rendered = { ...renderMail(template, data), attachments };
     const id = randomUUID();
-    await this.#db
+    await db
       .insertInto("outbox")
       .values({
         id,
@@ -56,20 +77,27 @@ export class Mailer {
         status: this.#transport ? "sending" : "stored",
         sent_at: null,
         error: null,
+        attachments: JSON.stringify(attachments),
       })
       .execute();
-    if (!this.#transport) {
+    const transport = this.#transport;
+    if (!transport) {
       this.#log.info({ outboxId: id, template }, "mail stored in the outbox (no SMTP configured)");
-      return id;
+      return { id, deliver: () => {} };
     }
-    const delivery = this.#deliver(this.#transport, id, to, rendered).finally(() => this.#pending.delete(delivery));
-    this.#pending.add(delivery);
-    return id;
+    return {
+      id,
+      deliver: () => {
+        const delivery = this.#deliver(transport, id, to, rendered).finally(() => this.#pending.delete(delivery));
+        this.#pending.add(delivery);
+      },
+    };
   }
 
-  async #deliver(transport: Transporter, id: string, to: string, mail: { subject: string; text: string; html: string }) {
+  async #deliver(transport: Transporter, id: string, to: string, mail: { subject: string; text: string; html: string; attachments: MailAttachment[] }) {
     try {
-      await transport.sendMail({ from: this.#config.from, to, subject: mail.subject, text: mail.text, html: mail.html });
+      const attachments = mail.attachments.map((a) => ({ ...a, encoding: "base64" }));
+      await transport.sendMail({ from: this.#config.from, to, subject: mail.subject, text: mail.text, html: mail.html, attachments });
       await this.#db.updateTable("outbox").set({ status: "sent", sent_at: new Date().toISOString() }).where("id", "=", id).execute();
     } catch (error) {
       this.#log.warn({ err: error, outboxId: id }, "mail delivery failed");

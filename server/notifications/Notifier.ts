@@ -4,15 +4,16 @@
  * notification happen once, whoever asks again (a retried job, a restart mid-way). Mail that
  * is not transactional carries an unsubscribe link that works without logging in.
  */
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Kysely } from "kysely";
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
 import type { Config } from "../config/index.ts";
 import type { DB } from "../db/schema.ts";
 import type { Logger } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import type { MailTemplates } from "../mail/templates.ts";
 import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { Fanout } from "../realtime/fanout.ts";
-import { getSetting } from "../settings.ts";
+import { getSetting, instanceSecret } from "../settings.ts";
 
 /** The kinds a user sets preferences for (server/accounts/account-routes.ts lists the same). */
 export const NOTIFICATION_KINDS = ["event_reminder", "event_update", "ticket", "chat_mention", "qa_answer", "announcement"] as const;
@@ -37,6 +38,14 @@ export type NotifyInput = {
   email?: boolean;
 };
 
+/** Hooks that run inside the transaction that claims a notification or an e-mail. */
+export type ClaimOptions = {
+  /** Re-checks (or claims) what the message rests on; false: roll back and send nothing. */
+  stillTrue?: (trx: Transaction<DB>) => Promise<boolean>;
+  /** Records the delivery beside the inbox and outbox rows. */
+  record?: (trx: Transaction<DB>, delivery: { address: string; outboxId: string | null }) => Promise<void>;
+};
+
 export type Notification = { id: string; kind: string; title: string; body: string; link: string | null; createdAt: string; readAt: string | null };
 
 export const userTopic = (userId: string) => `user:${userId}`;
@@ -46,7 +55,6 @@ export type NotifierOptions = { db: Kysely<DB>; mailer: Mailer; fanout: Fanout; 
 export class Notifier {
   readonly #o: NotifierOptions;
   // The HMAC key of unsubscribe links, read (or made) once.
-  #secret: Promise<Buffer> | undefined;
 
   constructor(options: NotifierOptions) {
     this.#o = options;
@@ -74,9 +82,13 @@ export class Notifier {
     return Number(row.count);
   }
 
-  /** Returns false when the dedupe key says it already happened or the user is gone. */
-  async notify(input: NotifyInput): Promise<boolean> {
-    const { db, fanout, mailer, log } = this.#o;
+  /**
+   * Returns false when the dedupe key says it already happened, `options.stillTrue` says its
+   * facts changed, or the user is gone. The inbox row, the outbox row and whatever
+   * `options.record` writes commit together, so a retried caller sends nothing twice.
+   */
+  async notify(input: NotifyInput, options: ClaimOptions = {}): Promise<boolean> {
+    const { db, fanout, log } = this.#o;
     const user = await db.selectFrom("users").select(["email", "display_name", "notification_prefs"]).where("id", "=", input.userId).executeTakeFirst();
     if (!user) return false;
     const prefs = (JSON.parse(user.notification_prefs) as Record<string, { email?: boolean; in_app?: boolean }>)[input.kind] ?? {};
@@ -85,42 +97,68 @@ export class Notifier {
       createdAt: new Date().toISOString(), readAt: null,
     };
     const inApp = prefs.in_app !== false;
-    const inserted = await db
-      .insertInto("notifications")
-      .values({
-        id: notification.id, user_id: input.userId, kind: input.kind, title: input.title, body: input.body, link: notification.link,
-        event_id: input.eventId ?? null, dedupe_key: input.dedupeKey ?? null, in_app: inApp ? 1 : 0, created_at: notification.createdAt,
-      })
-      .onConflict((oc) => oc.column("dedupe_key").doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    if (!inserted) return false;
+    // Read before the transaction: the single SQLite connection is held by it.
+    const mail = input.email !== false && prefs.email !== false
+      ? await this.#mailData({ email: user.email, name: user.display_name }, input, TRANSACTIONAL.has(input.kind) ? null : { userId: input.userId, kind: input.kind })
+      : null;
+    const staged = await db.transaction().execute(async (trx) => {
+      if (options.stillTrue && !(await options.stillTrue(trx))) return null;
+      const inserted = await trx
+        .insertInto("notifications")
+        .values({
+          id: notification.id, user_id: input.userId, kind: input.kind, title: input.title, body: input.body, link: notification.link,
+          event_id: input.eventId ?? null, dedupe_key: input.dedupeKey ?? null, in_app: inApp ? 1 : 0, created_at: notification.createdAt,
+        })
+        .onConflict((oc) => oc.column("dedupe_key").doNothing())
+        .returning("id")
+        .executeTakeFirst();
+      if (!inserted) return null;
+      const outbox = mail ? await this.#o.mailer.stage(trx, user.email, "notification", mail) : null;
+      await options.record?.(trx, { address: user.email, outboxId: outbox?.id ?? null });
+      return { outbox };
+    });
+    if (!staged) return false;
+    staged.outbox?.deliver();
     if (inApp) fanout.publish(userTopic(input.userId), { t: "notify.new", notification, unread: await this.unreadCount(input.userId) });
-    if (input.email !== false && prefs.email !== false) {
-      const base = await this.publicUrl();
-      await mailer.send(user.email, "notification", {
-        displayName: user.display_name,
-        brand: input.brand ?? "Plenary",
-        subject: input.title,
-        paragraphs: input.body.split(/\n{2,}/),
-        ...(input.link ? { link: { href: base + input.link, label: input.linkLabel ?? "Open in Plenary" } } : {}),
-        ...(TRANSACTIONAL.has(input.kind) ? {} : { unsubscribe: `${base}/unsubscribe?token=${await this.unsubscribeToken(input.userId, input.kind)}` }),
-      });
-      log.debug({ kind: input.kind, userId: input.userId }, "notification e-mailed");
-    }
+    if (staged.outbox) log.debug({ kind: input.kind, userId: input.userId }, "notification e-mailed");
     return true;
   }
 
-  /** E-mail to a ticket holder who has no account: no inbox and no preferences to consult. */
-  async emailGuest(to: { email: string; name: string }, input: Pick<NotifyInput, "title" | "body" | "link" | "linkLabel" | "brand">): Promise<void> {
+  /**
+   * E-mail to a ticket holder who has no account: no inbox and no preferences to consult.
+   * With `options.stillTrue` (which may claim the delivery by writing a row) the claim and
+   * the outbox row commit together; false when it claimed nothing and sent nothing.
+   */
+  async emailGuest(
+    to: { email: string; name: string },
+    input: Pick<NotifyInput, "title" | "body" | "link" | "linkLabel" | "brand">,
+    options: ClaimOptions = {},
+  ): Promise<boolean> {
+    const mail = await this.#mailData(to, input, null);
+    const staged = await this.#o.db.transaction().execute(async (trx) => {
+      if (options.stillTrue && !(await options.stillTrue(trx))) return null;
+      const outbox = await this.#o.mailer.stage(trx, to.email, "notification", mail);
+      await options.record?.(trx, { address: to.email, outboxId: outbox.id });
+      return outbox;
+    });
+    staged?.deliver();
+    return staged !== null;
+  }
+
+  async #mailData(
+    to: { email: string; name: string },
+    input: Pick<NotifyInput, "title" | "body" | "link" | "linkLabel" | "brand">,
+    unsubscribe: { userId: string; kind: NotificationKind } | null,
+  ): Promise<MailTemplates["notification"]> {
     const base = await this.publicUrl();
-    await this.#o.mailer.send(to.email, "notification", {
+    return {
       displayName: to.name,
       brand: input.brand ?? "Plenary",
       subject: input.title,
       paragraphs: input.body.split(/\n{2,}/),
       ...(input.link ? { link: { href: base + input.link, label: input.linkLabel ?? "Open in Plenary" } } : {}),
-    });
+      ...(unsubscribe ? { unsubscribe: `${base}/unsubscribe?token=${await this.unsubscribeToken(unsubscribe.userId, unsubscribe.kind)}` } : {}),
+    };
   }
 
   async unsubscribeToken(userId: string, kind: NotificationKind): Promise<string> {
@@ -141,19 +179,7 @@ export class Notifier {
   }
 
   async #sign(payload: string): Promise<string> {
-    const secret = await (this.#secret ??= this.#loadSecret());
+    const secret = await instanceSecret(this.#o.db, SECRET_KEY);
     return createHmac("sha256", secret).update(payload).digest("base64url");
-  }
-
-  async #loadSecret(): Promise<Buffer> {
-    const { db } = this.#o;
-    const fresh = randomBytes(32).toString("base64url");
-    await db
-      .insertInto("settings")
-      .values({ key: SECRET_KEY, value: JSON.stringify(fresh), updated_at: new Date().toISOString() })
-      .onConflict((oc) => oc.column("key").doNothing())
-      .execute();
-    const row = await db.selectFrom("settings").select("value").where("key", "=", SECRET_KEY).executeTakeFirstOrThrow();
-    return Buffer.from(JSON.parse(row.value) as string, "base64url");
   }
 }

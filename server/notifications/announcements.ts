@@ -1,12 +1,13 @@
 /**
  * Last-minute announcements: an organizer writes one, and it reaches every ticket holder
  * of the event (or of one session) in their inbox and by e-mail. The request only stores
- * it and enqueues a job; that job enqueues one delivery job per recipient, keyed by
- * announcement and recipient, so a retry or a restart never delivers one twice.
+ * it and enqueues a job; that job walks the recipients and writes, per address, a row in
+ * `announcement_deliveries` in the same transaction as the inbox and outbox rows, so a job
+ * that fails part-way (or a runner that dies) and runs again mails nobody twice.
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import { actorUserId } from "../accounts/actor.ts";
 import { attendees } from "../chat/access.ts";
@@ -17,8 +18,7 @@ import { parseBody } from "../http/validate.ts";
 import { JobFailure, type JobRunner } from "../jobs/index.ts";
 import type { Notifier } from "./Notifier.ts";
 
-const FAN_OUT_JOB = "notification.announcement";
-const DELIVER_JOB = "notification.announcement.deliver";
+const ANNOUNCEMENT_JOB = "notification.announcement";
 
 const idParams = z.object({ id: z.uuid("Not a valid id") });
 const announcementBody = z.strictObject({
@@ -43,7 +43,7 @@ export function registerAnnouncements(app: FastifyInstance, deps: { db: Kysely<D
     await db.insertInto("announcements").values({
       id, event_id: eventId, session_id: input.sessionId, author_id: actorUserId(request.actor), subject: input.subject, body: input.body, created_at: createdAt,
     }).execute();
-    await jobs.enqueue({ kind: FAN_OUT_JOB, key: `announcement:${id}`, payload: { announcementId: id } });
+    await jobs.enqueue({ kind: ANNOUNCEMENT_JOB, key: `announcement:${id}`, payload: { announcementId: id } });
     return reply.code(202).send({ announcement: { id, ...input, createdAt } });
   });
 
@@ -67,31 +67,41 @@ export function registerAnnouncements(app: FastifyInstance, deps: { db: Kysely<D
     return row;
   };
 
-  jobs.define(FAN_OUT_JOB, {
+  jobs.define(ANNOUNCEMENT_JOB, {
     schema: z.object({ announcementId: z.string() }),
     async handle({ announcementId }) {
       const a = await load(announcementId);
-      const { userIds, emailsWithoutAccount } = await attendees(db, a.event_id, a.session_id);
-      for (const userId of userIds) {
-        await jobs.enqueue({ kind: DELIVER_JOB, key: `announcement:${a.id}:${userId}`, payload: { announcementId: a.id, userId } });
-      }
-      for (const guest of emailsWithoutAccount) {
-        await jobs.enqueue({ kind: DELIVER_JOB, key: `announcement:${a.id}:${guest.email}`, payload: { announcementId: a.id, guest } });
-      }
-      await db.updateTable("announcements").set({ recipients: userIds.length + emailsWithoutAccount.length }).where("id", "=", a.id).execute();
-    },
-  });
-
-  jobs.define(DELIVER_JOB, {
-    schema: z.object({ announcementId: z.string(), userId: z.string().optional(), guest: z.object({ email: z.string(), name: z.string() }).optional() }),
-    async handle(payload, context) {
-      const a = await load(payload.announcementId);
+      const people = await recipients(db, a.event_id, a.session_id);
+      await db.updateTable("announcements").set({ recipients: people.length }).where("id", "=", a.id).execute();
+      // A retry skips everyone an earlier attempt reached (each delivery commits with its mail).
+      const reached = new Set((await db.selectFrom("announcement_deliveries").select("address").where("announcement_id", "=", a.id).execute()).map((r) => r.address));
       const message = { title: a.subject, body: a.body, brand: a.title, link: `/events/${a.slug}`, linkLabel: `Open ${a.title}` };
-      if (payload.userId) {
-        await notifier.notify({ ...message, userId: payload.userId, kind: "announcement", eventId: a.event_id, dedupeKey: context.key ?? undefined });
-      } else if (payload.guest) {
-        await notifier.emailGuest(payload.guest, message);
+      for (const person of people) {
+        if (reached.has(person.address)) continue;
+        const claim = {
+          stillTrue: async (trx: Transaction<DB>) => (await trx.insertInto("announcement_deliveries")
+            .values({ announcement_id: a.id, address: person.address, user_id: person.userId, outbox_id: null, delivered_at: new Date().toISOString() })
+            .onConflict((oc) => oc.columns(["announcement_id", "address"]).doNothing()).returning("address").executeTakeFirst()) !== undefined,
+          record: (trx: Transaction<DB>, delivery: { outboxId: string | null }) => trx.updateTable("announcement_deliveries")
+            .set({ outbox_id: delivery.outboxId }).where("announcement_id", "=", a.id).where("address", "=", person.address).execute().then(() => undefined),
+        };
+        if (person.userId) {
+          await notifier.notify({ ...message, userId: person.userId, kind: "announcement", eventId: a.event_id, dedupeKey: `announcement:${a.id}:${person.userId}` }, claim);
+        } else {
+          await notifier.emailGuest({ email: person.address, name: person.name }, message, claim);
+        }
       }
     },
   });
+}
+
+/** Everyone the announcement is for, one per address, in address order (so a retry walks the same list). */
+async function recipients(db: Kysely<DB>, eventId: string, sessionId: string | null) {
+  const { userIds, emailsWithoutAccount } = await attendees(db, eventId, sessionId);
+  const users = userIds.length ? await db.selectFrom("users").select(["id", "email", "display_name"]).where("id", "in", userIds).execute() : [];
+  const byAddress = new Map<string, { address: string; name: string; userId: string | null }>();
+  for (const guest of emailsWithoutAccount) byAddress.set(guest.email, { address: guest.email, name: guest.name, userId: null });
+  // An account holder's inbox wins over a guest ticket sent to the same address.
+  for (const user of users) byAddress.set(user.email.toLowerCase(), { address: user.email.toLowerCase(), name: user.display_name, userId: user.id });
+  return [...byAddress.values()].sort((x, y) => (x.address < y.address ? -1 : 1));
 }

@@ -5,7 +5,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { ChatRooms } from "../chat/ChatRooms.ts";
+import { registerConversations } from "../chat/conversations.ts";
 import { registerChatMessages } from "../chat/messages.ts";
+import { registerModeration } from "../chat/moderation.ts";
 import type { Config } from "../config/index.ts";
 import type { DB } from "../db/schema.ts";
 import type { JobRunner } from "../jobs/index.ts";
@@ -49,7 +51,10 @@ export type Engagement = {
 export function registerEngagement(deps: EngagementDeps): Engagement {
   const { app, router, db, fanout, jobs, mailer, config, log } = deps;
   const notifier = new Notifier({ db, mailer, fanout, log, config, fallbackUrl: deps.fallbackUrl });
-  registerChatMessages(router, { db, rooms: new ChatRooms(db, fanout), notifier });
+  const rooms = new ChatRooms(db, fanout);
+  registerChatMessages(router, { db, rooms, notifier });
+  registerConversations(router, { db, rooms });
+  registerModeration(router, { db, rooms });
   registerPolls(app, router, { db, fanout });
   registerQa(router, { db, fanout, notifier });
   const aggregator = new ReactionAggregator(fanout);

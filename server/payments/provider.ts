@@ -23,6 +23,10 @@
  *   /v1/notifications/verify-webhook-signature) is fetched.
  * - payout accounts → Partner Referrals v2 (`action_url` as the onboarding link) and the
  *   merchant-integrations status for chargesEnabled/payoutsEnabled.
+ * - the fee is in the capture's seller_receivable_breakdown.paypal_fee at once, so
+ *   "payment.fee_available" is never needed; CUSTOMER.DISPUTE.CREATED/UPDATED/RESOLVED become
+ *   "dispute.opened"/"dispute.updated" (RESOLVED_SELLER_FAVOUR → won, RESOLVED_BUYER_FAVOUR →
+ *   lost); sellers are paid into their own PayPal balance, so there is no "payout.updated".
  */
 
 /** A line on the provider's checkout page. */
@@ -111,6 +115,26 @@ export type PayoutAccount = {
   detailsSubmitted: boolean;
 };
 
+/**
+ * A cardholder's dispute, in the provider-neutral states Plenary acts on: an inquiry moves no
+ * money; an open dispute has taken the amount back from the seller; won returns it; lost keeps
+ * it taken; closed is an inquiry that ended without a dispute.
+ */
+export type DisputeState = "inquiry" | "open" | "won" | "lost" | "closed";
+/** What happened to a dispute: money taken, money given back, or a decision. */
+export type DisputeChange = "updated" | "funds_withdrawn" | "funds_reinstated" | "closed";
+
+export type Dispute = { disputeId: string; paymentId: string | null; amount: number; currency: string; reason: string; state: DisputeState };
+
+/** Money sent from a payout account's balance to the organizer's bank. */
+export type Payout = {
+  id: string;
+  amount: number;
+  currency: string;
+  /** "paid" may still turn "failed" later (the bank sends it back). */
+  state: "pending" | "in_transit" | "paid" | "failed" | "canceled";
+};
+
 type EventBase = {
   /** The provider's event id: process each at most once. */
   id: string;
@@ -133,7 +157,12 @@ export type PaymentEvent = EventBase &
     | { type: "payment.succeeded"; paymentId: string; orderId: string | null; amount: number; currency: string }
     | { type: "payment.refunded"; paymentId: string; amountRefunded: number; currency: string; fullyRefunded: boolean }
     | { type: "refund.updated"; refund: Refund }
-    | { type: "dispute.opened"; disputeId: string; paymentId: string | null; amount: number; currency: string; reason: string }
+    /** The processing fee of a payment can now be read (Stripe: the charge got its balance transaction). */
+    | { type: "payment.fee_available"; paymentId: string; orderId: string | null }
+    | ({ type: "dispute.opened" } & Dispute)
+    | ({ type: "dispute.updated"; change: DisputeChange } & Dispute)
+    /** A payout to a payout account; `accountId` names that account. */
+    | { type: "payout.updated"; payout: Payout }
     | { type: "payout_account.updated"; account: PayoutAccount }
     /** Anything else the endpoint was sent; acknowledged and otherwise ignored. */
     | { type: "ignored"; providerType: string }

@@ -1,7 +1,8 @@
 /**
  * StripeProvider against the Stripe stand-in, configured the way an operator would configure
  * it ([stripe] settings with api_host/api_port/api_protocol pointing at the stand-in):
- * checkout, payment, verified webhooks, forged and replayed webhooks, refunds, Connect.
+ * checkout, payment, verified webhooks, forged and replayed webhooks, refunds, fees known
+ * late, disputes and their outcome, Connect accounts and their payouts.
  */
 import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -184,7 +185,20 @@ describe("refunds and disputes", () => {
     const checkout = await provider.createCheckout(checkoutRequest());
     const paymentId = standin.pay(checkout.id).payment_intent as string;
     const dispute = standin.dispute(paymentId);
-    expect(await delivered(standin.event("charge.dispute.created", dispute.id)!.id)).toMatchObject({ type: "dispute.opened", disputeId: dispute.id, paymentId, amount: 6_000, reason: "fraudulent" });
+    expect(await delivered(standin.event("charge.dispute.created", dispute.id)!.id)).toMatchObject({ type: "dispute.opened", disputeId: dispute.id, paymentId, amount: 6_000, reason: "fraudulent", state: "open" });
+    expect(await delivered(standin.event("charge.dispute.funds_withdrawn", dispute.id)!.id)).toMatchObject({ type: "dispute.updated", change: "funds_withdrawn", state: "open" });
+    standin.closeDispute(dispute.id, "won");
+    expect(await delivered(standin.event("charge.dispute.funds_reinstated", dispute.id)!.id)).toMatchObject({ type: "dispute.updated", change: "funds_reinstated", state: "won", amount: 6_000 });
+    expect(await delivered(standin.event("charge.dispute.closed", dispute.id)!.id)).toMatchObject({ type: "dispute.updated", change: "closed", state: "won", disputeId: dispute.id, paymentId });
+  });
+
+  it("reports the fee once the charge's balance transaction exists", async () => {
+    const checkout = await provider.createCheckout(checkoutRequest());
+    const paymentId = standin.pay(checkout.id, { feeLater: true }).payment_intent as string;
+    expect((await provider.retrievePayment(paymentId)).processorFee).toBeNull();
+    const charge = standin.attachBalanceTransaction(paymentId);
+    expect(await delivered(standin.event("charge.updated", charge.id)!.id)).toMatchObject({ type: "payment.fee_available", paymentId, orderId: checkout.orderId });
+    expect((await provider.retrievePayment(paymentId)).processorFee).toBe(Math.round((6_000 * 290) / 10_000) + 30);
   });
 });
 
@@ -198,6 +212,15 @@ describe("payout accounts (Connect)", () => {
     const event = await delivered(standin.event("account.updated", account.id)!.id);
     expect(event).toMatchObject({ type: "payout_account.updated", accountId: account.id, account: { id: account.id, chargesEnabled: true, payoutsEnabled: true, detailsSubmitted: true } });
     expect(await provider.retrievePayoutAccount(account.id)).toMatchObject({ chargesEnabled: true });
+  });
+
+  it("hears of payouts on the connected account, paid and failed", async () => {
+    const account = await provider.createPayoutAccount({ organizationId: "org-3", email: "org3@example.com", idempotencyKey: "payout-org-3" });
+    const payout = standin.payout(account.id, { amount: 4_200, currency: "eur" });
+    expect(await delivered(standin.event("payout.paid", payout.id)!.id)).toMatchObject({ type: "payout.updated", accountId: account.id, payout: { id: payout.id, amount: 4_200, currency: "eur", state: "paid" } });
+    standin.failPayout(payout.id);
+    expect(await delivered(standin.event("payout.failed", payout.id)!.id)).toMatchObject({ type: "payout.updated", accountId: account.id, payout: { state: "failed" } });
+    expect(await delivered(standin.event("payout.created", payout.id)!.id)).toMatchObject({ type: "ignored", providerType: "payout.created" });
   });
 });
 

@@ -11,9 +11,13 @@ import type {
   Checkout,
   CheckoutRequest,
   CheckoutState,
+  Dispute,
+  DisputeChange,
+  DisputeState,
   Payment,
   PaymentEvent,
   PaymentProvider,
+  Payout,
   PayoutAccount,
   Refund,
   RefundRequest,
@@ -230,6 +234,28 @@ function payoutAccountOf(account: Stripe.Account): PayoutAccount {
   return { id: account.id, chargesEnabled: account.charges_enabled ?? false, payoutsEnabled: account.payouts_enabled ?? false, detailsSubmitted: account.details_submitted ?? false };
 }
 
+const DISPUTE_CHANGE = {
+  "charge.dispute.updated": "updated",
+  "charge.dispute.closed": "closed",
+  "charge.dispute.funds_withdrawn": "funds_withdrawn",
+  "charge.dispute.funds_reinstated": "funds_reinstated",
+} as const satisfies Record<string, DisputeChange>;
+
+/** Stripe's dispute statuses in Plenary's words (warning_*: an inquiry, no money moved). */
+function disputeOf(dispute: Stripe.Dispute): Dispute {
+  const states: Record<string, DisputeState> = {
+    warning_needs_response: "inquiry",
+    warning_under_review: "inquiry",
+    warning_closed: "closed",
+    needs_response: "open",
+    under_review: "open",
+    won: "won",
+    lost: "lost",
+    prevented: "closed",
+  };
+  return { disputeId: dispute.id, paymentId: idOf(dispute.payment_intent), amount: dispute.amount, currency: dispute.currency, reason: dispute.reason, state: states[dispute.status] ?? "open" };
+}
+
 function idOf(value: string | { id: string } | null | undefined): string | null {
   return typeof value === "string" ? value : (value?.id ?? null);
 }
@@ -263,9 +289,25 @@ export function normalizeEvent(event: Stripe.Event): PaymentEvent {
     case "refund.updated":
     case "refund.failed":
       return { ...base, type: "refund.updated", refund: refundOf(event.data.object) };
-    case "charge.dispute.created": {
-      const dispute = event.data.object;
-      return { ...base, type: "dispute.opened", disputeId: dispute.id, paymentId: idOf(dispute.payment_intent), amount: dispute.amount, currency: dispute.currency, reason: dispute.reason };
+    case "charge.succeeded":
+    case "charge.updated": {
+      // The fee is on the charge's balance transaction, which Stripe may attach after the payment.
+      const charge = event.data.object;
+      if (!charge.balance_transaction || !charge.paid) return { ...base, type: "ignored", providerType: event.type };
+      return { ...base, type: "payment.fee_available", paymentId: idOf(charge.payment_intent) ?? charge.id, orderId: charge.metadata?.order_id ?? null };
+    }
+    case "charge.dispute.created":
+      return { ...base, type: "dispute.opened", ...disputeOf(event.data.object) };
+    case "charge.dispute.updated":
+    case "charge.dispute.closed":
+    case "charge.dispute.funds_withdrawn":
+    case "charge.dispute.funds_reinstated":
+      return { ...base, type: "dispute.updated", change: DISPUTE_CHANGE[event.type], ...disputeOf(event.data.object) };
+    case "payout.paid":
+    case "payout.failed":
+    case "payout.canceled": {
+      const payout = event.data.object;
+      return { ...base, type: "payout.updated", payout: { id: payout.id, amount: payout.amount, currency: payout.currency, state: payout.status as Payout["state"] } };
     }
     case "account.updated":
       return { ...base, type: "payout_account.updated", account: payoutAccountOf(event.data.object) };

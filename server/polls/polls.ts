@@ -12,6 +12,7 @@ import type { Actor } from "../accounts/actor.ts";
 import { actorUserId } from "../accounts/actor.ts";
 import { requireSession, requireSessionFor } from "../chat/access.ts";
 import { coalescePerKey } from "../chat/later.ts";
+import type { Poll } from "../chat/wire.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
@@ -19,18 +20,7 @@ import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { Fanout } from "../realtime/fanout.ts";
 import type { MessageRouter } from "../realtime/router.ts";
 
-export type Poll = {
-  id: string;
-  sessionId: string;
-  question: string;
-  multiple: boolean;
-  anonymous: boolean;
-  allowChange: boolean;
-  resultsVisibility: "all" | "hosts";
-  status: "draft" | "open" | "closed";
-  options: { id: string; text: string; votes: number | null }[];
-  voters: number | null;
-};
+export type { Poll } from "../chat/wire.ts";
 
 const topic = (sessionId: string, hosts: boolean) => `polls:${sessionId}:${hosts ? "hosts" : "all"}`;
 

@@ -9,6 +9,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { requireSessionFor } from "../chat/access.ts";
 import { coalescePerKey } from "../chat/later.ts";
+import type { Question } from "../chat/wire.ts";
 import type { DB, QuestionStatus } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { Notifier } from "../notifications/Notifier.ts";
@@ -16,18 +17,7 @@ import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { Fanout } from "../realtime/fanout.ts";
 import type { MessageRouter } from "../realtime/router.ts";
 
-export type Question = {
-  id: string;
-  sessionId: string;
-  text: string;
-  author: { id: string; name: string } | null;
-  status: QuestionStatus;
-  answeredLive: boolean;
-  answer: string | null;
-  pinned: boolean;
-  votes: number;
-  createdAt: string;
-};
+export type { Question } from "../chat/wire.ts";
 
 const topic = (sessionId: string, hosts: boolean) => `qa:${sessionId}:${hosts ? "hosts" : "all"}`;
 

@@ -12,7 +12,10 @@ import type { LoadedConfig } from "../config/index.ts";
 import type { DB } from "../db/schema.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import type { Logger } from "../log.ts";
+import type { Fanout } from "../realtime/fanout.ts";
+import type { MessageRouter } from "../realtime/router.ts";
 import { createStorage } from "../storage/index.ts";
+import { registerRecordingMessages } from "./messages.ts";
 import { PlaybackSigner } from "./playback.ts";
 import { recordingRoutes } from "./routes.ts";
 import { RecordingService } from "./service.ts";
@@ -29,6 +32,9 @@ export async function startRecordings(deps: {
   jobs: JobRunner;
   registry: Registry;
   log: Logger;
+  /** The realtime router and fan-out: Q&A and poll logs while recording, disk warnings to hosts. */
+  router: MessageRouter;
+  fanout: Fanout;
 }): Promise<RecordingService> {
   const storage = await createStorage(deps.config);
   const service = new RecordingService({
@@ -36,12 +42,14 @@ export async function startRecordings(deps: {
     sfu: deps.sfu,
     jobs: deps.jobs,
     storage,
+    fanout: deps.fanout,
     config: deps.config.recording,
     workDir: path.join(deps.config.paths.dataDir, "recordings-work"),
     log: deps.log.child({ module: "recordings" }),
   });
   await service.recoverAfterRestart();
   const signer = await PlaybackSigner.load(path.join(deps.config.paths.dataDir, "keys"));
+  registerRecordingMessages(deps.router, { db: deps.db, fanout: deps.fanout });
   recordingRoutes(deps.app, { db: deps.db, service, signer, ttlSeconds: deps.config.recording.playback_ttl_seconds });
   new Gauge({
     name: "plenary_recordings",

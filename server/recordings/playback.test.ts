@@ -1,4 +1,4 @@
-/** Signed playback links, the per-viewer playlist rewrite (trim, key, URIs) and Range parsing. */
+/** Signed playback links, the per-viewer playlist rewrite (key, URIs) and Range parsing. */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseRange, PlaybackSigner, rewritePlaylist, storedPathOf } from "./playback.ts";
@@ -26,18 +26,17 @@ describe("playback links", () => {
     expect(storedPathOf("program.mp4")).toBe("program.mp4");
     expect(storedPathOf("../keys/jwt-keys.json")).toBeNull();
     expect(storedPathOf("tracks")).toBeNull();
+    expect(storedPathOf("chapters.vtt")).toBe("chapters.vtt");
+    expect(storedPathOf("original.mp4")).toBeNull();
   });
 
-  it("rewrites URIs and the key, and trims at segment granularity keeping sequence numbers", async () => {
+  it("rewrites URIs and the key, keeping every segment and the media sequence", async () => {
     const whole = await rewritePlaylist(PLAYLIST, { keyPlaceholder: "plenary-key", keyUri: "key", uriOf: async (f) => `https://s3/${f}?sig` });
     expect(whole).toContain('#EXT-X-MAP:URI="https://s3/init.mp4?sig"');
     expect(whole).toContain('#EXT-X-KEY:METHOD=AES-128,URI="key"');
     expect(whole.match(/^https:\/\/s3\/seg_\d+\.m4s\?sig$/gm)).toHaveLength(4);
     expect(whole.trim().endsWith("#EXT-X-ENDLIST")).toBe(true);
-
-    const trimmed = await rewritePlaylist(PLAYLIST, { keyPlaceholder: "plenary-key", keyUri: "key", uriOf: async (f) => f, trimStartMs: 2_500, trimEndMs: 5_000 });
-    expect(trimmed.match(/^seg_\d+\.m4s$/gm)).toEqual(["seg_0001.m4s", "seg_0002.m4s"]);
-    expect(trimmed).toContain("#EXT-X-MEDIA-SEQUENCE:1");
+    expect(whole).toContain("#EXT-X-MEDIA-SEQUENCE:0");
   });
 
   it("parses single byte ranges", () => {

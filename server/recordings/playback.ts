@@ -2,8 +2,8 @@
  * Playback links: short-lived HMAC-signed paths (`/api/recordings/media/<token>/<file>`)
  * for the playlist, the AES-128 key, the segments (local store) and the poster and MP4.
  * The playlist is always served by this server, so it can point segments at presigned
- * store URLs (S3) or at signed routes (local), apply the organizer's trim, and hand the
- * key only to whoever holds a valid link. Full DRM (Widevine, FairPlay) would replace the
+ * store URLs (S3) or at signed routes (local), and hand the key only to whoever holds a
+ * valid link. (A trim cuts the stored files themselves: server/recordings/processing.ts.) Full DRM (Widevine, FairPlay) would replace the
  * key route with a license server (a commercial service) and is out of scope.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -61,7 +61,7 @@ function invalid(): AppError {
 /** Files a link may fetch: name → where it lives under the recording's store prefix. */
 export function storedPathOf(file: string): string | null {
   if (file === "index.m3u8" || file === "init.mp4" || /^seg_\d{4,6}\.m4s$/.test(file)) return `hls/${file}`;
-  if (file === "poster.jpg" || file === "program.mp4") return file;
+  if (file === "poster.jpg" || file === "program.mp4" || file === "chapters.vtt" || file === "activity.vtt" || file === "sidecar.json") return file;
   return null;
 }
 
@@ -70,47 +70,35 @@ export const CONTENT_TYPES: Record<string, string> = {
   mp4: "video/mp4",
   m4s: "video/iso.segment",
   jpg: "image/jpeg",
+  vtt: "text/vtt; charset=utf-8",
+  json: "application/json",
 };
 
-/**
- * Rewrites a stored playlist for one viewer: segment and init URIs through `uriOf`, the
- * key placeholder to `keyUri`, and segments outside [trimStartMs, trimEndMs] dropped (at
- * segment granularity; the media sequence is kept so AES IVs still match).
- */
+/** Rewrites a stored playlist for one viewer: segment and init URIs through `uriOf`, the key placeholder to `keyUri`. */
 export async function rewritePlaylist(
   playlist: string,
-  options: { keyPlaceholder: string; keyUri: string; uriOf: (file: string) => Promise<string>; trimStartMs?: number | null; trimEndMs?: number | null },
+  options: { keyPlaceholder: string; keyUri: string; uriOf: (file: string) => Promise<string> },
 ): Promise<string> {
   const lines = playlist.split("\n");
   const header: string[] = [];
-  const segments: { duration: number; lines: string[]; sequence: number }[] = [];
-  let sequence = Number(/^#EXT-X-MEDIA-SEQUENCE:(\d+)/m.exec(playlist)?.[1] ?? 0);
+  const segments: { lines: string[] }[] = [];
   let pending: string[] = [];
   for (const line of lines) {
     if (!line.trim() || line.startsWith("#EXT-X-ENDLIST")) continue;
     if (line.startsWith("#EXTINF")) pending.push(line);
     else if (!line.startsWith("#")) {
-      segments.push({ duration: Number(/#EXTINF:([\d.]+)/.exec(pending[0] ?? "")?.[1] ?? 0), lines: [...pending, line], sequence: sequence++ });
+      segments.push({ lines: [...pending, line] });
       pending = [];
     } else if (segments.length === 0 && pending.length === 0) header.push(line);
     else pending.push(line);
   }
-  let at = 0;
-  const start = options.trimStartMs ?? 0;
-  const end = options.trimEndMs ?? Number.POSITIVE_INFINITY;
-  const kept = segments.filter((s) => {
-    const from = at;
-    at += s.duration * 1000;
-    return at > start && from < end;
-  });
   const out: string[] = [];
   for (const line of header) {
-    if (line.startsWith("#EXT-X-MEDIA-SEQUENCE")) out.push(`#EXT-X-MEDIA-SEQUENCE:${kept[0]?.sequence ?? 0}`);
-    else if (line.startsWith("#EXT-X-MAP")) out.push(line.replace(/URI="([^"]+)"/, (_, uri: string) => `URI="\u0000${uri}\u0000"`));
+    if (line.startsWith("#EXT-X-MAP")) out.push(line.replace(/URI="([^"]+)"/, (_, uri: string) => `URI="\u0000${uri}\u0000"`));
     else if (line.startsWith("#EXT-X-KEY")) out.push(line.replace(`URI="${options.keyPlaceholder}"`, `URI="${options.keyUri}"`));
     else out.push(line);
   }
-  for (const s of kept) for (const line of s.lines) out.push(line.startsWith("#") ? line : `\u0000${line}\u0000`);
+  for (const s of segments) for (const line of s.lines) out.push(line.startsWith("#") ? line : `\u0000${line}\u0000`);
   out.push("#EXT-X-ENDLIST", "");
   // Resolve every URI (marked with NULs above) through uriOf, in parallel.
   const text = out.join("\n");

@@ -1,11 +1,13 @@
 /**
- * The recordings API: start and stop (room hosts), the list per event, edits and retry
- * (organizers), playback links (allowed viewers), and the signed media route that serves
- * playlists, keys and, for the local store, files with Range support.
+ * The recordings API: start, stop and chapter markers (room hosts), the list per event,
+ * edits, trim and retry (organizers), playback links and sidecars (allowed viewers), and
+ * the signed media route that serves playlists, keys and, for the local store, files
+ * with Range support.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import type { Sidecar } from "../../recorder/sidecar.ts";
 import { actorUserId } from "../accounts/actor.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -19,6 +21,7 @@ const sessionParams = z.object({ sessionId: z.uuid("Not a valid session id") });
 const eventParams = z.object({ eventId: z.uuid("Not a valid event id") });
 const idParams = z.object({ id: z.uuid("Not a valid recording id") });
 const mediaParams = z.object({ token: z.string().min(10).max(300), file: z.string().min(1).max(40) });
+const markerBody = z.strictObject({ label: z.string().trim().min(1).max(120) });
 const editBody = z.strictObject({
   title: z.string().trim().min(1).max(200).optional(),
   trimStartMs: z.number().int().min(0).nullable().optional(),
@@ -64,6 +67,14 @@ export function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): void
     return view((await db.selectFrom("recordings").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow()), true);
   });
 
+  // A chapter starts here in the session's live recording.
+  app.post("/api/sessions/:sessionId/recording/markers", { config: { action: "recording.control" } }, async (request, reply) => {
+    const { sessionId } = parseBody(sessionParams, request.params);
+    const { label } = parseBody(markerBody, request.body);
+    await authorizeControl(db, request.actor, sessionId);
+    return reply.code(201).send(service.mark(sessionId, label));
+  });
+
   // Whether the session is being recorded now (everyone in the room is shown it), and whether it records by itself.
   app.get("/api/sessions/:sessionId/recording", { config: { action: "recording.status" } }, async (request) => {
     const { sessionId } = parseBody(sessionParams, request.params);
@@ -91,9 +102,11 @@ export function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): void
     const start = body.trimStartMs === undefined ? row.trim_start_ms : body.trimStartMs;
     const end = body.trimEndMs === undefined ? row.trim_end_ms : body.trimEndMs;
     if (start !== null && end !== null && start >= end) throw AppError.badRequest("invalid_trim", "The end must come after the start");
+    // A new trim cuts the files again: processing → ready (or failed, with a retry).
+    if (start !== row.trim_start_ms || end !== row.trim_end_ms) await service.trim(id, { startMs: start, endMs: end });
     await db
       .updateTable("recordings")
-      .set({ title: body.title ?? row.title, trim_start_ms: start, trim_end_ms: end, access: body.access ?? row.access, updated_at: new Date().toISOString() })
+      .set({ title: body.title ?? row.title, access: body.access ?? row.access, updated_at: new Date().toISOString() })
       .where("id", "=", id)
       .execute();
     return view(await db.selectFrom("recordings").selectAll().where("id", "=", id).executeTakeFirstOrThrow(), true);
@@ -127,15 +140,17 @@ export function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): void
       playlistUrl: link("watch", "index.m3u8"),
       posterUrl: link("watch", "poster.jpg"),
       downloadUrl: manager ? link("download", "program.mp4") : null,
+      chaptersUrl: link("watch", "chapters.vtt"),
+      activityUrl: link("watch", "activity.vtt"),
       expiresAt: new Date(expiresAt).toISOString(),
-      chat: await chatReplay(db, row),
+      sidecar: await readSidecar(service, id),
     };
   });
 
   app.get("/api/recordings/media/:token/:file", { config: { action: "recording.media" } }, async (request, reply) => {
     const { token, file } = parseBody(mediaParams, request.params);
     const { recordingId, scope } = signer.verify(token);
-    const row = await db.selectFrom("recordings").select(["id", "state", "hls_key", "trim_start_ms", "trim_end_ms"]).where("id", "=", recordingId).executeTakeFirst();
+    const row = await db.selectFrom("recordings").select(["id", "state", "hls_key"]).where("id", "=", recordingId).executeTakeFirst();
     if (!row || row.state !== "ready") throw AppError.notFound("No such recording");
     reply.header("cache-control", "private, no-store");
     if (file === "key") {
@@ -150,8 +165,6 @@ export function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): void
       const text = await rewritePlaylist(playlist, {
         keyPlaceholder: KEY_URI_PLACEHOLDER,
         keyUri: "key",
-        trimStartMs: row.trim_start_ms,
-        trimEndMs: row.trim_end_ms,
         uriOf: async (name) => (await service.storage.presignedUrl(`${recordingId}/hls/${name}`, deps.ttlSeconds)) ?? name,
       });
       return reply.type(CONTENT_TYPES.m3u8).send(text);
@@ -178,19 +191,9 @@ async function sendStored(reply: FastifyReply, storage: LocalStorage, key: strin
     .send(await storage.read(key, range));
 }
 
-/** The session's chat during the recording, with each message's offset into it. */
-async function chatReplay(db: Kysely<DB>, row: RecordingRow) {
-  const start = Date.parse(row.started_at);
-  const messages = await db
-    .selectFrom("chat_messages")
-    .innerJoin("users", "users.id", "chat_messages.author_id")
-    .select(["chat_messages.id", "chat_messages.text", "chat_messages.created_at", "users.display_name"])
-    .where("chat_messages.channel", "=", `session:${row.session_id}`)
-    .where("chat_messages.deleted_at", "is", null)
-    .where("chat_messages.created_at", ">=", row.started_at)
-    .where("chat_messages.created_at", "<=", row.ended_at ?? new Date().toISOString())
-    .orderBy("chat_messages.id")
-    .limit(2_000)
-    .execute();
-  return messages.map((m) => ({ id: m.id, atMs: Date.parse(m.created_at) - start, author: m.display_name, text: m.text }));
+/** The recording's chat, Q&A, polls and chapters (null for one made before sidecars existed). */
+async function readSidecar(service: RecordingService, id: string): Promise<Sidecar | null> {
+  const key = `${id}/sidecar.json`;
+  if (!(await service.storage.stat(key))) return null;
+  return JSON.parse(Buffer.concat(await (await service.storage.read(key)).toArray()).toString("utf8")) as Sidecar;
 }

@@ -2,33 +2,43 @@
  * The recording lifecycle: recording (a SessionRecorder on the session's live room) →
  * processing (packaging, a durable job) → uploading (to the store, each file verified)
  * → ready; or failed with the reason, from which a host may retry. Files stay in the
- * local work folder until the store holds them all.
+ * local work folder until the store holds them all. A trim goes through processing
+ * again (server/recordings/processing.ts). Hosts in the room are warned over the
+ * realtime socket when disk space runs low, before the recording stops.
  */
 import { randomUUID } from "node:crypto";
-import { readdir, readFile, rm, stat } from "node:fs/promises";
+import { rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { findFfmpeg, type FfmpegTools } from "../../recorder/ffmpeg.ts";
-import { KEY_URI_PLACEHOLDER, packageRecording } from "../../recorder/package.ts";
-import { type RecordingManifest, SessionRecorder } from "../../recorder/SessionRecorder.ts";
+import { KEY_URI_PLACEHOLDER } from "../../recorder/package.ts";
+import type { MarkerEntry } from "../../recorder/sidecar.ts";
+import { SessionRecorder } from "../../recorder/SessionRecorder.ts";
+import { TrimRangeError } from "../../recorder/trim.ts";
 import type { Sfu } from "../../sfu/Sfu.ts";
 import type { Config } from "../config/index.ts";
 import type { DB, RecordingState } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { JobContext, JobRunner } from "../jobs/runner.ts";
 import type { Logger } from "../log.ts";
+import type { Fanout } from "../realtime/fanout.ts";
 import type { Storage } from "../storage/index.ts";
-import { CONTENT_TYPES } from "./playback.ts";
+import { SessionActivity } from "./activity.ts";
+import { processRecording } from "./processing.ts";
 
 export { KEY_URI_PLACEHOLDER };
 const PROCESS_JOB = "recording.process";
+
+/** The realtime topic that hosts of a session's room watch for recording warnings. */
+export const hostsTopic = (sessionId: string) => `recording:${sessionId}:hosts`;
 
 export type RecordingServiceOptions = {
   db: Kysely<DB>;
   sfu: Sfu;
   jobs: JobRunner;
   storage: Storage;
+  fanout: Fanout;
   config: Config["recording"];
   /** Work folders live here, one per recording, until the upload is verified. */
   workDir: string;
@@ -40,6 +50,8 @@ export class RecordingService {
   readonly storage: Storage;
   // Live recorders by recording id.
   readonly #active = new Map<string, SessionRecorder>();
+  // The Q&A, poll and marker log of each live recording, by recording id.
+  readonly #activity = new Map<string, SessionActivity>();
   readonly #options: RecordingServiceOptions;
 
   constructor(options: RecordingServiceOptions) {
@@ -105,6 +117,7 @@ export class RecordingService {
         dir: this.workDirOf(id),
         ffmpeg: this.tools.ffmpeg,
         minFreeBytes: this.#options.config.min_free_disk_mb * 1024 * 1024,
+        warnFreeBytes: this.#options.config.warn_free_disk_mb * 1024 * 1024,
         log: this.#options.log.child({ recording: id }),
       });
     } catch (error) {
@@ -113,13 +126,35 @@ export class RecordingService {
       throw error;
     }
     this.#active.set(id, recorder);
+    this.#activity.set(id, new SessionActivity(this.#options.fanout, input.sessionId));
     await this.#options.db
       .insertInto("recordings")
       .values({ id, event_id: input.eventId, session_id: input.sessionId, title: input.title, started_by: input.userId, started_at: now, created_at: now, updated_at: now })
       .execute();
     recorder.on("failed", (error) => void this.#fail(id, error.message));
     recorder.on("stopped", (reason) => void this.#finish(id, reason));
+    recorder.on("disklow", (freeBytes) => this.#warnHosts(input.sessionId, freeBytes));
     return id;
+  }
+
+  #warnHosts(sessionId: string, freeBytes: number) {
+    const freeMb = Math.floor(freeBytes / 1024 ** 2);
+    this.#options.fanout.publish(hostsTopic(sessionId), {
+      t: "recording.warning",
+      sessionId,
+      reason: "disk_low",
+      freeMb,
+      message: `The server is running out of disk space (${freeMb} MiB free): the recording will stop by itself below ${this.#options.config.min_free_disk_mb} MiB.`,
+    });
+  }
+
+  /** A chapter mark in the session's live recording, at this moment. */
+  mark(sessionId: string, label: string): { recordingId: string; marker: MarkerEntry } {
+    const entry = [...this.#active.entries()].find(([, r]) => r.room.name === sessionId);
+    const activity = entry && this.#activity.get(entry[0]);
+    if (!entry || !activity) throw AppError.conflict("not_recording", "This session is not being recorded");
+    const marker = activity.mark(label);
+    return { recordingId: entry[0], marker: { atMs: marker.atMs - entry[1].startedAt, label } };
   }
 
   /** Stops a live recording and queues its processing. */
@@ -133,6 +168,8 @@ export class RecordingService {
     if (!recorder) return;
     this.#active.delete(id);
     const manifest = await recorder.stop();
+    await this.#saveActivity(id);
+    if (reason === "disk_low") this.#options.fanout.publish(hostsTopic(recorder.room.name), { t: "recording.stopped", sessionId: recorder.room.name, reason });
     const row = await this.#row(id);
     if (!row || row.state !== "recording") return;
     if (manifest.tracks.length === 0) {
@@ -146,10 +183,22 @@ export class RecordingService {
     await this.#options.jobs.enqueue({ kind: PROCESS_JOB, payload: { recordingId: id } });
   }
 
+  /** Writes the Q&A, poll and marker log beside the tracks, where processing (and a retry) reads it. */
+  async #saveActivity(id: string) {
+    const activity = this.#activity.get(id);
+    if (!activity) return;
+    this.#activity.delete(id);
+    activity.close();
+    await writeFile(path.join(this.workDirOf(id), "activity.json"), JSON.stringify(activity.log)).catch((err: unknown) =>
+      this.#options.log.warn({ err, recording: id }, "the recording's Q&A and poll log could not be saved"),
+    );
+  }
+
   async #fail(id: string, reason: string): Promise<void> {
     const recorder = this.#active.get(id);
     this.#active.delete(id);
     await recorder?.stop();
+    await this.#saveActivity(id);
     this.#options.log.error({ recording: id, reason }, "recording failed");
     await this.#setState(id, "failed", { failure_reason: reason, ended_at: new Date().toISOString() });
   }
@@ -159,9 +208,24 @@ export class RecordingService {
     const row = await this.#row(id);
     if (!row) throw AppError.notFound("No such recording");
     if (row.state !== "failed") throw AppError.conflict("not_failed", "Only a failed recording can be retried");
+    // Tracks in the work folder (a first processing), or a program in the store (a trim).
     const manifest = await stat(path.join(this.workDirOf(id), "manifest.json")).catch(() => null);
-    if (!manifest) throw AppError.conflict("nothing_to_retry", "The recording's files were not kept: it cannot be processed again");
+    const stored = manifest ? null : await this.storage.stat(`${id}/program.mp4`).catch(() => null);
+    if (!manifest && !stored) throw AppError.conflict("nothing_to_retry", "The recording's files were not kept: it cannot be processed again");
     await this.#setState(id, "processing", { failure_reason: "" });
+    await this.#options.jobs.enqueue({ kind: PROCESS_JOB, payload: { recordingId: id } });
+  }
+
+  /** Sets the trim (ms into the untrimmed program; null keeps that end) and cuts it again. */
+  async trim(id: string, window: { startMs: number | null; endMs: number | null }): Promise<void> {
+    const now = new Date().toISOString();
+    const changed = await this.#options.db
+      .updateTable("recordings")
+      .set({ trim_start_ms: window.startMs, trim_end_ms: window.endMs, state: "processing", failure_reason: "", updated_at: now })
+      .where("id", "=", id)
+      .where("state", "in", ["ready", "failed"])
+      .executeTakeFirst();
+    if (changed.numUpdatedRows === 0n) throw AppError.conflict("not_ready", "Only a ready (or failed) recording can be trimmed");
     await this.#options.jobs.enqueue({ kind: PROCESS_JOB, payload: { recordingId: id } });
   }
 
@@ -170,6 +234,8 @@ export class RecordingService {
     const recorder = this.#active.get(id);
     this.#active.delete(id);
     await recorder?.stop();
+    this.#activity.get(id)?.close();
+    this.#activity.delete(id);
     await this.storage.deletePrefix(`${id}/`);
     await rm(this.workDirOf(id), { recursive: true, force: true });
     await this.#options.db.deleteFrom("recordings").where("id", "=", id).execute();
@@ -178,30 +244,23 @@ export class RecordingService {
   async #process(id: string, context: JobContext): Promise<void> {
     const row = await this.#row(id);
     if (!row || (row.state !== "processing" && row.state !== "uploading") || !this.tools) return;
-    const dir = this.workDirOf(id);
     try {
-      const manifest = JSON.parse(await readFile(path.join(dir, "manifest.json"), "utf8")) as RecordingManifest;
       await this.#setState(id, "processing");
-      const packaged = await packageRecording(dir, manifest, {
-        ...this.tools,
-        segmentSeconds: this.#options.config.segment_seconds,
-        encrypt: this.#options.config.encrypt,
+      await processRecording(row, {
+        db: this.#options.db,
+        storage: this.storage,
+        workDir: this.workDirOf(id),
+        packaging: { ...this.tools, segmentSeconds: this.#options.config.segment_seconds, encrypt: this.#options.config.encrypt },
+        uploading: (fields) => this.#setState(id, "uploading", fields),
+        ready: (fields) => this.#setState(id, "ready", { ...fields, storage_backend: this.storage.kind }),
+        log: context.log,
       });
-      await this.#setState(id, "uploading", { duration_ms: packaged.durationMs, hls_key: packaged.keyHex });
-      let size = 0;
-      for (const file of packaged.files) size += (await this.storage.upload(`${id}/${file}`, path.join(packaged.dir, file), { contentType: contentTypeOf(file) })).size;
-      for (const file of (await readdir(dir)).filter((f) => f.endsWith(".mkv") || f === "manifest.json")) {
-        size += (await this.storage.upload(`${id}/tracks/${file}`, path.join(dir, file))).size;
-      }
-      // Every file is in the store and verified: the local copies can go.
-      await this.#setState(id, "ready", { size_bytes: size, storage_backend: this.storage.kind });
-      await rm(dir, { recursive: true, force: true });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       context.log.warn({ recording: id, err: error, attempt: context.attempt }, "recording processing failed");
-      // Whatever reached the store is removed, so nothing is left half-uploaded.
-      await this.storage.deletePrefix(`${id}/`).catch(() => {});
-      if (context.attempt >= context.maxAttempts) await this.#setState(id, "failed", { failure_reason: reason.slice(0, 500) });
+      // A trim outside the recording fails at once; anything else may be passing (a store hiccup).
+      const final = context.attempt >= context.maxAttempts || error instanceof TrimRangeError;
+      if (final) await this.#setState(id, "failed", { failure_reason: reason.slice(0, 500) });
       else throw error;
     }
   }
@@ -210,7 +269,7 @@ export class RecordingService {
     return this.#options.db.selectFrom("recordings").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  async #setState(id: string, state: RecordingState, extra: Partial<{ failure_reason: string; ended_at: string; duration_ms: number; hls_key: string | null; size_bytes: number; storage_backend: "local" | "s3" }> = {}) {
+  async #setState(id: string, state: RecordingState, extra: StateFields = {}) {
     await this.#options.db.updateTable("recordings").set({ state, ...extra, updated_at: new Date().toISOString() }).where("id", "=", id).execute();
   }
 
@@ -220,6 +279,4 @@ export class RecordingService {
   }
 }
 
-function contentTypeOf(file: string): string | undefined {
-  return CONTENT_TYPES[file.split(".").pop() ?? ""];
-}
+export type StateFields = Partial<{ failure_reason: string; ended_at: string; duration_ms: number; hls_key: string | null; size_bytes: number; storage_backend: "local" | "s3" }>;

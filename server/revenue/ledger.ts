@@ -61,11 +61,22 @@ export async function recordPayment(trx: Transaction<DB>, input: { order: Select
   const at = order.paid_at ? new Date(order.paid_at) : new Date();
   const base = { ...owner, orderId: order.id, currency: payment.currency || order.currency, reference: payment.id, at };
   await recordEntry(trx, { ...base, kind: "sale", amount: payment.amount });
-  if (payment.processorFee !== null && payment.processorFee > 0) await recordEntry(trx, { ...base, kind: "provider_fee", amount: -payment.processorFee });
+  await recordFee(trx, order, payment, at);
   // The application fee the provider kept; when the organizer is not paid through Connect the
   // platform holds the money and the order's own commission is what it keeps.
   const commission = payment.applicationFee > 0 ? payment.applicationFee : order.commission;
   if (commission > 0) await recordEntry(trx, { ...base, kind: "commission", amount: -commission });
+}
+
+/**
+ * Books the provider's processing fee (−) of a payment once the provider has told it; Stripe
+ * may tell it only after the payment (the charge's balance transaction), so this runs again
+ * from that webhook and writes the entry the first time the fee is known.
+ */
+export async function recordFee(db: Db, order: Pick<Selectable<OrdersTable>, "id" | "event_id" | "currency">, payment: Payment, at = new Date()): Promise<boolean> {
+  if (payment.processorFee === null || payment.processorFee <= 0) return false;
+  const owner = await orderOwner(db, order);
+  return recordEntry(db, { ...owner, orderId: order.id, kind: "provider_fee", amount: -payment.processorFee, currency: payment.currency || order.currency, reference: payment.id, at });
 }
 
 /** Books a settled refund (−) against its order. */

@@ -5,6 +5,7 @@
  */
 import type { TicketingContext } from "../ticketing/context.ts";
 import { publicBase } from "../ticketing/context.ts";
+import { orderPagePath } from "../ticketing/guest-links.ts";
 import { formatMinor } from "./reports.ts";
 
 export async function sendRefundSettledMail(ctx: Pick<TicketingContext, "db" | "config" | "mailer">, refundId: string, fallbackBase: string): Promise<void> {
@@ -12,7 +13,7 @@ export async function sendRefundSettledMail(ctx: Pick<TicketingContext, "db" | "
     .selectFrom("refunds")
     .innerJoin("orders", "orders.id", "refunds.order_id")
     .innerJoin("events", "events.id", "orders.event_id")
-    .select(["refunds.amount", "refunds.reason", "refunds.status", "orders.id as order_id", "orders.buyer_name", "orders.buyer_email", "orders.currency", "orders.status as order_status", "events.title"])
+    .select(["refunds.amount", "refunds.reason", "refunds.status", "orders.id as order_id", "orders.user_id", "orders.buyer_name", "orders.buyer_email", "orders.currency", "orders.status as order_status", "events.title"])
     .where("refunds.id", "=", refundId)
     .executeTakeFirst();
   if (!row || row.status !== "succeeded") return;
@@ -23,6 +24,7 @@ export async function sendRefundSettledMail(ctx: Pick<TicketingContext, "db" | "
     amount: new Intl.NumberFormat("en", { style: "currency", currency: row.currency.toUpperCase() }).format(Number(formatMinor(row.amount, row.currency))),
     reason: row.reason,
     full: row.order_status === "refunded",
-    orderLink: `${base}/orders/${row.order_id}`,
+    // A guest's order opens only with its key.
+    orderLink: `${base}${await orderPagePath(ctx.db, { id: row.order_id, user_id: row.user_id })}`,
   });
 }

@@ -202,7 +202,7 @@ describe("a cancelled event and disputes", () => {
     const opened = events.find((e) => e.type === "dispute.opened")!;
     await f.apply(opened);
     expect(await f.db.selectFrom("disputes").select(["order_id", "amount", "status", "reason"]).where("provider_dispute_id", "=", dispute.id as string).execute()).toEqual([
-      { order_id: placed.orderId, amount: 9_900, status: "needs_response", reason: "fraudulent" },
+      { order_id: placed.orderId, amount: 9_900, status: "open", reason: "fraudulent" },
     ]);
     expect((await f.ledger(placed.orderId)).filter((e) => e.kind === "dispute")).toEqual([{ kind: "dispute", amount: -9_900, reference: dispute.id }]);
   });

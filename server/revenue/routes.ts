@@ -73,6 +73,26 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
     return sendReport(reply, await revenueReport(db, { eventId: params.id }, query), query.format, `event-${params.id.slice(0, 8)}`);
   });
 
+  // Cardholders' disputes of the event's orders, newest first, with where each stands.
+  app.get("/api/events/:id/revenue/disputes", { config: { action: "revenue.read" } }, async (request) => {
+    const params = parseBody(z.object({ id }), request.params);
+    await authorizeEvent(db, request.actor, "revenue.read", params.id);
+    const rows = await db
+      .selectFrom("disputes")
+      .innerJoin("orders", "orders.id", "disputes.order_id")
+      .select(["disputes.id", "disputes.order_id", "orders.buyer_name", "orders.buyer_email", "disputes.amount", "disputes.currency", "disputes.status", "disputes.reason", "disputes.created_at", "disputes.updated_at"])
+      .where("orders.event_id", "=", params.id)
+      .orderBy("disputes.created_at", "desc")
+      .limit(500)
+      .execute();
+    return {
+      disputes: rows.map((r) => ({
+        id: r.id, orderId: r.order_id, buyer: { name: r.buyer_name, email: r.buyer_email }, amount: r.amount, currency: r.currency,
+        status: r.status, reason: r.reason, openedAt: r.created_at, updatedAt: r.updated_at,
+      })),
+    };
+  });
+
   app.get("/api/organizations/:id/revenue", { config: { action: "organization.revenue.read" } }, async (request, reply) => {
     const params = parseBody(z.object({ id }), request.params);
     const query = parseBody(reportQuery, request.query);
@@ -103,6 +123,8 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
         "orders.refunded",
         "orders.provider",
         "orders.created_at",
+        "orders.dispute_status",
+        "orders.user_id",
         eb.selectFrom("tickets").select(eb.fn.countAll<number>().as("n")).whereRef("tickets.order_id", "=", "orders.id").as("tickets"),
         eb.selectFrom("refunds").select(eb.fn.countAll<number>().as("n")).whereRef("refunds.order_id", "=", "orders.id").where("refunds.status", "=", "pending").as("pending_refunds"),
       ])

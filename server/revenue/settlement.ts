@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { DB, OrdersTable, RefundsTable } from "../db/schema.ts";
 import { insertJob } from "../jobs/store.ts";
-import type { PaymentEvent } from "../payments/provider.ts";
+import type { DisputeState, PaymentEvent } from "../payments/provider.ts";
 import { orderOwner, recordEntry, recordRefund } from "./ledger.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -19,7 +19,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 export const JOB_REFUND_SETTLED_MAIL = "refunds.settled_mail";
 
 export type RefundEvent = Extract<PaymentEvent, { type: "refund.updated" | "payment.refunded" }>;
-export type DisputeEvent = Extract<PaymentEvent, { type: "dispute.opened" }>;
+export type DisputeEvent = Extract<PaymentEvent, { type: "dispute.opened" | "dispute.updated" }>;
 export type ApplyOutcome = "applied" | "unchanged" | "unknown_order";
 /** What a refund event did, and the ticket types that got seats back (for the waitlist). */
 export type RefundApplied = { outcome: ApplyOutcome; releasedTicketTypeIds: string[] };
@@ -28,7 +28,7 @@ export type RefundApplied = { outcome: ApplyOutcome; releasedTicketTypeIds: stri
  * Tickets no longer valid: marked with a status and a reason the scanner shows, and their seats
  * given back to their ticket types. Returns the tickets that were valid until now.
  */
-export async function releaseTickets(db: Db, ticketIds: string[], status: "cancelled" | "refunded", reason: string): Promise<{ id: string; ticket_type_id: string }[]> {
+export async function releaseTickets(db: Db, ticketIds: string[], status: "cancelled" | "refunded" | "revoked", reason: string): Promise<{ id: string; ticket_type_id: string }[]> {
   if (ticketIds.length === 0) return [];
   const now = new Date().toISOString();
   const wasValid = await db.selectFrom("tickets").select(["id", "ticket_type_id"]).where("id", "in", ticketIds).where("status", "=", "valid").execute();
@@ -152,27 +152,65 @@ export async function applyRefundEvent(trx: Transaction<DB>, event: RefundEvent)
   return result("unchanged");
 }
 
-/** A cardholder disputed a payment: the dispute is recorded and its amount booked as lost (−). */
+/**
+ * A dispute's news, in any order and any number of times. The row keeps the newest state but
+ * never leaves a decision (won, lost) for an earlier one. The ledger nets by facts, not by
+ * events: a dispute that took money (open, won or lost, or funds_withdrawn) books `dispute`
+ * (−amount) once; one that gave it back (won, funds_reinstated) books `dispute_reversal`
+ * (+amount) once; so won nets to zero and lost to −amount whatever order events came in. A
+ * lost dispute marks its order and revokes its tickets (the seller has no money for them).
+ */
 export async function applyDisputeEvent(trx: Transaction<DB>, event: DisputeEvent): Promise<ApplyOutcome> {
   const order = await orderByPayment(trx, event.paymentId);
   const now = event.occurredAt.toISOString();
-  const inserted = await trx
-    .insertInto("disputes")
-    .values({
-      id: randomUUID(),
-      order_id: order?.id ?? null,
-      provider_dispute_id: event.disputeId,
-      amount: event.amount,
-      currency: event.currency,
-      status: "needs_response",
-      reason: event.reason,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column("provider_dispute_id").doNothing())
-    .executeTakeFirst();
+  const existing = await trx.selectFrom("disputes").select(["id", "status"]).where("provider_dispute_id", "=", event.disputeId).executeTakeFirst();
+  const decided = (status: string | undefined) => status === "won" || status === "lost" || status === "closed";
+  const state = existing && decided(existing.status) ? (existing.status as DisputeState) : event.state;
+  if (!existing) {
+    await trx
+      .insertInto("disputes")
+      .values({ id: randomUUID(), order_id: order?.id ?? null, provider_dispute_id: event.disputeId, amount: event.amount, currency: event.currency, status: state, reason: event.reason, created_at: now, updated_at: now })
+      .execute();
+  } else if (existing.status !== state) {
+    await trx.updateTable("disputes").set({ status: state, updated_at: now }).where("id", "=", existing.id).execute();
+  }
   if (!order) return "unknown_order";
+  const change = event.type === "dispute.updated" ? event.change : "updated";
   const owner = await orderOwner(trx, order);
-  const booked = await recordEntry(trx, { ...owner, orderId: order.id, kind: "dispute", amount: -event.amount, currency: event.currency, reference: event.disputeId, at: event.occurredAt });
-  return booked || Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0 ? "applied" : "unchanged";
+  const entry = { ...owner, orderId: order.id, currency: event.currency, reference: event.disputeId, at: event.occurredAt };
+  let changed = !existing || existing.status !== state;
+  if (change === "funds_withdrawn" || state === "open" || state === "won" || state === "lost") {
+    changed = (await recordEntry(trx, { ...entry, kind: "dispute", amount: -event.amount })) || changed;
+  }
+  if (change === "funds_reinstated" || state === "won") {
+    changed = (await recordEntry(trx, { ...entry, kind: "dispute_reversal", amount: event.amount })) || changed;
+  }
+  const orderState = state === "won" || state === "lost" ? state : state === "open" ? "open" : null;
+  if (orderState && order.dispute_status !== "lost" && order.dispute_status !== "won" && order.dispute_status !== orderState) {
+    await trx.updateTable("orders").set({ dispute_status: orderState, updated_at: now }).where("id", "=", order.id).execute();
+  }
+  if (state === "lost") {
+    const tickets = await trx.selectFrom("tickets").select("id").where("order_id", "=", order.id).execute();
+    await releaseTickets(trx, tickets.map((t) => t.id), "revoked", "Revoked: the payment was taken back after a lost dispute");
+  }
+  return changed ? "applied" : "unchanged";
+}
+
+export type PayoutEvent = Extract<PaymentEvent, { type: "payout.updated" }>;
+
+/**
+ * A payout from an organization's payout account to its bank: `payout` (−amount, it leaves
+ * the balance) once it is paid or failed; a failed or cancelled one also books its return
+ * (+amount, reference `<id>:returned`), so the pair nets to zero in whichever order "paid"
+ * and "failed" arrive. Payouts belong to the organization, not to an event or order.
+ */
+export async function applyPayoutEvent(trx: Transaction<DB>, event: PayoutEvent): Promise<ApplyOutcome> {
+  const { payout } = event;
+  if (!event.accountId || (payout.state !== "paid" && payout.state !== "failed" && payout.state !== "canceled")) return "unchanged";
+  const organization = await trx.selectFrom("organizations").select("id").where("payout_account_id", "=", event.accountId).executeTakeFirst();
+  if (!organization) return "unknown_order";
+  const entry = { organizationId: organization.id, eventId: null, orderId: null, currency: payout.currency, at: event.occurredAt };
+  let changed = await recordEntry(trx, { ...entry, kind: "payout", amount: -payout.amount, reference: payout.id });
+  if (payout.state !== "paid") changed = (await recordEntry(trx, { ...entry, kind: "payout", amount: payout.amount, reference: `${payout.id}:returned` })) || changed;
+  return changed ? "applied" : "unchanged";
 }

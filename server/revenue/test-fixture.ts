@@ -19,7 +19,7 @@ import { openSqlite } from "../db/sqlite.ts";
 import { commissionFor } from "../payments/commission.ts";
 import { type PaymentEvent, type PaymentProvider, paymentProviderFrom } from "../payments/index.ts";
 import { recordPayment } from "./ledger.ts";
-import { applyDisputeEvent, applyRefundEvent } from "./settlement.ts";
+import { applyDisputeEvent, applyPayoutEvent, applyRefundEvent } from "./settlement.ts";
 
 export type Seat = { ticketTypeId: string; unitAmount: number; discount?: number };
 
@@ -194,7 +194,8 @@ export class RevenueFixture {
   async apply(event: PaymentEvent) {
     return this.db.transaction().execute(async (trx) => {
       if (event.type === "refund.updated" || event.type === "payment.refunded") return applyRefundEvent(trx, event);
-      if (event.type === "dispute.opened") return applyDisputeEvent(trx, event);
+      if (event.type === "dispute.opened" || event.type === "dispute.updated") return applyDisputeEvent(trx, event);
+      if (event.type === "payout.updated") return applyPayoutEvent(trx, event);
       return null;
     });
   }

@@ -1,6 +1,7 @@
 /**
  * The SFU's view of session rooms (sfu/RoomControl.ts RoomDirectory): a room named by an
- * event session's id takes its lobby mode and limits from that session; bans are kept in
+ * event session's id takes its lobby mode and limits from that session (the server-wide
+ * `[rooms]` defaults where the session sets none); bans are kept in
  * `room_bans` so the join-token route refuses the person from then on.
  */
 import type { Kysely } from "kysely";
@@ -9,7 +10,11 @@ import type { DB } from "../db/schema.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function roomDirectory(db: Kysely<DB>): RoomDirectory {
+/** Server-wide limits (config `[rooms]`) for sessions that set none; 0 is no limit. */
+export type RoomDefaults = { default_max_peers: number; default_max_publishers: number };
+
+export function roomDirectory(db: Kysely<DB>, defaults: RoomDefaults = { default_max_peers: 0, default_max_publishers: 0 }): RoomDirectory {
+  const orDefault = (own: number | null, fallback: number) => own ?? (fallback > 0 ? fallback : null);
   return {
     async settings(room: string): Promise<RoomSettings | null> {
       if (!UUID.test(room)) return null;
@@ -19,7 +24,11 @@ export function roomDirectory(db: Kysely<DB>): RoomDirectory {
         .where("id", "=", room)
         .executeTakeFirst();
       if (!row) return null;
-      return { lobbyMode: row.lobby_mode, maxPeers: row.max_peers, maxPublishers: row.max_publishers };
+      return {
+        lobbyMode: row.lobby_mode,
+        maxPeers: orDefault(row.max_peers, defaults.default_max_peers),
+        maxPublishers: orDefault(row.max_publishers, defaults.default_max_publishers),
+      };
     },
     async ban(room: string, identity: string, bannedBy: string): Promise<void> {
       if (!UUID.test(room)) return;

@@ -16,7 +16,7 @@ import { decideRoomAccess, loadRoomSession } from "./access.ts";
 
 const params = z.object({ sessionId: z.uuid("Not a valid session id") });
 
-export function roomRoutes(app: FastifyInstance, deps: { db: Kysely<DB>; keys: SigningKeys }): void {
+export function roomRoutes(app: FastifyInstance, deps: { db: Kysely<DB>; keys: SigningKeys; routerRtpCapabilities?: () => unknown }): void {
   const { db, keys } = deps;
 
   app.post("/api/rooms/:sessionId/join-token", { config: { action: "room.join" } }, async (request) => {
@@ -38,6 +38,8 @@ export function roomRoutes(app: FastifyInstance, deps: { db: Kysely<DB>; keys: S
       role: access.role,
       session: { id: session.id, title: session.title, startsAt: session.starts_at, endsAt: session.ends_at, lobbyMode: session.lobby_mode },
       event: { id: event.id, title: event.title, slug: event.slug, timeZone: event.time_zone },
+      // The page loads its media device with these while the person picks devices (sfu/Sfu.ts).
+      routerRtpCapabilities: deps.routerRtpCapabilities?.() ?? null,
     };
   });
 }

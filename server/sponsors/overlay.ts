@@ -6,8 +6,9 @@
  * change is pushed as `sponsors.overlay` to the session's topic, and every sponsor shown
  * counts one "overlay" impression per watcher.
  *
- * The state lives in this process (like the live room itself): a restart clears it, and
- * hosts show the overlay again.
+ * The host's last command and its time are kept in `sponsor_overlays`, and what is on screen
+ * follows from them (overlay-timeline.ts), so a restarted server resumes every overlay where
+ * the clock says it is, and people who rejoin see it again.
  */
 import type { Kysely } from "kysely";
 import { z } from "zod";
@@ -16,112 +17,121 @@ import { can } from "../accounts/policy.ts";
 import { sessionStanding } from "../chat/access.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
+import type { Logger } from "../log.ts";
 import type { Fanout } from "../realtime/fanout.ts";
 import type { MessageRouter } from "../realtime/router.ts";
+import { commandSponsorIds, hiddenOverlay, type OverlayCommand, overlayAt, overlayCommand, type OverlayState } from "./overlay-timeline.ts";
 import { countSponsor, type PublicSponsor } from "./queries.ts";
 
-export type OverlayStyle = "banner" | "lower_third";
-export type OverlayState = {
-  sessionId: string;
-  sponsor: PublicSponsor | null;
-  style: OverlayStyle;
-  mode: "hidden" | "showing" | "scheduled" | "rotating";
-  /** When a scheduled sponsor appears, or a timed one goes. */
-  until: string | null;
-  scheduledAt: string | null;
-  everySeconds: number | null;
-};
+export type { OverlayState, OverlayStyle } from "./overlay-timeline.ts";
 
 const topic = (sessionId: string) => `sponsor-overlay:${sessionId}`;
-const style = z.enum(["banner", "lower_third"]).default("lower_third");
-const controlSchema = z.strictObject({
-  sessionId: z.uuid(),
-  command: z.discriminatedUnion("mode", [
-    z.strictObject({ mode: z.literal("show"), sponsorId: z.uuid(), style, durationSeconds: z.number().int().min(3).max(3600).optional() }),
-    z.strictObject({ mode: z.literal("schedule"), sponsorId: z.uuid(), style, at: z.iso.datetime({ offset: true }), durationSeconds: z.number().int().min(3).max(3600).optional() }),
-    z.strictObject({ mode: z.literal("rotate"), sponsorIds: z.array(z.uuid()).min(1).max(50), style, everySeconds: z.number().int().min(3).max(3600) }),
-    z.strictObject({ mode: z.literal("hide") }),
-  ]),
-});
+const controlSchema = z.strictObject({ sessionId: z.uuid(), command: overlayCommand });
 
-type Slot = { state: OverlayState; timers: NodeJS.Timeout[] };
+type Slot = { command: OverlayCommand; sponsors: PublicSponsor[]; startedAt: number; state: OverlayState; nextAt: number | null; timer?: NodeJS.Timeout };
 
 export class SponsorOverlays {
   readonly #db: Kysely<DB>;
   readonly #fanout: Fanout;
+  readonly #log: Logger;
   // Live overlay per session.
   readonly #slots = new Map<string, Slot>();
+  // Settles once the overlays saved before a restart are running again.
+  readonly #resumed: Promise<void>;
+  // Closed flag: no timers after close().
+  #closed = false;
 
-  constructor(db: Kysely<DB>, fanout: Fanout) {
+  constructor(db: Kysely<DB>, fanout: Fanout, log: Logger) {
     this.#db = db;
     this.#fanout = fanout;
+    this.#log = log;
+    this.#resumed = this.#resume().catch((err: unknown) => log.error({ err }, "could not resume the sponsor overlays"));
   }
 
-  state(sessionId: string): OverlayState {
-    return this.#slots.get(sessionId)?.state ?? hidden(sessionId);
+  async state(sessionId: string): Promise<OverlayState> {
+    await this.#resumed;
+    return this.#slots.get(sessionId)?.state ?? hiddenOverlay(sessionId);
   }
 
-  async control(sessionId: string, command: z.infer<typeof controlSchema>["command"]): Promise<OverlayState> {
+  async control(sessionId: string, command: OverlayCommand, userId: string): Promise<OverlayState> {
+    await this.#resumed;
     const eventId = (await this.#db.selectFrom("event_sessions").select("event_id").where("id", "=", sessionId).executeTakeFirstOrThrow()).event_id;
-    const ids = command.mode === "rotate" ? command.sponsorIds : command.mode === "hide" ? [] : [command.sponsorId];
-    const rows = ids.length ? await this.#db.selectFrom("sponsors").selectAll().where("id", "in", ids).where("event_id", "=", eventId).execute() : [];
-    const sponsors = ids.map((id) => rows.find((r) => r.id === id));
-    if (sponsors.some((s) => !s)) throw AppError.notFound("No such sponsor in this event");
-    const views = sponsors.map((s) => ({ id: s!.id, name: s!.name, description: s!.description, logoUrl: s!.logo_url, bannerUrl: s!.banner_url, link: s!.link, tierId: s!.tier_id }));
-    this.#clear(sessionId);
-    const slot: Slot = { state: hidden(sessionId), timers: [] };
-    this.#slots.set(sessionId, slot);
-    const show = (sponsor: PublicSponsor, patch: Partial<OverlayState>) => {
-      slot.state = { ...hidden(sessionId), sponsor, style: command.mode === "hide" ? "lower_third" : command.style, mode: "showing", ...patch };
-      this.#publish(slot.state);
-    };
-    const hideAfter = (seconds: number | undefined) => {
-      if (!seconds) return;
-      slot.timers.push(setTimeout(() => this.#publish((slot.state = hidden(sessionId))), seconds * 1000).unref());
-    };
-    switch (command.mode) {
-      case "show":
-        show(views[0]!, { until: command.durationSeconds ? new Date(Date.now() + command.durationSeconds * 1000).toISOString() : null });
-        hideAfter(command.durationSeconds);
-        break;
-      case "schedule": {
-        const delay = Math.max(0, new Date(command.at).getTime() - Date.now());
-        slot.state = { ...hidden(sessionId), style: command.style, mode: "scheduled", scheduledAt: new Date(command.at).toISOString() };
-        this.#publish(slot.state);
-        slot.timers.push(
-          setTimeout(() => {
-            show(views[0]!, {});
-            hideAfter(command.durationSeconds);
-          }, delay).unref(),
-        );
-        break;
-      }
-      case "rotate": {
-        let index = 0;
-        show(views[0]!, { mode: "rotating", everySeconds: command.everySeconds });
-        slot.timers.push(
-          setInterval(() => {
-            index = (index + 1) % views.length;
-            show(views[index]!, { mode: "rotating", everySeconds: command.everySeconds });
-          }, command.everySeconds * 1000).unref(),
-        );
-        break;
-      }
-      case "hide":
-        this.#publish(slot.state);
-        break;
+    const ids = commandSponsorIds(command);
+    const sponsors = await this.#sponsors(eventId, ids);
+    if (sponsors.length !== ids.length) throw AppError.notFound("No such sponsor in this event");
+    const startedAt = Date.now();
+    if (command.mode === "hide") {
+      await this.#db.deleteFrom("sponsor_overlays").where("session_id", "=", sessionId).execute();
+    } else {
+      const row = { command: JSON.stringify(command), started_at: new Date(startedAt).toISOString(), updated_by: userId };
+      await this.#db
+        .insertInto("sponsor_overlays")
+        .values({ session_id: sessionId, ...row })
+        .onConflict((oc) => oc.column("session_id").doUpdateSet(row))
+        .execute();
     }
-    return slot.state;
+    this.#clear(sessionId);
+    return this.#advance(sessionId, { command, sponsors, startedAt, state: hiddenOverlay(sessionId), nextAt: null }, startedAt);
   }
 
   close(): void {
-    for (const sessionId of this.#slots.keys()) this.#clear(sessionId);
+    this.#closed = true;
+    for (const sessionId of [...this.#slots.keys()]) this.#clear(sessionId);
+  }
+
+  /** Restarts the overlays saved before the process stopped; drops those that have ended or lost their sponsors. */
+  async #resume(): Promise<void> {
+    const rows = await this.#db
+      .selectFrom("sponsor_overlays as o")
+      .innerJoin("event_sessions as s", "s.id", "o.session_id")
+      .select(["o.session_id", "o.command", "o.started_at", "s.event_id"])
+      .execute();
+    for (const row of rows) {
+      const parsed = overlayCommand.safeParse(JSON.parse(row.command));
+      const sponsors = parsed.success ? await this.#sponsors(row.event_id, commandSponsorIds(parsed.data)) : [];
+      if (!parsed.success || sponsors.length === 0 || this.#closed || this.#slots.has(row.session_id)) {
+        if (!this.#slots.has(row.session_id)) await this.#db.deleteFrom("sponsor_overlays").where("session_id", "=", row.session_id).execute();
+        continue;
+      }
+      const startedAt = new Date(row.started_at).getTime();
+      this.#advance(row.session_id, { command: parsed.data, sponsors, startedAt, state: hiddenOverlay(row.session_id), nextAt: null }, Date.now());
+    }
+    if (rows.length > 0) this.#log.info({ overlays: this.#slots.size }, "sponsor overlays resumed");
+  }
+
+  /** Puts the slot's state at `now` on screen and waits for its next change. */
+  #advance(sessionId: string, slot: Slot, now: number): OverlayState {
+    const { state, nextAt, finished } = overlayAt(sessionId, slot.command, slot.sponsors, slot.startedAt, now);
+    slot.state = state;
+    slot.nextAt = nextAt;
+    this.#publish(state);
+    if (finished) {
+      this.#slots.delete(sessionId);
+      // Counting and cleaning up must not hold up the push.
+      void this.#db.deleteFrom("sponsor_overlays").where("session_id", "=", sessionId).where("started_at", "=", new Date(slot.startedAt).toISOString()).execute().catch(() => undefined);
+      return state;
+    }
+    this.#slots.set(sessionId, slot);
+    if (nextAt !== null && !this.#closed) {
+      // A timer may fire a little early by the wall clock: compute at the change, never before it.
+      slot.timer = setTimeout(() => this.#advance(sessionId, slot, Math.max(Date.now(), nextAt)), Math.max(0, nextAt - now)).unref();
+    }
+    return state;
+  }
+
+  async #sponsors(eventId: string, ids: string[]): Promise<PublicSponsor[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.selectFrom("sponsors").selectAll().where("id", "in", ids).where("event_id", "=", eventId).execute();
+    return ids.flatMap((id) => {
+      const s = rows.find((r) => r.id === id);
+      return s ? [{ id: s.id, name: s.name, description: s.description, logoUrl: s.logo_url, bannerUrl: s.banner_url, link: s.link, tierId: s.tier_id }] : [];
+    });
   }
 
   #clear(sessionId: string) {
     const slot = this.#slots.get(sessionId);
     if (!slot) return;
-    for (const timer of slot.timers) clearTimeout(timer);
+    clearTimeout(slot.timer);
     this.#slots.delete(sessionId);
   }
 
@@ -132,10 +142,6 @@ export class SponsorOverlays {
       void countSponsor(this.#db, [state.sponsor.id], "overlay", "impressions", watchers).catch(() => undefined);
     }
   }
-}
-
-function hidden(sessionId: string): OverlayState {
-  return { sessionId, sponsor: null, style: "lower_third", mode: "hidden", until: null, scheduledAt: null, everySeconds: null };
 }
 
 export function registerOverlayMessages(router: MessageRouter, deps: { db: Kysely<DB>; fanout: Fanout; overlays: SponsorOverlays }): void {
@@ -151,7 +157,7 @@ export function registerOverlayMessages(router: MessageRouter, deps: { db: Kysel
       const standing = await sessionStanding(db, connectionActor(user), user.id, sessionId);
       if (!standing.mayEnter) throw AppError.notFound("No such session, or your ticket does not include it");
       fanout.subscribe(connection, topic(sessionId));
-      return { overlay: overlays.state(sessionId) };
+      return { overlay: await overlays.state(sessionId) };
     },
   });
 
@@ -168,7 +174,7 @@ export function registerOverlayMessages(router: MessageRouter, deps: { db: Kysel
         if (!standing.mayEnter) throw AppError.notFound("No such session");
         throw AppError.forbidden("forbidden", "Only the session's hosts control the sponsor overlay");
       }
-      return { overlay: await overlays.control(sessionId, command) };
+      return { overlay: await overlays.control(sessionId, command, user.id) };
     },
   });
 }

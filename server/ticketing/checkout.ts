@@ -1,12 +1,13 @@
 /**
- * Checkout: POST /api/events/:id/checkout with an Idempotency-Key header. One transaction
+ * Checkout: POST /api/events/:id/checkout (signed in) or /guest-checkout (a guest's name and
+ * address) with an Idempotency-Key header, limited per IP and buyer. One transaction
  * checks the request (types on sale, per-order limits, answers, promo code, waitlist offer)
  * and takes the seats; a free order completes in it, a paid one stays pending with its seats
  * held for the event's hold_minutes while the buyer pays on the provider's page. The order
  * becomes paid only from the provider's verified webhook (payment-events.ts).
  */
 import { createHash, randomUUID } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Transaction } from "kysely";
 import { z } from "zod";
 import { actorUserId } from "../accounts/actor.ts";
@@ -14,9 +15,11 @@ import type { DB } from "../db/schema.ts";
 import { AppError, type FieldProblem } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
 import { nowIso, publicBase, type TicketingContext } from "./context.ts";
+import { CheckoutLimiter, checkoutRateLimited } from "./checkout-limit.ts";
 import { customerFor } from "./customers.ts";
 import { completeOrder, endPendingOrder, enqueueIn, JOB_HOLD_EXPIRY } from "./fulfil.ts";
 import { saleProblem, typeVisible, visibleEvent } from "./offer.ts";
+import { orderPagePath } from "./guest-links.ts";
 import { orderView } from "./order-view.ts";
 import { commissionFor, commissionRate, priceOrder } from "./pricing.ts";
 import { type PromoCodeRow, usePromoCode } from "./promo-codes.ts";
@@ -43,47 +46,73 @@ const checkoutInput = z.strictObject({
   waitlistOffer: z.string().max(100).optional(),
 });
 
+const guestCheckoutInput = checkoutInput.extend({
+  buyer: z.strictObject({ name: z.string().trim().min(1, "Enter your name").max(120), email: z.email("Enter a valid e-mail address").max(254) }),
+});
+
 const idempotencyKey = z.string().min(8, "Idempotency-Key must be 8 to 200 characters").max(200);
 
 /** Stripe will not run a checkout that ends sooner than this. */
 const PROVIDER_MIN_CHECKOUT_MS = 31 * 60_000;
 
+/** Who is buying: an account holder, or a guest (userId null) known by name and e-mail address only. */
+type Purchaser = { userId: string | null; email: string; name: string };
+
 export function checkoutRoutes(app: FastifyInstance, ctx: TicketingContext) {
   const { db } = ctx;
+  const limiter = new CheckoutLimiter({ perIpPerMinute: ctx.config.checkout.max_per_ip_per_minute, perBuyerPerMinute: ctx.config.checkout.max_per_buyer_per_minute });
 
   app.post("/api/events/:id/checkout", { config: { action: "checkout.create" } }, async (request, reply) => {
+    const input = parseBody(checkoutInput, request.body);
+    const user = await db.selectFrom("users").select(["id", "email", "display_name"]).where("id", "=", actorUserId(request.actor)!).executeTakeFirstOrThrow();
+    return checkout(request, reply, input, { userId: user.id, email: user.email, name: user.display_name });
+  });
+
+  // Guests buy with a name and an address; their order page is reached by the key in its link.
+  app.post("/api/events/:id/guest-checkout", { config: { action: "checkout.guest" } }, async (request, reply) => {
+    const input = parseBody(guestCheckoutInput, request.body);
+    return checkout(request, reply, input, { userId: null, email: input.buyer.email.toLowerCase(), name: input.buyer.name });
+  });
+
+  async function checkout(request: FastifyRequest, reply: FastifyReply, input: z.infer<typeof checkoutInput>, purchaser: Purchaser) {
     const { id: eventId } = parseBody(idParams, request.params);
     const header = idempotencyKey.safeParse(request.headers["idempotency-key"]);
     if (!header.success) throw AppError.badRequest("idempotency_key_required", "Send an Idempotency-Key header (8–200 characters) with each checkout");
-    const input = parseBody(checkoutInput, request.body);
-    const userId = actorUserId(request.actor)!;
-    const key = createHash("sha256").update(`${userId}:${header.data}`).digest("hex");
+    const key = createHash("sha256").update(`${purchaser.userId ?? `guest:${purchaser.email}`}:${header.data}`).digest("hex");
+    const answer = async (status: number, orderId: string, checkoutUrl: string | null) => {
+      const orderPage = purchaser.userId ? null : await orderPagePath(db, { id: orderId, user_id: null });
+      return reply.code(status).send({ order: await orderView(db, orderId), checkoutUrl, orderPage });
+    };
 
     const replay = await db.selectFrom("orders").select("id").where("idempotency_key", "=", key).executeTakeFirst();
-    if (replay) return reply.code(200).send({ order: await orderView(db, replay.id), checkoutUrl: await openCheckoutUrl(ctx, replay.id) });
+    if (replay) return answer(200, replay.id, await openCheckoutUrl(ctx, replay.id));
+    const wait = limiter.take(request.ip, purchaser.userId ?? purchaser.email);
+    if (wait > 0) {
+      void reply.header("retry-after", String(wait));
+      throw checkoutRateLimited(wait);
+    }
 
     await refuseWhenSoldOut(ctx, input);
-    const user = await db.selectFrom("users").select(["email", "display_name"]).where("id", "=", userId).executeTakeFirstOrThrow();
-    const buyer = input.buyer ?? { name: user.display_name, email: user.email };
+    const buyer = input.buyer ?? { name: purchaser.name, email: purchaser.email };
     let placed: { orderId: string; paid: boolean; holdEnds: Date | null };
     try {
-      placed = await db.transaction().execute((trx) => placeOrder(trx, ctx, request, { eventId, key, userId, userEmail: user.email, buyer, input }));
+      placed = await db.transaction().execute((trx) => placeOrder(trx, ctx, request, { eventId, key, userId: purchaser.userId, userEmail: purchaser.email, buyer, input }));
     } catch (error) {
       // The same key sent twice at once: the first insert won; answer with its order.
       const raced = await db.selectFrom("orders").select("id").where("idempotency_key", "=", key).executeTakeFirst();
       if (!raced) throw error;
-      return reply.code(200).send({ order: await orderView(db, raced.id), checkoutUrl: await openCheckoutUrl(ctx, raced.id) });
+      return answer(200, raced.id, await openCheckoutUrl(ctx, raced.id));
     }
     ctx.jobs.wake();
-    const checkoutUrl = placed.paid ? null : await startProviderCheckout(ctx, request, placed.orderId, placed.holdEnds!, { userId, email: buyer.email });
-    return reply.code(201).send({ order: await orderView(db, placed.orderId), checkoutUrl });
-  });
+    const checkoutUrl = placed.paid ? null : await startProviderCheckout(ctx, request, placed.orderId, placed.holdEnds!, { userId: purchaser.userId, email: buyer.email });
+    return answer(201, placed.orderId, checkoutUrl);
+  }
 }
 
 type PlaceInput = {
   eventId: string;
   key: string;
-  userId: string;
+  userId: string | null;
   userEmail: string;
   buyer: { name: string; email: string };
   input: z.infer<typeof checkoutInput>;
@@ -167,7 +196,7 @@ async function refuseWhenSoldOut(ctx: TicketingContext, input: z.infer<typeof ch
 }
 
 /** Creates the provider's hosted checkout for a pending order; an order the provider refuses is ended at once. */
-async function startProviderCheckout(ctx: TicketingContext, request: FastifyRequest, orderId: string, holdEnds: Date, buyer: { userId: string; email: string }): Promise<string | null> {
+async function startProviderCheckout(ctx: TicketingContext, request: FastifyRequest, orderId: string, holdEnds: Date, buyer: { userId: string | null; email: string }): Promise<string | null> {
   const { db } = ctx;
   const order = await db.selectFrom("orders").innerJoin("events", "events.id", "orders.event_id").select(["orders.currency", "orders.commission", "events.organization_id", "events.title"]).where("orders.id", "=", orderId).executeTakeFirstOrThrow();
   const org = await db.selectFrom("organizations").select(["payout_account_id", "payout_ready"]).where("id", "=", order.organization_id).executeTakeFirstOrThrow();
@@ -183,13 +212,15 @@ async function startProviderCheckout(ctx: TicketingContext, request: FastifyRequ
   const checkoutLines = [...lines.values()].filter((l) => l.unitAmount > 0);
   if (!full.vat_inclusive && full.tax > 0) checkoutLines.push({ name: `VAT ${full.vat_rate_bp / 100} %`, unitAmount: full.tax, quantity: 1 });
   const base = await publicBase(ctx, `${request.protocol}://${request.host}`);
+  const page = await orderPagePath(db, { id: orderId, user_id: buyer.userId });
   try {
     const checkout = await ctx.provider!.createCheckout({
       orderId, currency: order.currency, lines: checkoutLines,
-      successUrl: `${base}/orders/${orderId}?paid=1`, cancelUrl: `${base}/orders/${orderId}?cancelled=1`,
+      successUrl: `${base}${withQuery(page, "paid=1")}`, cancelUrl: `${base}${withQuery(page, "cancelled=1")}`,
       expiresAt: new Date(Math.max(holdEnds.getTime(), Date.now() + PROVIDER_MIN_CHECKOUT_MS)),
       customerEmail: buyer.email,
-      customerId: await customerFor(ctx, buyer.userId),
+      // Guests have no account to save cards under.
+      customerId: buyer.userId ? await customerFor(ctx, buyer.userId) : undefined,
       payee: org.payout_account_id && org.payout_ready ? { accountId: org.payout_account_id, applicationFee: order.commission } : undefined,
       idempotencyKey: `checkout:${orderId}`,
     });
@@ -201,6 +232,8 @@ async function startProviderCheckout(ctx: TicketingContext, request: FastifyRequ
     throw error;
   }
 }
+
+const withQuery = (path: string, query: string) => `${path}${path.includes("?") ? "&" : "?"}${query}`;
 
 /** The hosted payment page of a pending order, when it is still open. */
 export async function openCheckoutUrl(ctx: TicketingContext, orderId: string): Promise<string | null> {

@@ -29,6 +29,8 @@ export async function orderView(db: Db, orderId: string) {
     holdExpiresAt: order.hold_expires_at,
     createdAt: order.created_at,
     paidAt: order.paid_at,
+    /** A cardholder's dispute: open, won or lost (its tickets then revoked); null when none. */
+    disputeStatus: order.dispute_status,
     event: { id: event.id, slug: event.slug, title: event.title, startsAt: event.starts_at, endsAt: event.ends_at, timeZone: event.time_zone },
     seats: items.map((i) => ({
       id: i.id,

@@ -1,9 +1,9 @@
 /**
  * Orders: the buyer's list and order page (which the success page polls until the webhook
- * has made the order paid), giving up a pending checkout, the calendar file, and the
- * organizer's list of an event's orders.
+ * has made the order paid), a guest's order page by its keyed link, giving up a pending
+ * checkout, the calendar file, and the organizer's list of an event's orders.
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type Actor, actorUserId } from "../accounts/actor.ts";
 import { can } from "../accounts/policy.ts";
@@ -11,20 +11,34 @@ import { AppError } from "../errors.ts";
 import { authorizeEvent, eventResource } from "../events/access.ts";
 import { parseBody } from "../http/validate.ts";
 import { eventCalendar } from "../tickets/calendar.ts";
+import { ticketQrSvg } from "../tickets/ticket-qr.ts";
 import { openCheckoutUrl } from "./checkout.ts";
 import { type Db, publicBase, type TicketingContext } from "./context.ts";
 import { completeOrder, endPendingOrder } from "./fulfil.ts";
+import { orderKeyValid } from "./guest-links.ts";
 import { orderView } from "./order-view.ts";
 import { idParams } from "./ticket-types.ts";
 
-const orderParams = z.object({ orderId: z.uuid("Not a valid id") });
 import { sendOfferMails } from "./waitlist.ts";
 
-/** The order if the actor bought it or may list its event's orders; 404 otherwise. */
+const orderParams = z.object({ orderId: z.uuid("Not a valid id") });
+
+/**
+ * The address whose guest orders count as the caller's: their account's, once verified (as
+ * tickets sent to an address are theirs once they proved they own it); "" when none.
+ */
+async function claimingEmail(db: Db, actor: Actor): Promise<string> {
+  const userId = actorUserId(actor);
+  if (!userId) return "";
+  const user = await db.selectFrom("users").select(["email", "email_verified_at"]).where("id", "=", userId).executeTakeFirst();
+  return user?.email_verified_at ? user.email.toLowerCase() : "";
+}
+
+/** The order if the actor bought it (or it was a guest order to their verified address) or may list its event's orders; 404 otherwise. */
 async function readableOrder(db: Db, actor: Actor, orderId: string, action = "orders.read") {
-  const order = await db.selectFrom("orders").select(["id", "user_id", "event_id", "status", "checkout_id"]).where("id", "=", orderId).executeTakeFirst();
+  const order = await db.selectFrom("orders").select(["id", "user_id", "event_id", "status", "checkout_id", "buyer_email"]).where("id", "=", orderId).executeTakeFirst();
   if (!order) throw AppError.notFound("No such order");
-  const buyer = order.user_id !== null && order.user_id === actorUserId(actor);
+  const buyer = order.user_id === null ? order.buyer_email === (await claimingEmail(db, actor)) && order.buyer_email !== "" : order.user_id === actorUserId(actor);
   if (buyer) return { order, buyer };
   if (action === "orders.read" && can(actor, "orders.list", await eventResource(db, actor, order.event_id))) return { order, buyer };
   throw AppError.notFound("No such order");
@@ -35,13 +49,22 @@ const STATUSES = ["pending", "paid", "expired", "cancelled", "refunded", "partia
 export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
   const { db } = ctx;
   const origin = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
+  /** A guest order opened by the key in its link; 404 for a wrong key or an account's order. */
+  const guestOrder = async (id: string, query: unknown) => {
+    const { key } = parseBody(z.object({ key: z.string().max(100).default("") }), query);
+    const order = await db.selectFrom("orders").select(["id", "status", "user_id", "event_id"]).where("id", "=", id).executeTakeFirst();
+    if (!order || order.user_id !== null || !(await orderKeyValid(db, id, key))) throw AppError.notFound("No such order");
+    return order;
+  };
 
   app.get("/api/orders", { config: { action: "orders.read" } }, async (request) => {
+    // Guest orders to the caller's verified address are listed as theirs.
+    const email = (await claimingEmail(db, request.actor)) || "-";
     const rows = await db
       .selectFrom("orders")
       .innerJoin("events", "events.id", "orders.event_id")
       .select(["orders.id", "orders.status", "orders.total", "orders.currency", "orders.created_at", "events.id as event_id", "events.title", "events.starts_at"])
-      .where("orders.user_id", "=", actorUserId(request.actor)!)
+      .where((eb) => eb.or([eb("orders.user_id", "=", actorUserId(request.actor)!), eb.and([eb("orders.user_id", "is", null), eb("orders.buyer_email", "=", email)])]))
       .orderBy("orders.created_at", "desc")
       .limit(200)
       .execute();
@@ -52,6 +75,26 @@ export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
     const { orderId: id } = parseBody(orderParams, request.params);
     const { order, buyer } = await readableOrder(db, request.actor, id);
     return { order: await orderView(db, id), checkoutUrl: buyer && order.status === "pending" ? await openCheckoutUrl(ctx, id) : null };
+  });
+
+  // A guest's order page: the key from the confirmation mail (or the payment page's return link) opens it.
+  app.get("/api/guest-orders/:orderId", { config: { action: "orders.guestRead" } }, async (request) => {
+    const { orderId: id } = parseBody(orderParams, request.params);
+    const order = await guestOrder(id, request.query);
+    const tickets = await db
+      .selectFrom("tickets")
+      .innerJoin("ticket_types", "ticket_types.id", "tickets.ticket_type_id")
+      .select(["tickets.id", "tickets.status", "tickets.status_reason", "tickets.holder_name", "tickets.code", "ticket_types.name"])
+      .where("tickets.order_id", "=", id)
+      .orderBy("tickets.created_at")
+      .execute();
+    return {
+      order: await orderView(db, id),
+      checkoutUrl: order.status === "pending" ? await openCheckoutUrl(ctx, id) : null,
+      tickets: await Promise.all(
+        tickets.map(async (t) => ({ id: t.id, status: t.status, statusReason: t.status_reason, holderName: t.holder_name, ticketTypeName: t.name, qrSvg: t.status === "valid" ? await ticketQrSvg(t.code) : null })),
+      ),
+    };
   });
 
   app.post("/api/orders/:orderId/abandon", { config: { action: "orders.cancel" } }, async (request) => {
@@ -73,12 +116,21 @@ export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
     return { order: await orderView(db, id) };
   });
 
+  const sendCalendar = async (reply: FastifyReply, request: FastifyRequest, order: { id: string; event_id: string }) => {
+    const types = await db.selectFrom("order_items").select("ticket_type_id").distinct().where("order_id", "=", order.id).execute();
+    const ics = await eventCalendar(db, order.event_id, types.map((t) => t.ticket_type_id), await publicBase(ctx, origin(request)));
+    return reply.type("text/calendar; charset=utf-8").header("content-disposition", `attachment; filename="order-${order.id.slice(0, 8)}.ics"`).send(ics);
+  };
+
   app.get("/api/orders/:orderId/calendar.ics", { config: { action: "orders.read" } }, async (request, reply) => {
     const { orderId: id } = parseBody(orderParams, request.params);
     const { order } = await readableOrder(db, request.actor, id);
-    const types = await db.selectFrom("order_items").select("ticket_type_id").distinct().where("order_id", "=", id).execute();
-    const ics = await eventCalendar(db, order.event_id, types.map((t) => t.ticket_type_id), await publicBase(ctx, origin(request)));
-    return reply.type("text/calendar; charset=utf-8").header("content-disposition", `attachment; filename="order-${id.slice(0, 8)}.ics"`).send(ics);
+    return sendCalendar(reply, request, order);
+  });
+
+  app.get("/api/guest-orders/:orderId/calendar.ics", { config: { action: "orders.guestRead" } }, async (request, reply) => {
+    const { orderId: id } = parseBody(orderParams, request.params);
+    return sendCalendar(reply, request, await guestOrder(id, request.query));
   });
 
   app.get("/api/events/:id/orders", { config: { action: "orders.list" } }, async (request) => {

@@ -10,7 +10,8 @@ import type { Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
 import type { Payment, PaymentEvent } from "../payments/provider.ts";
 import type { PaymentEventHandler } from "../payments/webhook-route.ts";
-import { applyDisputeEvent, applyRefundEvent } from "../revenue/settlement.ts";
+import { recordFee } from "../revenue/ledger.ts";
+import { applyDisputeEvent, applyPayoutEvent, applyRefundEvent } from "../revenue/settlement.ts";
 import { nowIso, type TicketingContext } from "./context.ts";
 import { completeOrder, endPendingOrder, SeatsGoneError } from "./fulfil.ts";
 import { offerReleasedSeats, sendOfferMails, type WaitlistOffer } from "./waitlist.ts";
@@ -46,6 +47,7 @@ export function paymentEventHandler(ctx: TicketingContext, fallbackBase: () => s
         payment = await ctx.provider.retrievePayment(paid.paymentId, event.accountId ?? undefined);
       }
     }
+    const fee = event.type === "payment.fee_available" ? await feeToBook(ctx, event) : null;
     let offers: WaitlistOffer[] = [];
     try {
       const outcome = await db.transaction().execute(async (trx) => {
@@ -65,8 +67,12 @@ export function paymentEventHandler(ctx: TicketingContext, fallbackBase: () => s
           // Seats of refunded tickets go to the waitlist, like those of an expired checkout.
           const applied = await applyRefundEvent(trx, event);
           for (const typeId of applied.releasedTicketTypeIds) offers.push(...(await offerReleasedSeats(trx, ctx, typeId)));
-        } else if (event.type === "dispute.opened") {
+        } else if (event.type === "dispute.opened" || event.type === "dispute.updated") {
           await applyDisputeEvent(trx, event);
+        } else if (event.type === "payout.updated") {
+          await applyPayoutEvent(trx, event);
+        } else if (fee) {
+          await recordFee(trx, fee.order, fee.payment);
         }
         return "handled" as const;
       });
@@ -88,4 +94,23 @@ async function refundLatePayment(ctx: TicketingContext, event: PaymentEvent, pai
     await trx.updateTable("orders").set({ payment_id: paid.paymentId, updated_at: nowIso() }).where("id", "=", paid.orderId).execute();
     return "handled";
   });
+}
+
+/**
+ * The processing fee of a payment whose balance transaction came after the payment: read from
+ * the provider (outside the transaction) unless the ledger has it already. The order is found
+ * by the payment, else by the order id the charge carries: the fee is Stripe's even when a late
+ * payment was refunded at once.
+ */
+async function feeToBook(ctx: TicketingContext, event: Extract<PaymentEvent, { type: "payment.fee_available" }>) {
+  if (!ctx.provider) return null;
+  const order = await ctx.db
+    .selectFrom("orders")
+    .select(["id", "event_id", "currency"])
+    .where((eb) => eb.or([eb("payment_id", "=", event.paymentId), eb("id", "=", event.orderId ?? "")]))
+    .executeTakeFirst();
+  if (!order) return null;
+  const booked = await ctx.db.selectFrom("ledger_entries").select("id").where("kind", "=", "provider_fee").where("reference", "=", event.paymentId).executeTakeFirst();
+  if (booked) return null;
+  return { order, payment: await ctx.provider.retrievePayment(event.paymentId, event.accountId ?? undefined) };
 }

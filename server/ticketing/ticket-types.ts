@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Selectable } from "kysely";
 import { z } from "zod";
+import { recordAudit } from "../accounts/audit.ts";
 import type { TicketTypesTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { authorizeEvent } from "../events/access.ts";
@@ -119,6 +120,7 @@ export function ticketTypeRoutes(app: FastifyInstance, ctx: TicketingContext) {
         .returningAll()
         .executeTakeFirstOrThrow();
       await setSessions(trx, eventId, row.id, input.sessionIds);
+      await recordAudit(trx, request.actor, request.ip, { action: "ticketing.type.create", targetType: "event", targetId: eventId, after: { ticketTypeId: row.id, name: row.name } });
       return ticketTypeOut(row, [...new Set(input.sessionIds)]);
     });
     return reply.code(201).send({ ticketType: created });
@@ -149,6 +151,7 @@ export function ticketTypeRoutes(app: FastifyInstance, ctx: TicketingContext) {
         .returningAll()
         .executeTakeFirstOrThrow();
       await setSessions(trx, before.event_id, id, input.sessionIds);
+      await recordAudit(trx, request.actor, request.ip, { action: "ticketing.type.update", targetType: "event", targetId: before.event_id, after: { ticketTypeId: id, name: row.name } });
       return { ticketType: ticketTypeOut(row, [...new Set(input.sessionIds)]) };
     });
   });
@@ -161,6 +164,7 @@ export function ticketTypeRoutes(app: FastifyInstance, ctx: TicketingContext) {
       const ordered = await trx.selectFrom("order_items").select("id").where("ticket_type_id", "=", id).executeTakeFirst();
       if (ordered || row.sold + row.held > 0) throw AppError.conflict("ticket_type_in_use", "This ticket type has orders; set its quantity to what is sold to stop selling it");
       await trx.deleteFrom("ticket_types").where("id", "=", id).execute();
+      await recordAudit(trx, request.actor, request.ip, { action: "ticketing.type.delete", targetType: "event", targetId: row.event_id, before: { ticketTypeId: id, name: row.name } });
     });
     return reply.code(204).send();
   });

@@ -104,7 +104,7 @@ describe("plenary backup", () => {
     expect(manifest.recordingsNote).toMatch(/Every recording the database refers to/);
     expect(Date.parse(manifest.createdAt)).toBeGreaterThanOrEqual(backupStartedAt - 1000);
     expect(manifest.database.migrations).toEqual(readdirSync(path.join(ROOT, "migrations")).map((f) => f.replace(/\.ts$/, "")).sort());
-    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(["keys/jwt-keys.json", "keys/recording-links.key", "keys/ticket-keys.json", "plenary.sqlite"]);
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(["keys/jwt-keys.json", "keys/recording-links.key", "keys/stream-keys.key", "keys/ticket-keys.json", "plenary.sqlite"]);
     for (const file of manifest.files) {
       const data = readFileSync(path.join(backupDir, file.path));
       expect(data.length).toBe(file.bytes);

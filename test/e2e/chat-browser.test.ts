@@ -47,13 +47,13 @@ describe("chat, polls and Q&A in the browser", { timeout: 120_000 }, () => {
     const attendee = await windowOf(alice, { width: 375, height: 740 });
 
     // Chat, both ways, links made safe.
-    await attendee.getByLabel("Message").fill("Hello from my phone https://example.org/x");
+    await attendee.getByLabel("Message", { exact: true }).fill("Hello from my phone https://example.org/x");
     await attendee.getByRole("button", { name: "Send", exact: true }).click();
     const hostMessage = host.getByTestId("chat-message").filter({ hasText: "Hello from my phone" });
     await eventually(() => hostMessage.count()).toBe(1);
     const link = hostMessage.getByRole("link", { name: "https://example.org/x" });
     expect(await link.getAttribute("rel")).toContain("noopener");
-    await host.getByLabel("Message").fill("Welcome, Alice!");
+    await host.getByLabel("Message", { exact: true }).fill("Welcome, Alice!");
     await host.keyboard.press("Enter");
     await eventually(() => attendee.getByTestId("chat-message").filter({ hasText: "Welcome, Alice!" }).count()).toBe(1);
     // The host moderates: pins the welcome for everyone.

@@ -52,7 +52,7 @@ export type EventWorld = { organizationId: string; eventId: string; slug: string
 /** An approved event owned by `owner`, with sessions starting at the given times (default: in a week). */
 export async function eventWorld(
   db: Kysely<DB>,
-  owner: Person,
+  owner: Pick<Person, "id">,
   options: { sessions?: Date[]; moderators?: Person[]; reminderOffsets?: number[]; title?: string } = {},
 ): Promise<EventWorld> {
   const now = new Date().toISOString();
@@ -86,7 +86,7 @@ export async function eventWorld(
 }
 
 /** A free ticket for the person (or for an address without an account); returns its id. */
-export async function giveTicket(db: Kysely<DB>, world: EventWorld, holder: Person | { email: string; name: string }, ticketTypeId = world.ticketTypeId): Promise<string> {
+export async function giveTicket(db: Kysely<DB>, world: EventWorld, holder: Pick<Person, "id" | "email" | "name"> | { email: string; name: string }, ticketTypeId = world.ticketTypeId): Promise<string> {
   const now = new Date().toISOString();
   const orderId = randomUUID();
   const itemId = randomUUID();

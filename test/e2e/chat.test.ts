@@ -203,7 +203,7 @@ describe("moderation", () => {
     expect(await refused(a, "chat.reports", { channel: channel() })).toBe("forbidden");
     const { reports } = await ok(m, "chat.reports", { channel: channel() });
     expect(reports.filter((r: { messageId: number }) => r.messageId === message.id)).toEqual([
-      expect.objectContaining({ reason: "spam", reporterId: alice.id, authorId: bob.id }),
+      expect.objectContaining({ reason: "spam", reporter: { id: alice.id, name: "Alice" }, author: { id: bob.id, name: "Bob" }, text: "buy my crypto", resolution: null }),
     ]);
   });
 });

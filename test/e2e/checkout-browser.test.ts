@@ -1,6 +1,7 @@
 /**
  * Checkout in a real browser (Debian's Chromium) against the real server and the Stripe
- * stand-in: registering for a free ticket ends on "My tickets" with its QR code, and a paid
+ * stand-in: registering for a free ticket ends on "My tickets" with its QR code, a guest's
+ * registration (no account) on the keyed order page with its QR code, and a paid
  * checkout goes to the stand-in's hosted page, is paid by a click, and comes back to an
  * order page that turns confirmed once the signed webhook has arrived.
  */
@@ -54,6 +55,29 @@ describe("checkout in the browser", () => {
     await qr.locator("svg").waitFor();
     expect(await qr.locator("svg path").count()).toBeGreaterThan(0);
     expect(seatCounts(world, type.id)).toMatchObject({ sold: 1, held: 0 });
+    await context.close();
+  });
+
+  it("registers a guest (no account) for a free ticket and shows the order with its QR code", async () => {
+    const { client: organizer, eventId } = await organizerEvent(world, "Guest Browser Meetup");
+    const type = await createTicketType(organizer, eventId, { name: "Free entry", quantity: 20 });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${world.server.url}/events/${slugOf(eventId)}/checkout`);
+    await page.getByLabel("Your name").fill("Gwen Guest");
+    await page.getByLabel("Your e-mail").fill("gwen.guest@example.org");
+    await page.getByLabel("Free entry").selectOption("1");
+    // The first ticket is for the buyer unless they say otherwise.
+    await expect.poll(() => page.getByLabel("Attendee name").inputValue(), { timeout: 10_000 }).toBe("Gwen Guest");
+    await expect.poll(() => page.getByLabel("Attendee e-mail").inputValue(), { timeout: 10_000 }).toBe("gwen.guest@example.org");
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}\?key=[A-Za-z0-9_-]+$/, { timeout: 15_000 });
+    await page.locator('[data-order-status="paid"]').waitFor({ timeout: 15_000 });
+    const qr = page.getByRole("img", { name: "QR code of the ticket for Gwen Guest" });
+    await qr.locator("svg").waitFor({ timeout: 15_000 });
+    expect(await qr.locator("svg path").count()).toBeGreaterThan(0);
+    expect(seatCounts(world, type.id)).toMatchObject({ sold: 1, held: 0 });
+    expect(world.sql.prepare("select user_id, buyer_email from orders where event_id = ?").get(eventId)).toEqual({ user_id: null, buyer_email: "gwen.guest@example.org" });
     await context.close();
   });
 

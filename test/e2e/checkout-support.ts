@@ -23,15 +23,19 @@ export type CheckoutWorld = {
   close(): Promise<void>;
 };
 
-export async function startCheckoutWorld(options: { stripe?: boolean } = {}): Promise<CheckoutWorld> {
+export async function startCheckoutWorld(options: { stripe?: boolean; env?: Record<string, string> } = {}): Promise<CheckoutWorld> {
   const smtp = await TestSmtpServer.start();
   const stripe = await StripeStandin.start({ retryDelaysMs: [50, 100, 200] });
   const server = await startServer({
     env: {
       ...smtp.env,
       PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "100000",
+      // Many buyers from one address (loopback); the limit itself is tested in checkout-limit.test.ts.
+      PLENARY_CHECKOUT_MAX_PER_IP_PER_MINUTE: "100000",
+      PLENARY_CHECKOUT_MAX_PER_BUYER_PER_MINUTE: "100000",
       PLENARY_JOBS_POLL_INTERVAL_MS: "50",
       ...(options.stripe === false ? {} : stripe.serverEnv),
+      ...options.env,
     },
   });
   stripe.webhooks.url = `${server.url}/api/payments/stripe/webhook`;

@@ -1,6 +1,7 @@
 /**
  * `plenary demo` as an operator runs it: on a fresh data folder it creates a living event
- * (visible through the real server's discovery API, with signed tickets), and it refuses a
+ * (visible through the real server's discovery API, with signed tickets and paid orders in
+ * the revenue report), and it refuses a
  * second run and any database that already holds real data, changing nothing.
  */
 import { execFile } from "node:child_process";
@@ -11,6 +12,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyTicketCode } from "../../server/tickets/ticket-code.ts";
 import { TicketKeys } from "../../server/tickets/ticket-keys.ts";
+import { firstAdmin } from "../support/accounts.ts";
 import { TestClient } from "../support/http-client.ts";
 import { ROOT, startServer } from "../support/server.ts";
 import { openServerDb, seedOrganization } from "./discovery-seed.ts";
@@ -81,12 +83,32 @@ describe("plenary demo", () => {
           const verified = await verifyTicketCode(keys, ticket.code);
           expect(verified).toMatchObject({ valid: true, ticket: { ticketId: ticket.id, eventId: event.id, ticketTypeId: ticket.ticket_type_id } });
         }
-        const free = await db.selectFrom("ticket_types").select(["sold", "held"]).where("event_id", "=", event.id).where("price", "=", 0).executeTakeFirstOrThrow();
-        expect(free).toEqual({ sold: tickets.length, held: 0 });
+        const types = await db.selectFrom("ticket_types").select(["id", "price", "sold", "held"]).where("event_id", "=", event.id).orderBy("price").execute();
+        for (const type of types) expect({ sold: type.sold, held: type.held }).toEqual({ sold: tickets.filter((t) => t.ticket_type_id === type.id).length, held: 0 });
+        expect(types[1].sold).toBeGreaterThan(0);
         expect(await db.selectFrom("orders").select("status").where("event_id", "=", event.id).execute()).toEqual(tickets.map(() => ({ status: "paid" })));
+
+        // Each paid order is booked as a Stripe sale would be: the sale, Stripe's fee, the commission.
+        const paid = await db.selectFrom("orders").select(["id", "total", "commission"]).where("event_id", "=", event.id).where("total", ">", 0).execute();
+        expect(paid.length).toBe(3);
+        for (const order of paid) {
+          const entries = await db.selectFrom("ledger_entries").select(["kind", "amount"]).where("order_id", "=", order.id).orderBy("kind").execute();
+          expect(entries).toEqual([
+            { kind: "commission", amount: -order.commission },
+            { kind: "provider_fee", amount: -(Math.round((order.total * 290) / 10_000) + 30) },
+            { kind: "sale", amount: order.total },
+          ]);
+          expect(order.commission).toBeGreaterThan(0);
+        }
       } finally {
         await db.destroy();
       }
+      // The admin's revenue page has figures on the fresh install, on more than one day.
+      const admin = await firstAdmin(server);
+      const revenue = await admin.get("/api/admin/revenue?group=day");
+      expect(revenue.status).toBe(200);
+      expect(revenue.body.report.rows.length).toBeGreaterThanOrEqual(2);
+      expect(revenue.body.report.totals).toEqual([expect.objectContaining({ currency: "eur", gross: 7_500, fees: 3 * 103, commission: 3 * 125, net: 7_500 - 3 * 103 - 3 * 125 })]);
     } finally {
       await server.stop();
     }

@@ -164,7 +164,10 @@ describe("events", () => {
       method: "PUT", body: photo, headers: { "content-type": "image/jpeg", cookie: owner.cookieHeader, origin: server.url },
     });
     const { speaker } = (await photoUpload.json()) as { speaker: { photoUrl: string } };
-    expect((await sharp(Buffer.from(await (await fetch(server.url + speaker.photoUrl)).arrayBuffer())).metadata()).height).toBe(400);
+    const served = await fetch(server.url + speaker.photoUrl, { headers: { cookie: owner.cookieHeader } });
+    expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).height).toBe(400);
+    // A draft's images are for its team only.
+    expect((await fetch(server.url + speaker.photoUrl)).status).toBe(404);
 
     const session = await coHost.post(`/api/organize/events/${eventId}/sessions`, {
       title: "Opening keynote", startsAt: when(0, 9), endsAt: when(0, 10), track: "Main", capacity: 300, recording: true, lobbyMode: "knock",

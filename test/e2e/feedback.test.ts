@@ -1,8 +1,11 @@
 /**
- * Feedback over HTTP against the real server: only attendees rate, one rating each per
+ * Feedback over HTTP against the real server: only attendees rate (ticket holders for the
+ * event and organizer; for a session and its speakers, those who entered its live room, or
+ * were checked in at the door for a session held in person), one rating each per
  * target, editable for 14 days; averages, counts and the NPS-style summary computed right;
  * hidden comments shown nowhere; organizer replies, testimonials, survey and CSV; and
- * invitations to rate sent once through the notifier (in-app row and outbox mail).
+ * invitations to rate sent once through the notifier (in-app row and outbox mail), and
+ * re-planned when the agenda moves a session's end.
  */
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
@@ -21,6 +24,8 @@ let bob: Person; // ticket for everything
 let carol: Person; // ticket for everything
 let dave: Person; // ticket for session 2 only
 let outsider: Person; // no ticket
+let erin: Person; // ticket for everything, never entered session 1's room
+let frank: Person; // ticket for everything, checked in at the door (session 3 is in person)
 let world: EventWorld;
 let speakerId: string;
 const HOUR = 3_600_000;
@@ -28,13 +33,20 @@ const HOUR = 3_600_000;
 beforeAll(async () => {
   server = await startServer();
   db = openDb(server);
-  [owner, admin, alice, bob, carol, dave, outsider] = await Promise.all([
+  [owner, admin, alice, bob, carol, dave, outsider, erin, frank] = await Promise.all([
     person(server, db, "Olga Owner"), person(server, db, "Adam Admin", "admin"), person(server, db, "Alice Attendee"),
     person(server, db, "Bob Builder"), person(server, db, "Carol Critic"), person(server, db, "Dave Dayticket"), person(server, db, "Otto Outsider"),
+    person(server, db, "Erin Elsewhere"), person(server, db, "Frank Frontdoor"),
   ]);
-  // Session 1 took place yesterday; session 2 is next week (so the event has started, not ended).
-  world = await eventWorld(db, owner, { sessions: [new Date(Date.now() - 26 * HOUR), new Date(Date.now() + 7 * 24 * HOUR)], title: "Feedback Summit" });
-  for (const p of [alice, bob, carol]) await giveTicket(db, world, p);
+  // Session 1 took place yesterday; session 2 is next week (so the event has started, not ended);
+  // session 3, in person (no live room), started an hour ago.
+  world = await eventWorld(db, owner, { sessions: [new Date(Date.now() - 26 * HOUR), new Date(Date.now() + 7 * 24 * HOUR), new Date(Date.now() - HOUR)], title: "Feedback Summit" });
+  await db.updateTable("event_sessions").set({ live_room: 0, ends_at: new Date(Date.now() + HOUR).toISOString() }).where("id", "=", world.sessionIds[2]).execute();
+  await db.updateTable("events").set({ ends_at: new Date(Date.now() + 7 * 24 * HOUR + HOUR).toISOString() }).where("id", "=", world.eventId).execute();
+  const tickets = new Map<Person, string>();
+  for (const p of [alice, bob, carol, erin, frank]) tickets.set(p, await giveTicket(db, world, p));
+  // Alice, Bob and Carol entered session 1's live room; so did the owner, who holds no ticket.
+  for (const p of [alice, bob, carol, owner]) await attended(world.sessionIds[0], p);
   const dayTwo = randomUUID();
   const now = new Date().toISOString();
   await db.insertInto("ticket_types").values({ id: dayTwo, event_id: world.eventId, name: "Day 2", price: 0, currency: "eur", quantity: 10, created_at: now, updated_at: now }).execute();
@@ -43,7 +55,16 @@ beforeAll(async () => {
   speakerId = randomUUID();
   await db.insertInto("speakers").values({ id: speakerId, event_id: world.eventId, name: "Grace Hopper", bio: "Compilers.", links: JSON.stringify([{ label: "Site", url: "https://example.org/grace" }]), created_at: now, updated_at: now }).execute();
   await db.insertInto("session_speakers").values({ session_id: world.sessionIds[0], speaker_id: speakerId }).execute();
+  // Frank's ticket was scanned at the door.
+  const listId = randomUUID();
+  await db.insertInto("checkin_lists").values({ id: listId, event_id: world.eventId, name: "Main door", ticket_type_ids: null, created_at: now, updated_at: now }).execute();
+  await db.insertInto("checkins").values({ id: randomUUID(), list_id: listId, ticket_id: tickets.get(frank)!, nonce: randomUUID(), source: "scan", scanned_by: owner.id, scanned_at: now, synced_at: now }).execute();
 }, 60_000);
+
+async function attended(sessionId: string, who: Person) {
+  const at = new Date().toISOString();
+  await db.insertInto("session_attendance").values({ session_id: sessionId, user_id: who.id, first_joined_at: at, last_joined_at: at, joins: 1 }).execute();
+}
 
 afterAll(async () => {
   await db?.destroy();
@@ -54,12 +75,12 @@ const rate = (who: TestClient, targetType: string, targetId: string, stars: numb
   who.request("PUT", `/api/events/${world.eventId}/ratings`, { targetType, targetId, stars, comment });
 
 describe("who may rate", () => {
-  it("refuses anonymous callers, people without a ticket, and tickets that do not include the session", async () => {
+  it("refuses anonymous callers, people without a ticket, and people who did not attend the session", async () => {
     expect((await rate(new TestClient(server.url), "event", world.eventId, 5)).status).toBe(401);
     const outsiderTry = await rate(outsider.http, "event", world.eventId, 5);
     expect(outsiderTry.status).toBe(403);
     expect(outsiderTry.body.error.code).toBe("not_an_attendee");
-    // Dave's day-2 ticket does not grant session 1, nor its speaker.
+    // Dave's day-2 ticket does not grant session 1, nor its speaker, and he was not there.
     expect((await rate(dave.http, "session", world.sessionIds[0], 4)).body.error.code).toBe("not_an_attendee");
     expect((await rate(dave.http, "speaker", speakerId, 4)).body.error.code).toBe("not_an_attendee");
     // Session 2 has not started yet.
@@ -104,8 +125,37 @@ describe("who may rate", () => {
     const form = await dave.http.request("GET", `/api/events/${world.eventId}/feedback/form`);
     expect(form.status).toBe(200);
     const types = form.body.targets.map((t: { type: string; id: string; open: boolean }) => [t.type, t.id, t.open]);
-    expect(types).toEqual([["event", world.eventId, true], ["organizer", world.organizationId, true], ["session", world.sessionIds[1], false]]);
+    // Dave has attended no session yet: he may rate the event and its organizer only.
+    expect(types).toEqual([["event", world.eventId, true], ["organizer", world.organizationId, true]]);
     expect((await outsider.http.request("GET", `/api/events/${world.eventId}/feedback/form`)).status).toBe(403);
+    const aliceForm = await alice.http.request("GET", `/api/events/${world.eventId}/feedback/form`);
+    expect(aliceForm.body.targets.map((t: { type: string; id: string }) => [t.type, t.id])).toEqual([
+      ["event", world.eventId], ["organizer", world.organizationId], ["session", world.sessionIds[0]], ["speaker", speakerId],
+    ]);
+  });
+
+  it("lets only those who entered a session's live room rate it and its speakers", async () => {
+    // Erin's ticket grants session 1, but she never entered its room.
+    const session = await rate(erin.http, "session", world.sessionIds[0], 5);
+    expect(session.status).toBe(403);
+    expect(session.body.error.code).toBe("not_an_attendee");
+    expect((await rate(erin.http, "speaker", speakerId, 5)).body.error.code).toBe("not_an_attendee");
+    const form = await erin.http.request("GET", `/api/events/${world.eventId}/feedback/form`);
+    expect(form.body.targets.map((t: { type: string }) => t.type)).toEqual(["event", "organizer"]);
+    // The owner entered the room as a host, without a ticket: the team does not rate its own sessions.
+    expect((await rate(owner.http, "session", world.sessionIds[0], 5)).body.error.code).toBe("not_an_attendee");
+  });
+
+  it("counts a door check-in as attending a session held in person", async () => {
+    const form = await frank.http.request("GET", `/api/events/${world.eventId}/feedback/form`);
+    expect(form.body.targets.map((t: { type: string; id: string }) => [t.type, t.id])).toEqual([
+      ["event", world.eventId], ["organizer", world.organizationId], ["session", world.sessionIds[2]],
+    ]);
+    expect((await rate(frank.http, "session", world.sessionIds[2], 4, "Good room")).status).toBe(201);
+    // Frank was at the door, not in session 1's live room.
+    expect((await rate(frank.http, "session", world.sessionIds[0], 4)).body.error.code).toBe("not_an_attendee");
+    // Erin holds the same ticket but was never checked in.
+    expect((await rate(erin.http, "session", world.sessionIds[2], 4)).body.error.code).toBe("not_an_attendee");
   });
 });
 
@@ -217,7 +267,7 @@ describe("invitations to rate", () => {
     expect(first.body.targets).toBe(1); // session 1 only: session 2 and the event have not ended
     const sessionKey = `feedback-invite:session:${world.sessionIds[0]}:%`;
     const invited = () => db.selectFrom("notifications").select(["user_id", "title", "link"]).where("dedupe_key", "like", sessionKey).execute();
-    // Alice, Bob and Carol hold tickets that include session 1; Dave's does not.
+    // Alice, Bob and Carol entered session 1's room; Erin (ticket, never there), Dave and the owner (no ticket) are not asked.
     const rows = await until(async () => {
       const found = await invited();
       return found.length === 3 && found;
@@ -238,5 +288,86 @@ describe("invitations to rate", () => {
     });
     expect(await invited()).toHaveLength(3);
     expect((await alice.http.request("POST", `/api/organize/events/${world.eventId}/feedback/invitations`)).status).toBe(404);
+  });
+
+  it("re-plans a session's invitation when the agenda moves its end, and never invites anyone twice", async () => {
+    const move = (sessionId: string, startsAt: number, endsAt: number) =>
+      owner.http.request("PATCH", `/api/organize/sessions/${sessionId}`, { startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() });
+    const planned = (sessionId: string) =>
+      db.selectFrom("jobs").select(["key", "run_at", "status"]).where("kind", "=", "feedback.invite").where("key", "like", `feedback-invite:session:${sessionId}:%`).execute();
+    const day = 24 * HOUR;
+    const base = Date.now();
+
+    // Session 2 (next week) is pulled forward to the day after tomorrow: its invitation is planned for the new end.
+    const first = await move(world.sessionIds[1], base + 2 * day, base + 2 * day + HOUR);
+    expect(first.status).toBe(200);
+    const firstEnd = first.body.session.endsAt as string;
+    expect(await planned(world.sessionIds[1])).toEqual([{ key: `feedback-invite:session:${world.sessionIds[1]}:${firstEnd}`, run_at: firstEnd, status: "queued" }]);
+    // Moved again: the job for the old end is gone, one waits for the new end.
+    const second = await move(world.sessionIds[1], base + 3 * day, base + 3 * day + 2 * HOUR);
+    const secondEnd = second.body.session.endsAt as string;
+    expect(await planned(world.sessionIds[1])).toEqual([{ key: `feedback-invite:session:${world.sessionIds[1]}:${secondEnd}`, run_at: secondEnd, status: "queued" }]);
+
+    // Session 1's attendees were invited already; its end moves (still in the past): the new job runs and asks nobody again.
+    const notifications = () => db.selectFrom("notifications").select("user_id").where("dedupe_key", "like", `feedback-invite:session:${world.sessionIds[0]}:%`).execute();
+    const mails = () => db.selectFrom("outbox").select("id").where("subject", "like", "%How was Session 1?%").execute();
+    expect(await notifications()).toHaveLength(3);
+    const moved = await move(world.sessionIds[0], base - 3 * HOUR, base - 2 * HOUR);
+    expect(moved.status).toBe(200);
+    const movedKey = `feedback-invite:session:${world.sessionIds[0]}:${moved.body.session.endsAt}`;
+    await until(async () => (await planned(world.sessionIds[0])).some((j) => j.key === movedKey && j.status === "done"));
+    expect(await notifications()).toHaveLength(3);
+    expect(await mails()).toHaveLength(3);
+  });
+
+  it("offers 'Rate this event' on the event page to ticket holders only, once the event has started", async () => {
+    const { slug } = await db.selectFrom("events").select("slug").where("id", "=", world.eventId).executeTakeFirstOrThrow();
+    const viewer = async (p: Person) => (await p.http.request("GET", `/api/discover/events/${slug}`)).body.event.viewer;
+    expect(await viewer(alice)).toMatchObject({ rate: true });
+    expect(await viewer(outsider)).toMatchObject({ rate: false });
+    expect(await viewer(owner)).toMatchObject({ rate: false });
+  });
+
+  it("re-plans the event's invitation when its end moves, through re-review and approval", async () => {
+    const planned = () =>
+      db.selectFrom("jobs").select(["key", "status"]).where("kind", "=", "feedback.invite").where("key", "like", `feedback-invite:event:${world.eventId}:%`).where("status", "=", "queued").execute();
+    const before = await db.selectFrom("events").select(["ends_at", "status"]).where("id", "=", world.eventId).executeTakeFirstOrThrow();
+    const newEnd = new Date(new Date(before.ends_at).getTime() + 24 * HOUR).toISOString();
+    const patched = await owner.http.request("PATCH", `/api/organize/events/${world.eventId}`, { endsAt: newEnd });
+    expect(patched.status).toBe(200);
+    const after = await db.selectFrom("events").select(["ends_at", "status"]).where("id", "=", world.eventId).executeTakeFirstOrThrow();
+    expect(after.ends_at).toBe(newEnd);
+    if (after.status === "approved") {
+      expect(await planned()).toEqual([{ key: `feedback-invite:event:${world.eventId}:${newEnd}`, status: "queued" }]);
+    } else {
+      // A public event whose dates change goes back to review: nothing waits for either end until it is approved again.
+      expect(await planned()).toEqual([]);
+      const review = await admin.http.request("POST", `/api/admin/events/${world.eventId}/review`, { decision: "approved", comment: "" });
+      expect(review.status).toBe(200);
+      expect(await planned()).toEqual([{ key: `feedback-invite:event:${world.eventId}:${newEnd}`, status: "queued" }]);
+    }
+    // Put the end back for the tests that follow: the job follows it again.
+    await owner.http.request("PATCH", `/api/organize/events/${world.eventId}`, { endsAt: before.ends_at });
+    if ((await db.selectFrom("events").select("status").where("id", "=", world.eventId).executeTakeFirstOrThrow()).status !== "approved") {
+      await admin.http.request("POST", `/api/admin/events/${world.eventId}/review`, { decision: "approved", comment: "" });
+    }
+    expect(await planned()).toEqual([{ key: `feedback-invite:event:${world.eventId}:${before.ends_at}`, status: "queued" }]);
+  });
+
+  it("turns a stale invitation that comes due (its event's end moved unannounced) into one for the new end", async () => {
+    const event = await db.selectFrom("events").select("ends_at").where("id", "=", world.eventId).executeTakeFirstOrThrow();
+    const staleEnd = new Date(Date.now() - HOUR).toISOString();
+    const stamp = new Date().toISOString();
+    await db.insertInto("jobs").values({
+      id: randomUUID(), kind: "feedback.invite", key: `feedback-invite:event:${world.eventId}:${staleEnd}`, status: "queued", run_at: stamp, max_attempts: 3,
+      payload: JSON.stringify({ targetType: "event", targetId: world.eventId, endsAt: staleEnd }), last_error: null, locked_by: null, locked_until: null,
+      created_at: stamp, updated_at: stamp, finished_at: null,
+    }).execute();
+    const replanned = await until(() =>
+      db.selectFrom("jobs").select(["run_at", "status"]).where("key", "=", `feedback-invite:event:${world.eventId}:${event.ends_at}`).executeTakeFirst(),
+    );
+    expect(replanned).toEqual({ run_at: event.ends_at, status: "queued" });
+    // Nobody was invited to rate the event, which has not ended.
+    expect(await db.selectFrom("notifications").select("id").where("dedupe_key", "like", `feedback-invite:event:${world.eventId}:%`).execute()).toEqual([]);
   });
 });

@@ -67,14 +67,15 @@ describe("notifications in the browser", { timeout: 120_000 }, () => {
     const now = new Date().toISOString();
     const announcement = { id: randomUUID() };
     await db.insertInto("announcements").values({ id: announcement.id, event_id: world.eventId, session_id: null, author_id: owner.id, subject: "Late news", body: "Sorry.", created_at: now }).execute();
+    await giveTicket(db, world, { email: "late@example.org", name: "Late Larry" });
     await db.insertInto("jobs").values({
-      id: randomUUID(), kind: "notification.announcement.deliver", key: `announcement:${announcement.id}:late@example.org`, status: "dead", run_at: now,
-      payload: JSON.stringify({ announcementId: announcement.id, guest: { email: "late@example.org", name: "Late Larry" } }),
+      id: randomUUID(), kind: "notification.announcement", key: `announcement:${announcement.id}`, status: "dead", run_at: now,
+      payload: JSON.stringify({ announcementId: announcement.id }),
       attempts: 3, max_attempts: 3, last_error: "connect ECONNREFUSED", locked_by: null, locked_until: null, created_at: now, updated_at: now, finished_at: now,
     }).execute();
     const page = await windowOf(admin, "/admin/jobs", { width: 375, height: 740 });
     await page.getByLabel("Status").selectOption("dead");
-    const job = page.getByTestId("job").filter({ hasText: "late@example.org" });
+    const job = page.getByTestId("job").filter({ hasText: announcement.id });
     await eventually(() => job.textContent()).toContain("connect ECONNREFUSED");
     await job.getByRole("button", { name: /^Retry/ }).click();
     await eventually(() => page.getByRole("status").filter({ hasText: "queued again" }).count()).toBe(1);

@@ -61,8 +61,9 @@ describe("the event page's lobby chat", () => {
     const { eventId } = fixture.event("owner@example.org", "Chatty Conf");
     fixture.ticket(eventId, fixture.ticketType(eventId, "Pass"), "Hal Holder", "holder@example.org", "holder@example.org");
     const slug = fixture.eventSlug(eventId);
-    expect((await visitor().get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: false });
-    expect((await stranger.get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: false });
-    expect((await holder.get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: true });
+    expect((await visitor().get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: false, rate: false });
+    expect((await stranger.get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: false, rate: false });
+    // The event has not started: nobody rates it yet, not even the ticket holder.
+    expect((await holder.get(`/api/discover/events/${slug}`)).body.event.viewer).toEqual({ lobbyChat: true, rate: false });
   });
 });

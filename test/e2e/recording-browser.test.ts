@@ -1,8 +1,13 @@
 /**
  * Chromium plays a replay: a session recorded through the real server into the local
- * store, then the recordings page opened by a ticket holder plays it (hls.js fetching the
- * playlist, the AES key and Range-served segments over signed links) past its first
- * seconds; a person without a ticket sees no recording and is refused the player.
+ * store while a ticket holder chats and the host marks a chapter, then the recordings page
+ * opened by the ticket holder plays it (hls.js fetching the playlist, the AES key and
+ * Range-served segments over signed links) past its first seconds, with the chat replay
+ * growing as the video reaches each line, chapters that seek (and the replay follows the
+ * seek), and on a phone the chat under the video; a person without a ticket sees no
+ * recording and is refused the player. In a room, a host who records sees the low-disk
+ * warning pushed over the socket (the warning line is set above any disk's free space)
+ * and marks a chapter.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,10 +15,11 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaPeer } from "../support/media-peer.ts";
-import { launchRoomBrowser } from "../support/room-browser.ts";
+import { join, launchRoomBrowser, openRoom } from "../support/room-browser.ts";
 import { RoomFixture, type RoomPerson } from "../support/rooms.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { encodeTestVp8 } from "../support/vp8.ts";
+import { TestSocket } from "../support/ws-client.ts";
 
 let server: TestServer;
 let fixture: RoomFixture;
@@ -22,13 +28,20 @@ let host: RoomPerson, holder: RoomPerson, outsider: RoomPerson, speakerPeer: Med
 let recordingId: string;
 const scratch = mkdtempSync(path.join(tmpdir(), "plenary-recording-browser-"));
 
-async function api(person: RoomPerson, method: string, url: string) {
-  const response = await fetch(`${server.url}${url}`, { method, headers: { origin: server.url, "content-type": "application/json", cookie: person.cookie }, body: method === "GET" ? undefined : "{}" });
+async function api(person: RoomPerson, method: string, url: string, body: unknown = {}) {
+  const response = await fetch(`${server.url}${url}`, { method, headers: { origin: server.url, "content-type": "application/json", cookie: person.cookie }, body: method === "GET" ? undefined : JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 }
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  server = await startServer({ env: { PLENARY_SFU_WORKERS: "1", PLENARY_RECORDING_SEGMENT_SECONDS: "2", PLENARY_RECORDING_MIN_FREE_DISK_MB: "1", PLENARY_JOBS_POLL_INTERVAL_MS: "100" } });
+  server = await startServer({
+    env: {
+      PLENARY_SFU_WORKERS: "1", PLENARY_RECORDING_SEGMENT_SECONDS: "2", PLENARY_RECORDING_MIN_FREE_DISK_MB: "1", PLENARY_JOBS_POLL_INTERVAL_MS: "100",
+      // 10 TiB: every disk is under the warning line, so hosts are warned while recording (nothing stops).
+      PLENARY_RECORDING_WARN_FREE_DISK_MB: String(10 * 1024 ** 2),
+    },
+  });
   fixture = await RoomFixture.create(server);
   const sessionId = await fixture.session({ title: "Replayed talk" });
   host = await fixture.person("Hugo Host");
@@ -41,7 +54,20 @@ beforeAll(async () => {
   const started = await api(host, "POST", `/api/sessions/${sessionId}/recording/start`);
   if (started.status !== 201) throw new Error(JSON.stringify(started.body));
   recordingId = started.body.id;
-  await new Promise((r) => setTimeout(r, 6_000));
+  // Chat and a chapter mark while it records, a few seconds apart.
+  const chat = await TestSocket.open(server.url, { headers: { cookie: holder.cookie, origin: server.url } });
+  const say = async (text: string) => {
+    const reply = await chat.request("chat.send", { channel: `session:${sessionId}`, text });
+    if (reply.t !== "ok") throw new Error(JSON.stringify(reply));
+  };
+  await sleep(1_500);
+  await say("First line");
+  await sleep(2_000);
+  await api(host, "POST", `/api/sessions/${sessionId}/recording/markers`, { label: "Demo" });
+  await sleep(2_000);
+  await say("Second line");
+  await sleep(1_500);
+  chat.close();
   await api(host, "POST", `/api/sessions/${sessionId}/recording/stop`);
   const end = Date.now() + 120_000;
   for (;;) {
@@ -95,6 +121,59 @@ describe("recording replay in Chromium", () => {
     await page.context().close();
   }, 180_000);
 
+  it("shows the chat replay in step with the video, and chapters that seek", async () => {
+    const page = await pageFor(holder, `/events/${fixture.eventId}/recordings?play=${recordingId}`);
+    const replay = page.getByRole("region", { name: "Chat replay" });
+    const chapters = page.getByRole("navigation", { name: "Chapters" });
+    await chapters.getByRole("button", { name: /Demo/ }).waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 1, undefined, { timeout: 60_000 });
+    // At 0 nothing was said yet.
+    await replay.getByText("The chat appears here as the video plays.").waitFor();
+    expect(await replay.getByText("First line").count()).toBe(0);
+    const lineAt = async (text: string) => Number(await replay.locator("li", { hasText: text }).getAttribute("data-at"));
+
+    // Seeking to the "Demo" chapter moves the video there; the first line (said before it) shows, the second not yet.
+    await chapters.getByRole("button", { name: /Demo/ }).click();
+    await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) >= 3, undefined, { timeout: 30_000 });
+    await replay.getByText("First line").waitFor({ timeout: 30_000 });
+    expect(await replay.getByText("Second line").count()).toBe(0);
+    const demoAt = await page.evaluate(() => document.querySelector("video")!.currentTime * 1000);
+    expect(await lineAt("First line")).toBeLessThanOrEqual(demoAt);
+    await expect(chapters.getByRole("button", { name: /Demo/ }).getAttribute("aria-current")).resolves.toBe("true");
+
+    // Playing on reaches the second line.
+    await page.locator("video").evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await replay.getByText("Second line").waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => document.querySelector("video")!.currentTime * 1000)).toBeGreaterThanOrEqual(await lineAt("Second line"));
+
+    // Back to the start: the replay empties again.
+    await chapters.getByRole("button", { name: /Replayed talk/ }).click();
+    await replay.getByText("The chat appears here as the video plays.").waitFor({ timeout: 30_000 });
+    expect(await replay.getByText("First line").count()).toBe(0);
+    await page.context().close();
+  }, 180_000);
+
+  it("puts the chat under the video on a phone", async () => {
+    const page = await pageFor(holder, `/events/${fixture.eventId}/recordings?play=${recordingId}`, { width: 390, height: 800 });
+    const video = page.getByRole("region", { name: "Player" }).locator("video");
+    await video.waitFor({ timeout: 60_000 });
+    const replay = page.getByRole("region", { name: "Chat replay" });
+    await replay.waitFor();
+    const videoBox = (await video.boundingBox())!;
+    const replayBox = (await replay.boundingBox())!;
+    expect(replayBox.y).toBeGreaterThanOrEqual(videoBox.y + videoBox.height);
+    expect(videoBox.width).toBeGreaterThan(300);
+    const wider = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      return [...document.querySelectorAll("main *")].filter((e) => e.getBoundingClientRect().right > width + 0.5).map((e) => e.tagName.toLowerCase());
+    });
+    expect(wider).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it("shows a phone-sized page, and nothing to someone without a ticket", async () => {
     const page = await pageFor(outsider, `/events/${fixture.eventId}/recordings?play=${recordingId}`, { width: 390, height: 800 });
     await page.getByText("No recordings you can watch yet.").waitFor();
@@ -109,4 +188,29 @@ describe("recording replay in Chromium", () => {
     expect(wider).toEqual([]);
     await page.context().close();
   });
+
+  it("warns the host in the room when disk space runs low while recording, and marks chapters", async () => {
+    const live = await fixture.session({ title: "Live with a full disk" });
+    const room = await openRoom(browser, server.url, host, live);
+    try {
+      await join(room);
+      const { page } = room;
+      await page.getByRole("button", { name: "Start recording" }).click();
+      await page.getByTestId("recording-indicator").waitFor({ timeout: 60_000 });
+      page.once("dialog", (dialog) => void dialog.accept("Intro"));
+      await page.getByRole("button", { name: "Mark chapter" }).click();
+      await page.getByText('Chapter "Intro" marked.').waitFor({ timeout: 30_000 });
+      // The disk check runs every 5 s; its warning reaches the host over the socket.
+      const warning = page.getByTestId("recording-warning");
+      await warning.waitFor({ timeout: 60_000 });
+      expect(await warning.textContent()).toMatch(/running out of disk space .* MiB free.*stop by itself below 1 MiB/);
+      await expect(warning.getAttribute("role")).resolves.toBe("alert");
+      await warning.getByRole("button", { name: "Dismiss" }).click();
+      expect(await warning.count()).toBe(0);
+      await page.getByRole("button", { name: "Stop recording" }).click();
+      await page.getByTestId("recording-indicator").waitFor({ state: "detached", timeout: 60_000 });
+    } finally {
+      await room.context.close();
+    }
+  }, 180_000);
 });

@@ -3,7 +3,7 @@
  * totals, refunds one ticket of an order from the page, and once the stand-in's webhook has
  * settled it the page shows the refund; on a phone-sized screen nothing overflows. The buyer
  * prints the receipt with the organization's details and the VAT line. An admin sees the
- * platform's revenue and sets the commission default.
+ * platform's revenue and sets the commission default. A lost dispute shows on both sides.
  */
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -126,5 +126,27 @@ describe("admin revenue page", () => {
     await page.getByText("Default commission set to 2.5 %.").waitFor();
     expect((await admin.get("/api/admin/revenue")).body.commission.defaultBp).toBe(250);
     await context.close();
+  });
+});
+
+describe("disputes on the revenue page", () => {
+  it("lists a lost dispute and counts it in the event's totals", async () => {
+    const typeId = (world.sql.prepare("select id from ticket_types where event_id = ?").get(eventId) as { id: string }).id;
+    const disputed = await buy(world, buyer, eventId, typeId, 1);
+    const dispute = world.standin.dispute(disputed.paymentId, "fraudulent");
+    world.standin.closeDispute(dispute.id, "lost");
+    await world.standin.webhooks.idle();
+    const context = await contextFor(owner);
+    const page = await open(context, `/organize/events/${eventId}/revenue`, '[data-dispute-status="lost"]');
+    expect(await page.locator('[data-total="disputes"]').textContent()).toBe("€30.00");
+    expect(await page.locator(`[data-order-id="${disputed.orderId}"] [data-dispute]`).textContent()).toBe("dispute lost");
+    expect(await page.locator('[data-dispute-status="lost"]').innerText()).toMatch(/buyer[\s\S]*€30\.00[\s\S]*fraudulent[\s\S]*Lost: tickets revoked/);
+    await context.close();
+
+    // The buyer's order page says what happened.
+    const buyerContext = await contextFor(buyer);
+    const orderPage = await open(buyerContext, `/orders/${disputed.orderId}`, '[data-dispute-status="lost"]');
+    expect(await orderPage.locator('[data-dispute-status="lost"]').textContent()).toContain("taken back after a dispute");
+    await buyerContext.close();
   });
 });

@@ -34,7 +34,7 @@ export async function startRevenueWorld(options: { refundStatus?: "pending" | "s
     'api_protocol = "http"',
     "max_network_retries = 0",
   ].join("\n");
-  const start = () => startServer({ configToml, env: { ...smtp.env, PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "10000" } });
+  const start = () => startServer({ configToml, env: { ...smtp.env, PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "10000", PLENARY_CHECKOUT_MAX_PER_IP_PER_MINUTE: "10000", PLENARY_CHECKOUT_MAX_PER_BUYER_PER_MINUTE: "10000" } });
   // More tries when a busy machine (2 cores, several suites at once) makes a start slow.
   const retrySlow = (error: Error) => (/did not start/.test(error.message) ? start() : Promise.reject(error));
   const server = await start().catch(retrySlow).catch(retrySlow);

@@ -7,7 +7,7 @@
  * the same, and no media is needed to see it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RoomFixture as Fixture, RoomFixture, type RoomPerson } from "../support/rooms.ts";
+import { applyDeltas, type RoomFixture as Fixture, RoomFixture, type RoomPerson, type RoomSnapshot } from "../support/rooms.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { type Frame, TestSocket } from "../support/ws-client.ts";
 
@@ -49,11 +49,15 @@ class Member {
     if (reply.t !== "ok") throw new Error(`${t}: ${JSON.stringify(reply)}`);
     return reply.data;
   }
-  /** The latest room.state push that satisfies `match`. */
-  state(match: (state: any) => boolean): Promise<any> {
-    return this.socket.next((f) => f.t === "room.state" && match(f), 5_000).catch(async () => {
-      const latest = [...this.socket.frames].reverse().find((f) => f.t === "room.state");
-      throw new Error(`no matching room.state; latest: ${JSON.stringify(latest)}`);
+  /** The room as this member sees it now: its join's snapshot and the deltas since. */
+  get room(): RoomSnapshot {
+    return applyDeltas((this.join.data as { room: { state: RoomSnapshot } }).room.state, this.socket.frames);
+  }
+  /** Waits until the room as this member sees it satisfies `match`. */
+  state(match: (state: RoomSnapshot) => boolean): Promise<RoomSnapshot> {
+    if (match(this.room)) return Promise.resolve(this.room);
+    return this.socket.next((f) => f.t === "room.delta" && match(this.room), 5_000).then(() => this.room, () => {
+      throw new Error(`the room never matched; latest: ${JSON.stringify(this.room)}`);
     });
   }
   async produce(source: string, rtpParameters: unknown): Promise<string> {
@@ -77,7 +81,8 @@ async function enter(person: RoomPerson | string, session: string): Promise<Memb
 }
 
 const inLobby = (m: Member) => (m.join.data as any)?.lobby as { id: string; reason: string; hosts: string[] } | undefined;
-const participant = (state: any, peerId: string) => state.participants.find((p: any) => p.peerId === peerId);
+/** Someone on the stage (hosts, speakers, raised hands); attendees are only counted. */
+const participant = (state: RoomSnapshot, peerId: string) => state.stage.find((p) => p.peerId === peerId);
 
 describe("room join tokens", () => {
   it("gives hosts, speakers and ticket holders their roles and refuses everyone else with a way to get a ticket", async () => {
@@ -131,7 +136,7 @@ describe("the lobby", () => {
     expect(admitted.lobbyId).toBe(inLobby(early)!.id);
     const again = await early.request("media.join", { token: early.token });
     expect(again.data).toMatchObject({ role: "attendee" });
-    await h.state((s) => s.participants.length === 2 && s.opened === true && s.lobbyCount === 0);
+    await h.state((s) => s.stage.length === 1 && s.audience === 1 && s.opened === true && s.lobbyCount === 0);
   });
 
   it("makes everyone knock in a knock session: the host admits one, admits all, or denies", async () => {
@@ -221,7 +226,8 @@ describe("moderation", () => {
     await attendee.ok("room.hand.raise");
     await watcher.ok("room.hand.raise");
     const raised = await host.state((s) => participant(s, attendee.peerId)?.hand === 1 && participant(s, watcher.peerId)?.hand === 2);
-    expect(participant(raised, attendee.peerId).role).toBe("attendee");
+    expect(participant(raised, attendee.peerId)!.role).toBe("attendee");
+    expect(raised.audience).toBe(2);
 
     expect(await host.ok("room.peer.setRole", { peerId: attendee.peerId, role: "speaker" })).toEqual({ role: "speaker" });
     expect(await attendee.socket.next((f) => f.t === "room.role")).toMatchObject({ role: "speaker", by: "Mia Moderator" });
@@ -236,7 +242,8 @@ describe("moderation", () => {
     await host.ok("room.peer.setRole", { peerId: attendee.peerId, role: "attendee" });
     await watcher.socket.next((f) => f.t === "media.producerClosed" && f.producerId === producerId);
     expect(await attendee.request("media.transport.create", { direction: "send" })).toMatchObject({ t: "error", code: "forbidden" });
-    await host.state((s) => participant(s, attendee.peerId)?.role === "attendee" && participant(s, attendee.peerId)?.microphone === "none");
+    // Back in the audience with no hand up: off the stage, counted.
+    await host.state((s) => participant(s, attendee.peerId) === undefined && participant(s, watcher.peerId) === undefined && s.audience === 2);
   });
 
   it("mutes a speaker's microphone so that only the host can allow it back, and stops a screen share", async () => {
@@ -246,7 +253,7 @@ describe("moderation", () => {
 
     await host.ok("room.peer.mute", { peerId: attendee.peerId, source: "microphone", allowUnmute: false });
     expect(await attendee.socket.next((f) => f.t === "room.muted")).toMatchObject({ source: "microphone", allowUnmute: false });
-    await host.state((s) => participant(s, attendee.peerId)?.microphone === "off" && participant(s, attendee.peerId)?.locked.includes("microphone"));
+    await host.state((s) => participant(s, attendee.peerId)?.microphone === "off" && participant(s, attendee.peerId)!.locked.includes("microphone"));
     expect(await attendee.request("media.producer.resume", { producerId: mic })).toMatchObject({ t: "error", code: "muted_by_host" });
     // A new microphone producer cannot dodge it either.
     await attendee.ok("media.producer.close", { producerId: mic });

@@ -91,20 +91,20 @@ export async function join(room: RoomPage, options: { lobby?: boolean } = {}): P
   else await room.page.getByRole("navigation", { name: "Room controls" }).waitFor();
 }
 
-export type TrackStats = { consumerId: string; peerId: string; source: string; kind: string; framesDecoded: number; bytesReceived: number; packetsReceived: number };
+export type TrackStats = { consumerId: string; peerId: string; source: string; kind: string; framesDecoded: number; bytesReceived: number; packetsReceived: number; frameWidth: number };
 
 /** Statistics of what `room` receives from the person with `identity`. */
 export function statsFrom(room: RoomPage, identity: string): Promise<TrackStats[]> {
   return room.page.evaluate(async (identity) => {
     const media = window.plenaryRoom?.media;
-    const peer = media?.view.state?.participants.find((p) => p.identity === identity);
+    const peer = media?.view.state?.stage.find((p) => p.identity === identity);
     if (!media || !peer) return [];
     return (await media.stats()).filter((s) => s.peerId === peer.peerId);
   }, identity);
 }
 
 /** One counter of one source received from `identity` (0 when nothing is received). */
-export async function received(room: RoomPage, identity: string, source: string, counter: "framesDecoded" | "packetsReceived"): Promise<number> {
+export async function received(room: RoomPage, identity: string, source: string, counter: "framesDecoded" | "packetsReceived" | "bytesReceived"): Promise<number> {
   const stats = await statsFrom(room, identity);
   return stats.find((s) => s.source === source)?.[counter] ?? 0;
 }

@@ -127,3 +127,41 @@ export class RoomFixture {
     await this.db.destroy();
   }
 }
+
+/** A JSON request to the real server as `person` (null: nobody logged in), with the raw text kept. */
+export async function requestAs(server: TestServer, person: RoomPerson | null, method: string, url: string, body?: unknown): Promise<{ status: number; text: string; body: any }> {
+  const response = await fetch(`${server.url}${url}`, {
+    method,
+    headers: { origin: server.url, "content-type": "application/json", ...(person ? { cookie: person.cookie } : {}) },
+    body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: text ? JSON.parse(text) : null };
+}
+
+/** The room as a member sees it: flags, the stage and the audience count (sfu/room-roster.ts). */
+export type RoomSnapshot = {
+  version: number;
+  opened: boolean;
+  locked: boolean;
+  lobbyCount: number;
+  audience: number;
+  stage: { peerId: string; identity: string; name: string; role: string; hand: number | null; microphone: string; camera: string; screen: boolean; locked: string[] }[];
+  [key: string]: unknown;
+};
+
+/**
+ * A snapshot brought up to date with the `room.delta` frames received after it, as the room
+ * page does: a delta applies to the version it names (`from`); older ones are skipped.
+ */
+export function applyDeltas(snapshot: RoomSnapshot, frames: readonly { t: string; [key: string]: unknown }[]): RoomSnapshot {
+  let state: RoomSnapshot = { ...snapshot, stage: [...snapshot.stage] };
+  for (const frame of frames) {
+    if (frame.t !== "room.delta" || (frame.version as number) <= state.version) continue;
+    if (frame.from !== state.version) throw new Error(`room.delta from ${String(frame.from)} does not follow version ${state.version}`);
+    const { t: _, upsert, remove, from: __, ...flags } = frame as unknown as { t: string; upsert: RoomSnapshot["stage"]; remove: string[]; from: number };
+    const gone = new Set([...remove, ...upsert.map((p) => p.peerId)]);
+    state = { ...state, ...flags, stage: [...state.stage.filter((p) => !gone.has(p.peerId)), ...upsert] };
+  }
+  return state;
+}

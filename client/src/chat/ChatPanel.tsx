@@ -6,14 +6,26 @@
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import type { RealtimeError } from '../api/realtime.ts';
+import { useSession } from '../pages/account/session.tsx';
 import { useRealtime } from '../shell/realtime-context.tsx';
-import { type ChannelSettings, type ChatMessage, chatTopic, linkify, onPush } from './protocol.ts';
+import { ModerationPanel } from './ModerationPanel.tsx';
+import { type ChannelSettings, type ChatAuthor, type ChatMessage, chatTopic, type JoinReply, linkify, onPush } from './protocol.ts';
 
 const REACTIONS = ['👍', '❤️', '😂', '🎉', '👏'];
 const MAX_LENGTH = 1_000;
 
-export function ChatPanel(props: { channel: string; label: string }) {
+export function ChatPanel(props: {
+  channel: string;
+  label: string;
+  /** Offers "Message <name>" on others' messages, to start a private conversation. */
+  onMessagePerson?: (author: ChatAuthor) => void;
+  /** Told of each join reply (the channel's event, whether the caller moderates it). */
+  onJoin?: (reply: JoinReply) => void;
+}) {
   const { client } = useRealtime();
+  const session = useSession();
+  const me = () => (session.user.state === 'ready' ? session.user()?.id : undefined);
+  const [moderating, setModerating] = createSignal(false);
   const [messages, setMessages] = createStore<ChatMessage[]>([]);
   const [settings, setSettings] = createSignal<ChannelSettings>({ slowModeSeconds: 0, disabled: false, pinnedMessageId: null });
   const [canModerate, setCanModerate] = createSignal(false);
@@ -57,6 +69,7 @@ export function ChatPanel(props: { channel: string; label: string }) {
       const reply = await client.request('chat.join', { channel: props.channel, ...(lastId() ? { afterId: lastId() } : {}) });
       setSettings(reply.settings);
       setCanModerate(reply.canModerate);
+      props.onJoin?.(reply);
       if (!lastId()) setHasMore(reply.hasMore);
       merge(reply.messages);
       setError('');
@@ -81,6 +94,8 @@ export function ChatPanel(props: { channel: string; label: string }) {
   ];
   onMount(() => void join());
   onCleanup(() => {
+    // Leaving the channel: what was on screen counts as read now, not in 2 s.
+    if (readTimer) void client.request('chat.read', { channel: props.channel, lastId: lastId() }).catch(() => undefined);
     clearTimeout(readTimer);
     offs.forEach((off) => off());
     void client.request('chat.leave', { channel: props.channel }).catch(() => undefined);
@@ -157,6 +172,9 @@ export function ChatPanel(props: { channel: string; label: string }) {
                     onClick={() => { setDraft(`${draft()}@${message.author.name} `.trimStart()); setMentioned([...mentioned(), message.author]); }}>
                     Mention
                   </button>
+                  <Show when={props.onMessagePerson && message.author.id !== me() && !props.channel.startsWith('dm:')}>
+                    <button type="button" class="chat__action" onClick={() => props.onMessagePerson?.(message.author)}>Message {message.author.name}</button>
+                  </Show>
                   <button type="button" class="chat__action"
                     onClick={() => void act(() => client.request('chat.report', { messageId: message.id, reason: 'Reported from the chat panel' }))}>Report</button>
                   <button type="button" class="chat__action"
@@ -194,7 +212,9 @@ export function ChatPanel(props: { channel: string; label: string }) {
           <Show when={settings().pinnedMessageId !== null}>
             <button type="button" class="button" onClick={() => void act(() => client.request('chat.pin', { channel: props.channel, messageId: null }))}>Unpin</button>
           </Show>
+          <button type="button" class="button" aria-expanded={moderating()} onClick={() => setModerating(!moderating())}>Reports and mutes</button>
         </div>
+        <Show when={moderating()}><ModerationPanel channel={props.channel} /></Show>
       </Show>
       <Show when={error()}><p class="field__error" role="alert">{error()}</p></Show>
       <form class="chat__form" onSubmit={send}>

@@ -5,56 +5,14 @@
  */
 import type { RealtimeClient } from '../api/realtime.ts';
 
-export type ChatAuthor = { id: string; name: string };
-export type ChatMessage = {
-  id: number;
-  channel: string;
-  author: ChatAuthor;
-  text: string;
-  replyTo: number | null;
-  mentions: string[];
-  reactions: Record<string, number>;
-  createdAt: string;
-  deleted: boolean;
-};
-export type ChannelSettings = { slowModeSeconds: number; disabled: boolean; pinnedMessageId: number | null };
-export type JoinReply = {
-  channel: string;
-  messages: ChatMessage[];
-  settings: ChannelSettings;
-  canModerate: boolean;
-  /** Older messages exist before the first one returned. */
-  hasMore: boolean;
-  /** Messages after `afterId` that did not fit: the client asks again. */
-  truncated: boolean;
-};
+// The shapes come from the server's own definitions (types only: Vite erases the import).
+import type {
+  ChannelSettings, ChatMessage, ChatMute, ChatReport, Conversation, JoinReply, Poll, Question, ReportResolution,
+} from '../../../server/chat/wire.ts';
 
-export type PollOption = { id: string; text: string; votes: number | null };
-export type Poll = {
-  id: string;
-  sessionId: string;
-  question: string;
-  multiple: boolean;
-  anonymous: boolean;
-  allowChange: boolean;
-  resultsVisibility: 'all' | 'hosts';
-  status: 'draft' | 'open' | 'closed';
-  options: PollOption[];
-  voters: number | null;
-};
-
-export type Question = {
-  id: string;
-  sessionId: string;
-  text: string;
-  author: ChatAuthor | null;
-  status: 'pending' | 'open' | 'answered' | 'dismissed';
-  answeredLive: boolean;
-  answer: string | null;
-  pinned: boolean;
-  votes: number;
-  createdAt: string;
-};
+export type {
+  ChatAuthor, ChannelSettings, ChatMessage, ChatMute, ChatReport, Conversation, JoinReply, Poll, PollOption, Question, ReportResolution,
+} from '../../../server/chat/wire.ts';
 
 type Empty = Record<string, never>;
 
@@ -64,6 +22,8 @@ declare module '../api/realtime.ts' {
     'chat.deleted': { t: 'chat.deleted'; channel: string; messageId: number };
     'chat.reactions': { t: 'chat.reactions'; channel: string; messageId: number; reactions: Record<string, number> };
     'chat.settings': { t: 'chat.settings'; channel: string; settings: ChannelSettings };
+    /** A private message to the caller, on their user topic (whether or not they joined its channel). */
+    'chat.conversation': { t: 'chat.conversation'; channel: string; message: ChatMessage };
     'poll.updated': { t: 'poll.updated'; poll: Poll };
     'qa.updated': { t: 'qa.updated'; question: Question };
     'qa.settings': { t: 'qa.settings'; sessionId: string; premoderation: boolean };
@@ -80,10 +40,18 @@ declare module '../api/realtime.ts' {
     'chat.delete': { payload: { messageId: number }; reply: Empty };
     'chat.report': { payload: { messageId: number; reason: string }; reply: Empty };
     'chat.block': { payload: { userId: string }; reply: Empty };
-    'chat.mute': { payload: { channel: string; userId: string; minutes: number }; reply: { until: string } };
+    'chat.mute': { payload: { channel: string; userId: string; minutes: number }; reply: { until: string | null } };
     'chat.pin': { payload: { channel: string; messageId: number | null }; reply: { settings: ChannelSettings } };
     'chat.settings': { payload: { channel: string; slowModeSeconds?: number; disabled?: boolean }; reply: { settings: ChannelSettings } };
     'chat.read': { payload: { channel: string; lastId: number }; reply: Empty };
+    'chat.open': { payload: { eventId: string; userId: string }; reply: { channel: string; peer: { id: string; name: string } } };
+    'chat.conversations': { payload: { eventId: string }; reply: { enabled: boolean; conversations: Conversation[] } };
+    'chat.reports': { payload: { channel: string; resolved?: boolean }; reply: { reports: ChatReport[] } };
+    'chat.reports.resolve': {
+      payload: { reportId: string; action: 'delete' | 'mute' | 'dismiss'; minutes?: number };
+      reply: { resolution: ReportResolution; resolved: number };
+    };
+    'chat.mutes': { payload: { channel: string }; reply: { mutes: ChatMute[] } };
     'poll.subscribe': { payload: { sessionId: string }; reply: { polls: Poll[]; myVotes: Record<string, string[]>; isHost: boolean } };
     'poll.create': {
       payload: { sessionId: string; question: string; options: string[]; multiple: boolean; anonymous: boolean; resultsVisibility: 'all' | 'hosts'; allowChange: boolean };
@@ -139,4 +107,19 @@ export function linkify(text: string): { text: string; href?: string }[] {
   }
   if (last < text.length) parts.push({ text: text.slice(last) });
   return parts;
+}
+
+/**
+ * The "Messages" list after a private message arrives: its conversation moves to the top
+ * (added, with the author as the other person, when new), with one more unread message
+ * unless it is the one open on screen.
+ */
+export function withIncoming(list: readonly Conversation[], push: { channel: string; message: ChatMessage }, openChannel: string | null): Conversation[] {
+  const known = list.find((c) => c.channel === push.channel);
+  const last = { text: push.message.text, authorId: push.message.author.id, createdAt: push.message.createdAt };
+  const unread = (known?.unread ?? 0) + (push.channel === openChannel ? 0 : 1);
+  const updated: Conversation = known
+    ? { ...known, last, unread }
+    : { channel: push.channel, peer: push.message.author, last, unread, blocked: false };
+  return [updated, ...list.filter((c) => c.channel !== push.channel)];
 }

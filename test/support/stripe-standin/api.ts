@@ -55,6 +55,7 @@ function routes(state: ApiState): Route[] {
     { method: "POST", pattern: /^\/v1\/refunds$/, handler: (ctx, account, params) => createRefund(ctx, account, params, state.refundStatus) },
     { method: "GET", pattern: new RegExp(`^/v1/refunds/${ID}$`), handler: retrieve("refund") },
     { method: "GET", pattern: new RegExp(`^/v1/disputes/${ID}$`), handler: retrieve("dispute") },
+    { method: "GET", pattern: new RegExp(`^/v1/payouts/${ID}$`), handler: retrieve("payout") },
     { method: "POST", pattern: /^\/v1\/customers$/, handler: (ctx, account, params) => createCustomer(ctx, account, params) },
     { method: "GET", pattern: new RegExp(`^/v1/customers/${ID}$`), handler: retrieve("customer") },
     { method: "GET", pattern: new RegExp(`^/v1/customers/${ID}/payment_methods$`), handler: (ctx, account, params, [id]) => listPaymentMethods(ctx, account, id, params) },

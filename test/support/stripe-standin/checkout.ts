@@ -176,6 +176,11 @@ export type Buyer = {
    * confirmed later by settleDelayedPayment, with checkout.session.async_payment_succeeded/failed.
    */
   delayed?: boolean;
+  /**
+   * The charge's balance transaction (and so Stripe's fee) is attached later, by
+   * settleBalance (charge.updated), as Stripe does for many payment methods and API versions.
+   */
+  feeLater?: boolean;
 };
 
 /**
@@ -244,7 +249,7 @@ export function payCheckoutSession(ctx: StandinContext, id: string, buyer: Buyer
   const feeDetails: { amount: number; application: string | null; currency: string; description: string; type: string }[] = [{ amount: processing, application: null, currency, description: "Stripe processing fees", type: "stripe_fee" }];
   if (direct && applicationFee) feeDetails.push({ amount: applicationFee, application: "ca_plenary", currency, description: "Application fee", type: "application_fee" });
   const fee = feeDetails.reduce((sum, f) => sum + f.amount, 0);
-  const balanceTransaction = ctx.store.put(account, {
+  const balanceTransaction: StripeObject = {
     id: stripeId("txn"),
     object: "balance_transaction",
     amount,
@@ -259,7 +264,9 @@ export function payCheckoutSession(ctx: StandinContext, id: string, buyer: Buyer
     source: chargeId,
     status: "pending",
     type: "charge",
-  });
+  };
+  if (buyer.feeLater) ctx.store.hidden(chargeId).balanceTransaction = balanceTransaction;
+  else ctx.store.put(account, balanceTransaction);
   const feeObject = applicationFee === null ? null : ctx.store.put(null, {
     id: stripeId("fee"),
     object: "application_fee",
@@ -279,7 +286,7 @@ export function payCheckoutSession(ctx: StandinContext, id: string, buyer: Buyer
     amount_refunded: 0,
     application_fee: feeObject?.id ?? null,
     application_fee_amount: applicationFee,
-    balance_transaction: balanceTransaction.id,
+    balance_transaction: buyer.feeLater ? null : balanceTransaction.id,
     billing_details: { email, name: buyer.name ?? "Test Buyer" },
     captured: true,
     created,
@@ -301,6 +308,19 @@ export function payCheckoutSession(ctx: StandinContext, id: string, buyer: Buyer
   if (!buyer.delayed) ctx.emit("payment_intent.succeeded", paymentIntent, account);
   ctx.emit("checkout.session.completed", stored, account);
   return stored;
+}
+
+/** The charge of a payment made with `feeLater` gets its balance transaction: charge.updated. */
+export function attachBalanceTransaction(ctx: StandinContext, paymentIntentId: string): StripeObject {
+  const account = ctx.store.ownerOf(paymentIntentId);
+  const paymentIntent = ctx.store.get(paymentIntentId, account, "payment_intent");
+  const charge = ctx.store.get(paymentIntent.latest_charge as string, account, "charge");
+  const pending = ctx.store.hidden(charge.id).balanceTransaction as StripeObject | undefined;
+  if (!pending || charge.balance_transaction) throw new Error(`charge ${charge.id} has its balance transaction already`);
+  ctx.store.put(account, pending);
+  charge.balance_transaction = pending.id;
+  ctx.emit("charge.updated", charge, account, { balance_transaction: null });
+  return charge;
 }
 
 /** The bank confirms (or refuses) a delayed payment, days later on Stripe. */

@@ -2,7 +2,8 @@
  * A local stand-in for Stripe's HTTP API on 127.0.0.1, spoken to by the real `stripe` client
  * (`new Stripe(key, { host: "127.0.0.1", port, protocol: "http" })`), with webhooks signed the
  * way Stripe signs them and a control API for what happens outside the API: the customer
- * paying at the hosted page, a session expiring, a refund settling, a dispute, onboarding.
+ * paying at the hosted page, a session expiring, a refund settling, a dispute and its outcome,
+ * a fee known only later, payouts to connected accounts, onboarding.
  *
  *   const stripe = await StripeStandin.start({ webhookUrl });
  *   const session = await stripe.client().checkout.sessions.create({...});
@@ -13,11 +14,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { type ApiState, StandinApi } from "./api.ts";
-import { type Buyer, expireCheckoutSession, payCheckoutSession, settleDelayedPayment } from "./checkout.ts";
+import { attachBalanceTransaction, type Buyer, expireCheckoutSession, payCheckoutSession, settleDelayedPayment } from "./checkout.ts";
 import { completeOnboarding, confirmSetupIntent } from "./customers.ts";
 import { checkoutPage, onboardingPage } from "./pages.ts";
 import { parseParams } from "./params.ts";
-import { openDispute, type RefundStatus, settleRefund } from "./refunds.ts";
+import { makePayout, settlePayout } from "./payouts.ts";
+import { closeDispute, openDispute, type RefundStatus, settleRefund } from "./refunds.ts";
 import { nowSeconds, type StandinContext, StandinStore, type StripeObject, stripeId } from "./store.ts";
 import { type StripeEvent, WebhookSender } from "./webhooks.ts";
 
@@ -128,6 +130,26 @@ export class StripeStandin {
   /** The cardholder disputes the payment (charge.dispute.created). */
   dispute(paymentIntentId: string, reason?: string): StripeObject {
     return structuredClone(openDispute(this.#ctx, paymentIntentId, reason));
+  }
+
+  /** The card network decides a dispute (won: charge.dispute.funds_reinstated; then charge.dispute.closed). */
+  closeDispute(disputeId: string, outcome: "won" | "lost"): StripeObject {
+    return structuredClone(closeDispute(this.#ctx, disputeId, outcome));
+  }
+
+  /** A payment made with `feeLater` gets its balance transaction and so its fee (charge.updated). */
+  attachBalanceTransaction(paymentIntentId: string): StripeObject {
+    return structuredClone(attachBalanceTransaction(this.#ctx, paymentIntentId));
+  }
+
+  /** Stripe pays a connected account's balance out to its bank (payout.created, then payout.paid or payout.failed, with `account`). */
+  payout(accountId: string, input: { amount: number; currency: string; outcome?: "paid" | "failed" }): StripeObject {
+    return structuredClone(makePayout(this.#ctx, accountId, { ...input, outcome: input.outcome ?? "paid" }));
+  }
+
+  /** A payout already paid is sent back by the bank (payout.failed). */
+  failPayout(payoutId: string): StripeObject {
+    return structuredClone(settlePayout(this.#ctx, payoutId, "failed"));
   }
 
   /** A pending refund reaches its final state (refund.updated). */

@@ -129,5 +129,40 @@ export function openDispute(ctx: StandinContext, paymentIntentId: string, reason
   withdrawal.source = dispute.id;
   charge.disputed = true;
   ctx.emit("charge.dispute.created", dispute, account);
+  ctx.emit("charge.dispute.funds_withdrawn", dispute, account);
+  return dispute;
+}
+
+/**
+ * The card network decides: won gives the amount back (funds_reinstated, a balance transaction
+ * of +amount; the dispute fee stays taken), lost keeps it; then charge.dispute.closed.
+ */
+export function closeDispute(ctx: StandinContext, id: string, outcome: "won" | "lost"): StripeObject {
+  const account = ctx.store.ownerOf(id);
+  const dispute = ctx.store.get(id, account, "dispute");
+  if (dispute.status === "won" || dispute.status === "lost") throw new Error(`dispute ${id} is ${dispute.status} already`);
+  const previous = { status: dispute.status };
+  dispute.status = outcome;
+  if (outcome === "won") {
+    const created = nowSeconds();
+    const amount = dispute.amount as number;
+    (dispute.balance_transactions as StripeObject[]).push({
+      id: stripeId("txn"),
+      object: "balance_transaction",
+      amount,
+      available_on: created,
+      created,
+      currency: dispute.currency,
+      fee: 0,
+      fee_details: [],
+      net: amount,
+      reporting_category: "dispute_reversal",
+      source: dispute.id,
+      status: "available",
+      type: "adjustment",
+    });
+    ctx.emit("charge.dispute.funds_reinstated", dispute, account);
+  }
+  ctx.emit("charge.dispute.closed", dispute, account, previous);
   return dispute;
 }

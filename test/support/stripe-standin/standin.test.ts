@@ -200,6 +200,29 @@ describe("paying, fees and refunds", () => {
     expect(await stripe.disputes.retrieve(dispute.id)).toMatchObject({ amount: 6_000, status: "needs_response", payment_intent: intentId });
     await standin.webhooks.idle();
     expect(verified(standin.event("charge.dispute.created", dispute.id)!.id).type).toBe("charge.dispute.created");
+    standin.closeDispute(dispute.id, "won");
+    const won = await stripe.disputes.retrieve(dispute.id);
+    expect(won.status).toBe("won");
+    expect(won.balance_transactions.map((t) => t.amount)).toEqual([-6_000, 6_000]);
+    await standin.webhooks.idle();
+    expect(standin.events.filter((e) => e.data.object.id === dispute.id).map((e) => e.type)).toEqual([
+      "charge.dispute.created", "charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated", "charge.dispute.closed",
+    ]);
+    expect(verified(standin.event("charge.dispute.closed", dispute.id)!.id).data.previous_attributes).toEqual({ status: "needs_response" });
+  });
+
+  it("attaches the balance transaction later when asked, with charge.updated", async () => {
+    const session = await stripe.checkout.sessions.create(sessionParams());
+    const intentId = standin.pay(session.id, { feeLater: true }).payment_intent as string;
+    const before = await stripe.paymentIntents.retrieve(intentId, { expand: ["latest_charge.balance_transaction"] });
+    expect((before.latest_charge as Stripe.Charge).balance_transaction).toBeNull();
+    standin.attachBalanceTransaction(intentId);
+    const after = await stripe.paymentIntents.retrieve(intentId, { expand: ["latest_charge.balance_transaction"] });
+    const balance = (after.latest_charge as Stripe.Charge).balance_transaction as Stripe.BalanceTransaction;
+    expect(balance.fee_details).toEqual([expect.objectContaining({ type: "stripe_fee", amount: Math.round((6_000 * 290) / 10_000) + 30 })]);
+    expect(await stripe.balanceTransactions.retrieve(balance.id)).toMatchObject({ id: balance.id, source: after.latest_charge && (after.latest_charge as Stripe.Charge).id });
+    await standin.webhooks.idle();
+    expect(verified(standin.event("charge.updated", (after.latest_charge as Stripe.Charge).id)!.id).data.previous_attributes).toEqual({ balance_transaction: null });
   });
 });
 
@@ -242,6 +265,18 @@ describe("Connect", () => {
     await standin.webhooks.idle();
     const event = verified(standin.event("account.updated", account.id)!.id);
     expect(event.account).toBe(account.id);
+  });
+
+  it("pays a connected account out to its bank, on that account, and fails a payout later", async () => {
+    const account = await stripe.accounts.create({ type: "express", email: "payouts@example.com" });
+    const payout = standin.payout(account.id, { amount: 5_000, currency: "eur" });
+    expect(await stripe.payouts.retrieve(payout.id, {}, { stripeAccount: account.id })).toMatchObject({ amount: 5_000, currency: "eur", status: "paid" });
+    await expect(stripe.payouts.retrieve(payout.id)).rejects.toMatchObject({ statusCode: 404 });
+    standin.failPayout(payout.id);
+    await standin.webhooks.idle();
+    const failed = verified(standin.event("payout.failed", payout.id)!.id);
+    expect(failed).toMatchObject({ account: account.id, data: { object: { status: "failed", failure_code: "account_closed" }, previous_attributes: { status: "paid" } } });
+    expect(standin.events.filter((e) => e.data.object.id === payout.id).map((e) => e.type)).toEqual(["payout.created", "payout.paid", "payout.failed"]);
   });
 
   it("keeps a connected account's direct charges to requests made with its Stripe-Account header", async () => {

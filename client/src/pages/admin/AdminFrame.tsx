@@ -28,6 +28,7 @@ export function AdminFrame(props: { title: string; lead: string; children: JSX.E
             <A href="/admin/events" class="admin-tabs__link" activeClass="admin-tabs__link--active">Events</A>
             <A href="/admin/jobs" class="admin-tabs__link" activeClass="admin-tabs__link--active">Jobs</A>
             <A href="/admin/revenue" class="admin-tabs__link" activeClass="admin-tabs__link--active">Revenue</A>
+            <A href="/admin/ratings" class="admin-tabs__link" activeClass="admin-tabs__link--active">Ratings</A>
           </nav>
           {props.children}
         </Show>

@@ -1,4 +1,4 @@
-import { A, Navigate, useNavigate, useParams, useSearchParams } from '@solidjs/router';
+import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Index, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { PageHeader } from '../../ui/PageHeader.tsx';
@@ -17,16 +17,13 @@ export function CheckoutPage() {
   const session = useSession();
   const [offer] = createResource(() => ({ slug: params.slug, code: search.code }), ({ slug, code }) => checkoutApi.offer(slug, code));
   const here = () => `${location.pathname}${location.search}`;
+  // Without an account the buyer checks out as a guest (name and e-mail), or logs in first.
   return (
     <Show when={session.user.state === 'ready'} fallback={<p class="loading" role="status"><span class="loading__spinner" aria-hidden="true" />Loading…</p>}>
-      <Show when={session.user()} fallback={<Navigate href={`/log-in?next=${encodeURIComponent(here())}`} />}>
-        {(user) => (
-          <Show when={!offer.error} fallback={<div class="notice notice--error" role="alert"><p>{(offer.error as Error)?.message}</p></div>}>
-            <Show when={offer()} fallback={<p class="loading" role="status"><span class="loading__spinner" aria-hidden="true" />Loading…</p>}>
-              {(o) => <CheckoutForm offer={o()} user={user()} accessCode={search.code} offerToken={search.offer} />}
-            </Show>
-          </Show>
-        )}
+      <Show when={!offer.error} fallback={<div class="notice notice--error" role="alert"><p>{(offer.error as Error)?.message}</p></div>}>
+        <Show when={offer()} fallback={<p class="loading" role="status"><span class="loading__spinner" aria-hidden="true" />Loading…</p>}>
+          {(o) => <CheckoutForm offer={o()} user={session.user() ?? null} logInHref={`/log-in?next=${encodeURIComponent(here())}`} accessCode={search.code} offerToken={search.offer} />}
+        </Show>
       </Show>
     </Show>
   );
@@ -34,7 +31,7 @@ export function CheckoutPage() {
 
 type SeatDraft = { name: string; email: string; answers: Record<string, string | string[]> };
 
-function CheckoutForm(props: { offer: Offer; user: Account; accessCode?: string; offerToken?: string }) {
+function CheckoutForm(props: { offer: Offer; user: Account | null; logInHref: string; accessCode?: string; offerToken?: string }) {
   const navigate = useNavigate();
   const form = createFormState<string>();
   const event = () => props.offer.event;
@@ -44,12 +41,13 @@ function CheckoutForm(props: { offer: Offer; user: Account; accessCode?: string;
   const [drafts, setDrafts] = createStore<Record<string, SeatDraft>>({});
   const [promoCode, setPromoCode] = createSignal('');
   const [waitlisted, setWaitlisted] = createSignal<Record<string, string>>({});
+  const [guest, setGuest] = createStore({ name: '', email: '' });
 
   const seats = createMemo(() =>
     props.offer.ticketTypes.flatMap((t) => Array.from({ length: quantities[t.id] ?? 0 }, (_, i) => ({ type: t, key: `${t.id}:${i}` }))),
   );
   const draft = (key: string, index: number): SeatDraft =>
-    drafts[key] ?? { name: index === 0 ? props.user.displayName : '', email: index === 0 ? props.user.email : '', answers: {} };
+    drafts[key] ?? { name: index === 0 ? (props.user?.displayName ?? guest.name) : '', email: index === 0 ? (props.user?.email ?? guest.email) : '', answers: {} };
   const update = (key: string, index: number, change: Partial<SeatDraft>) => setDrafts(key, { ...draft(key, index), ...change });
   const total = () => seats().reduce((sum, s) => sum + s.type.price, 0);
 
@@ -64,12 +62,14 @@ function CheckoutForm(props: { offer: Offer; user: Account; accessCode?: string;
       ...(props.accessCode ? { accessCode: props.accessCode } : {}),
       ...(props.offerToken ? { waitlistOffer: props.offerToken } : {}),
     };
-    const fields = ['promoCode', ...props.offer.ticketTypes.map((t) => `ticketType.${t.id}`), ...seats().flatMap((_, i) => [`seats.${i}.name`, `seats.${i}.email`, ...props.offer.questions.map((q) => `seats.${i}.answers.${q.id}`)])];
+    const fields = ['buyer.name', 'buyer.email', 'promoCode', ...props.offer.ticketTypes.map((t) => `ticketType.${t.id}`), ...seats().flatMap((_, i) => [`seats.${i}.name`, `seats.${i}.email`, ...props.offer.questions.map((q) => `seats.${i}.answers.${q.id}`)])];
     void form.run(async () => {
       if (body.seats.length === 0) throw new Error('Choose at least one ticket.');
-      const placed = await checkoutApi.checkout(event().id, body, idempotencyKey);
+      const placed = props.user
+        ? await checkoutApi.checkout(event().id, body, idempotencyKey)
+        : await checkoutApi.guestCheckout(event().id, { ...body, buyer: { name: guest.name, email: guest.email } }, idempotencyKey);
       if (placed.checkoutUrl) location.assign(placed.checkoutUrl);
-      else navigate(`/orders/${placed.order.id}`);
+      else navigate(placed.orderPage ?? `/orders/${placed.order.id}`);
     }, fields);
   };
 
@@ -86,6 +86,16 @@ function CheckoutForm(props: { offer: Offer; user: Account; accessCode?: string;
         <p class="notice" role="status">A ticket is kept for you from the waitlist: choose it below to claim it.</p>
       </Show>
       <form class="form checkout__form" onSubmit={submit} novalidate>
+        <Show when={!props.user}>
+          <fieldset class="card checkout__buyer">
+            <legend class="card__title">Your details</legend>
+            <p class="form-note">
+              No account needed: we e-mail your tickets and a link to your order. <A href={props.logInHref}>Log in</A> to keep them in your account; signing up later with this address adds them too.
+            </p>
+            <TextField id="buyer-name" label="Your name" autocomplete="name" value={guest.name} onValue={(name) => setGuest('name', name)} error={form.errors()['buyer.name']} />
+            <TextField id="buyer-email" label="Your e-mail" type="email" autocomplete="email" value={guest.email} onValue={(email) => setGuest('email', email)} error={form.errors()['buyer.email']} />
+          </fieldset>
+        </Show>
         <fieldset class="card checkout__types">
           <legend class="card__title">Tickets</legend>
           <Show when={props.offer.ticketTypes.length > 0} fallback={<p>No tickets are on offer.</p>}>
@@ -105,7 +115,7 @@ function CheckoutForm(props: { offer: Offer; user: Account; accessCode?: string;
                       <Show when={!type.unavailableReason} fallback={<span class="checkout-type__soldout">Unavailable</span>}>
                         <div class="checkout-type__waitlist">
                           <span class="checkout-type__soldout">Sold out</span>
-                          <Show when={waitlisted()[type.id]} fallback={<button type="button" class="button" onClick={() => joinWaitlist(type)}>Join the waitlist</button>}>
+                          <Show when={waitlisted()[type.id]} fallback={props.user ? <button type="button" class="button" onClick={() => joinWaitlist(type)}>Join the waitlist</button> : <A class="button" href={props.logInHref}>Log in to join the waitlist</A>}>
                             <p role="status">{waitlisted()[type.id]}</p>
                           </Show>
                         </div>

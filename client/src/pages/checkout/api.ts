@@ -17,7 +17,9 @@ export type Offer = {
 };
 export type SeatInput = { ticketTypeId: string; name: string; email: string; answers: Record<string, string | string[]> };
 export type CheckoutBody = { seats: SeatInput[]; promoCode?: string; accessCode?: string; waitlistOffer?: string };
-export type Placed = { order: OrderView; checkoutUrl: string | null };
+export type Placed = { order: OrderView; checkoutUrl: string | null; orderPage?: string | null };
+export type GuestBuyer = { name: string; email: string };
+export type GuestTicket = { id: string; status: string; statusReason: string; holderName: string; ticketTypeName: string; qrSvg: string | null };
 export type MyTicket = {
   id: string; orderId: string; status: string; holderName: string; holderEmail: string; ticketTypeName: string; code: string | null; qrSvg: string | null;
   event: { id: string; slug: string; title: string; startsAt: string; endsAt: string; timeZone: string };
@@ -28,7 +30,10 @@ export const checkoutApi = {
     api.get<Offer>(`/events/${encodeURIComponent(slug)}/offer${accessCode ? `?${new URLSearchParams({ accessCode })}` : ''}`),
   checkout: (eventId: string, body: CheckoutBody, idempotencyKey: string) =>
     api.post<Placed>(`/events/${eventId}/checkout`, body, { headers: { 'Idempotency-Key': idempotencyKey } }),
+  guestCheckout: (eventId: string, body: CheckoutBody & { buyer: GuestBuyer }, idempotencyKey: string) =>
+    api.post<Placed>(`/events/${eventId}/guest-checkout`, body, { headers: { 'Idempotency-Key': idempotencyKey } }),
   order: (id: string) => api.get<Placed>(`/orders/${id}`),
+  guestOrder: (id: string, key: string) => api.get<Placed & { tickets: GuestTicket[] }>(`/guest-orders/${id}?${new URLSearchParams({ key })}`),
   abandon: (id: string) => api.post<{ order: OrderView }>(`/orders/${id}/abandon`, {}),
   tickets: () => api.get<{ tickets: MyTicket[] }>('/tickets'),
   joinWaitlist: (ticketTypeId: string, accessCode?: string) =>

@@ -1,7 +1,7 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createResource, For, Show } from 'solid-js';
 import { ApiError } from '../../api/http.ts';
-import { ChatPanel } from '../../chat/ChatPanel.tsx';
+import { LobbyChat } from '../../chat/LobbyChat.tsx';
 import { CalendarIcon, TicketIcon } from '../../ui/icons.tsx';
 import { EventRatings } from '../feedback/RatingSummary.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
@@ -53,6 +53,10 @@ function EventView(props: { event: PublicEvent; code?: string }) {
   return (
     <article class="event-page">
       <header class="event-hero">
+        <Show when={e().coverUrl}>
+          {/* An invite-only event's cover is for invitees: opened by its code alone, it is not served, so no broken image. */}
+          {(src) => <img class="event-hero__cover" src={src()} alt="" width="1600" height="800" onError={(ev) => ev.currentTarget.remove()} />}
+        </Show>
         <p class="event-hero__org">{e().organization.name}</p>
         <h1 class="page-header__title">{e().title}</h1>
         <Show when={e().summary}><p class="page-header__lead">{e().summary}</p></Show>
@@ -151,10 +155,13 @@ function EventView(props: { event: PublicEvent; code?: string }) {
             <section class="event-section" aria-labelledby="lobby-chat-title">
               <h2 id="lobby-chat-title" class="event-section__title">Lobby chat</h2>
               <p class="muted">For everyone with a ticket, the speakers and the organizers.</p>
-              <ChatPanel channel={`event:${e().id}`} label="Lobby chat" />
+              <LobbyChat eventId={e().id} />
             </section>
           </Show>
           <SponsorStrip eventId={e().id} placement="event_page" />
+          <Show when={e().viewer.rate}>
+            <p class="event-section"><A class="button" href={`/events/${e().slug}/feedback`}>Rate this event</A></p>
+          </Show>
           <EventRatings eventId={e().id} />
         </div>
       </div>

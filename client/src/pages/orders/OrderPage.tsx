@@ -1,7 +1,7 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { PageHeader } from '../../ui/PageHeader.tsx';
-import { checkoutApi, type OrderView } from '../checkout/api.ts';
+import { checkoutApi, type GuestTicket, type OrderView, type Placed } from '../checkout/api.ts';
 import { formatPrice, formatRange } from '../events/format.ts';
 import '../checkout/checkout.css';
 
@@ -14,14 +14,46 @@ const STATUS_TEXT: Record<OrderView['status'], string> = {
   partially_refunded: 'Partly refunded',
 };
 
+const DISPUTE_TEXT: Record<NonNullable<OrderView['disputeStatus']>, string> = {
+  open: 'The payment is disputed by the cardholder',
+  won: 'A dispute of the payment was decided for the organizer',
+  lost: 'The payment was taken back after a dispute: the tickets are no longer valid',
+};
+
+/** A guest has no tickets page: their tickets and QR codes are shown with the order. */
+function GuestTickets(props: { tickets: GuestTicket[] }) {
+  return (
+    <div class="card">
+      <h2 class="card__title">Tickets</h2>
+      <ul class="order__tickets">
+        <For each={props.tickets}>
+          {(t) => (
+            <li class="ticket-card" data-ticket-status={t.status}>
+              <p><strong>{t.ticketTypeName}</strong> — {t.holderName}</p>
+              <Show when={t.qrSvg} fallback={<p class="notice">This ticket is {t.status}{t.statusReason ? `: ${t.statusReason}` : ''}.</p>}>
+                <div class="ticket-card__qr" role="img" aria-label={`QR code of the ticket for ${t.holderName}`} innerHTML={t.qrSvg!} />
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+      <p class="form-note">Keep the e-mail with this link: it is the way back to your order. Signing up with the buyer's address adds the order to the account.</p>
+    </div>
+  );
+}
+
 /**
  * /orders/:id — the order page, which is also where the payment page sends the buyer back:
  * it follows the order until the payment provider's webhook has confirmed it.
  */
 export function OrderPage() {
   const params = useParams<{ id: string }>();
-  const [search] = useSearchParams<{ paid?: string; cancelled?: string }>();
-  const [data, { refetch }] = createResource(() => params.id, (id) => checkoutApi.order(id));
+  const [search] = useSearchParams<{ paid?: string; cancelled?: string; key?: string }>();
+  // A guest's link carries the order's key; an account holder's order needs none.
+  const [data, { refetch }] = createResource(
+    () => ({ id: params.id, key: search.key }),
+    ({ id, key }): Promise<Placed & { tickets?: GuestTicket[] }> => (key ? checkoutApi.guestOrder(id, key) : checkoutApi.order(id)),
+  );
   const [busy, setBusy] = createSignal(false);
   const [problem, setProblem] = createSignal<string | null>(null);
   // Until the webhook lands the order is pending; ask again every 1.5 s while the page is open.
@@ -63,6 +95,9 @@ export function OrderPage() {
                 <Show when={o().status === 'pending' && search.cancelled && !search.paid}>
                   <p>You left the payment page. Your seats are still kept until {new Date(o().holdExpiresAt ?? '').toLocaleTimeString()}.</p>
                 </Show>
+                <Show when={o().disputeStatus}>
+                  <p class="order__dispute" data-dispute-status={o().disputeStatus}>{DISPUTE_TEXT[o().disputeStatus!]}</p>
+                </Show>
                 <p>Total: <strong>{o().total === 0 ? 'Free' : m(o().total)}</strong>{o().discount > 0 ? ` (after ${m(o().discount)} discount)` : ''}</p>
                 <ul class="order__seats">
                   <For each={o().seats}>
@@ -75,18 +110,26 @@ export function OrderPage() {
                 </ul>
                 <Show when={problem()}><div class="form-alert" role="alert"><p>{problem()}</p></div></Show>
                 <div class="order__actions">
-                  <Show when={o().status === 'paid'}>
+                  <Show when={o().status === 'paid' && !search.key}>
                     <A class="button button--primary" href="/tickets">See my tickets</A>
                     <a class="button" href={`/api/orders/${o().id}/calendar.ics`} download="">Add to calendar</a>
                     <A class="button" href={`/orders/${o().id}/receipt`}>Receipt</A>
                   </Show>
+                  <Show when={o().status === 'paid' && search.key}>
+                    <a class="button" href={`/api/guest-orders/${o().id}/calendar.ics?${new URLSearchParams({ key: search.key! })}`} download="">Add to calendar</a>
+                  </Show>
                   <Show when={o().status === 'pending' && d().checkoutUrl}>
                     <a class="button button--primary" href={d().checkoutUrl!}>Continue to payment</a>
-                    <button type="button" class="button" aria-disabled={busy()} onClick={() => void abandon()}>Give up this order</button>
+                    <Show when={!search.key}>
+                      <button type="button" class="button" aria-disabled={busy()} onClick={() => void abandon()}>Give up this order</button>
+                    </Show>
                   </Show>
                   <A class="button" href={`/events/${o().event.slug}`}>Event page</A>
                 </div>
               </div>
+              <Show when={d().tickets?.length}>
+                <GuestTickets tickets={d().tickets!} />
+              </Show>
             </section>
           );
         }}

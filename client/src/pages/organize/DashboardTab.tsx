@@ -1,8 +1,9 @@
 import { A } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
 import { AnnouncementComposer } from '../../notifications/AnnouncementComposer.tsx';
-import { organizeApi } from './api.ts';
+import { type Dashboard, organizeApi } from './api.ts';
 import type { TabProps } from './EventEditorPage.tsx';
+import { createLiveCheckIns } from './live-checkins.ts';
 import { formatInZone, formatMoney } from './time.ts';
 
 const ACTIONS: Record<string, string> = {
@@ -12,12 +13,29 @@ const ACTIONS: Record<string, string> = {
   'event.speaker.create': 'added a speaker', 'event.speaker.update': 'changed a speaker', 'event.speaker.delete': 'removed a speaker', 'event.speaker.photo': 'changed a speaker photo',
   'event.team.invite': 'invited someone to the team', 'event.team.uninvite': 'withdrew an invitation', 'event.team.join': 'joined the team',
   'event.team.role': 'changed a team role', 'event.team.remove': 'removed a team member', 'event.duplicate': 'duplicated an event',
+  'checkin.list.create': 'added a check-in list', 'checkin.list.update': 'changed a check-in list', 'checkin.list.delete': 'removed a check-in list',
+  'ticketing.type.create': 'added a ticket type', 'ticketing.type.update': 'changed a ticket type', 'ticketing.type.delete': 'deleted a ticket type',
 };
 
-/** What every team member sees first: sales, registrations, check-ins, live sessions, recent activity. */
+type Activity = Dashboard['activity'][number];
+
+/** What was changed, when the entry says: the fields of an edit, or the name of what was added or removed. */
+function changed(a: Activity): string {
+  const after = (a.after ?? {}) as Record<string, unknown>;
+  const before = (a.before ?? {}) as Record<string, unknown>;
+  if (a.action === 'event.update') {
+    const fields = Object.keys(after).filter((k) => k !== 'updated_at' && k !== 'description_html').map((k) => k.replace(/_/g, ' '));
+    return fields.length ? ` (${fields.join(', ')})` : '';
+  }
+  const name = [after.name, after.title, after.email, before.name, before.title, before.email].find((v) => typeof v === 'string' && v);
+  return name ? ` “${name as string}”` : '';
+}
+
+/** What every team member sees first: sales, registrations, check-ins (pushed live), live sessions, recent activity. */
 export function DashboardTab(props: TabProps) {
   const [data] = createResource(() => props.detail.event.id, (id) => organizeApi.dashboard(id));
   const zone = () => props.detail.event.timeZone;
+  const live = createLiveCheckIns(() => props.detail.event.id);
   return (
     <Show when={data()} fallback={<p class="loading" role="status"><span class="loading__spinner" aria-hidden="true" />Loading…</p>}>
       {(d) => (
@@ -30,7 +48,7 @@ export function DashboardTab(props: TabProps) {
             <dl class="organize-stats">
               <div><dt>Sales</dt><dd>{formatMoney(d().sales.net, d().currency)}</dd><dd class="organize-stats__sub">{d().sales.orders} orders</dd></div>
               <div><dt>Registrations</dt><dd>{d().registrations}</dd><dd class="organize-stats__sub">{d().capacity ? `of ${d().capacity}` : 'no overall limit'}</dd></div>
-              <div><dt>Checked in</dt><dd>{d().checkIns ?? '—'}</dd><dd class="organize-stats__sub"><A href={`/organize/events/${props.detail.event.id}/checkin`}>Check-in</A></dd></div>
+              <div><dt>Checked in</dt><dd aria-live="polite" data-testid="checked-in">{live()?.checkedIn ?? d().checkIns ?? '—'}</dd><dd class="organize-stats__sub"><A href={`/organize/events/${props.detail.event.id}/checkin`}>Check-in</A></dd></div>
               <div><dt>Live now</dt><dd>{d().liveSessions.length}</dd><dd class="organize-stats__sub">sessions</dd></div>
             </dl>
           </section>
@@ -56,7 +74,7 @@ export function DashboardTab(props: TabProps) {
             <h2 id="activity" class="card__title">Recent activity</h2>
             <ol class="organize-activity">
               <For each={d().activity} fallback={<li>Nothing yet.</li>}>{(a) => (
-                <li><strong>{a.by ?? 'Someone'}</strong> {ACTIONS[a.action] ?? a.action} <time datetime={a.at}>{formatInZone(a.at, zone())}</time></li>
+                <li><strong>{a.by ?? 'Someone'}</strong> {ACTIONS[a.action] ?? a.action}{changed(a)} <time datetime={a.at}>{formatInZone(a.at, zone())}</time></li>
               )}</For>
             </ol>
           </section>

@@ -45,6 +45,7 @@ export function EventEditorPage() {
             <A href={`/organize/events/${params.id}/revenue`} class="organize-tabs__link">Revenue</A>
             <A href={`/organize/events/${params.id}/checkin`} class="organize-tabs__link">Check-in</A>
             <A href={`/organize/events/${params.id}/sponsors`} class="organize-tabs__link">Sponsors</A>
+            <A href={`/organize/events/${params.id}/streaming`} class="organize-tabs__link">Streaming</A>
             <A href={`/organize/events/${params.id}/feedback`} class="organize-tabs__link">Feedback</A>
             <A href={`/events/${params.id}/recordings`} class="organize-tabs__link">Recordings</A>
           </nav>

@@ -1,4 +1,4 @@
-/** The organizer's edits of one recording: title, trim, who may watch, delete. */
+/** The organizer's edits of one recording: title, trim (processed again on the server), who may watch, delete. */
 import { createSignal } from 'solid-js';
 import { TextField } from '../../ui/TextField.tsx';
 import { type Recording, recordingsApi } from './api.ts';
@@ -41,6 +41,10 @@ export function RecordingEditor(props: { recording: Recording; onSaved: (message
           <TextField id={`trim-start-${r.id}`} label="Start at (seconds)" inputMode="decimal" value={trimStart()} onValue={setTrimStart} />
           <TextField id={`trim-end-${r.id}`} label="End at (seconds)" inputMode="decimal" value={trimEnd()} onValue={setTrimEnd} />
         </div>
+        <p class="form-note">
+          Times count from the start of the untrimmed recording; empty keeps that end. A new trim cuts the video, the
+          download and the chat replay again, which takes a moment; the recording is back when it says Ready.
+        </p>
         <div class="field">
           <label class="field__label" for={`access-${r.id}`}>Who may watch</label>
           <select id={`access-${r.id}`} class="field__input" value={access()} onChange={(e) => setAccess(e.currentTarget.value as Recording['access'])}>

@@ -16,8 +16,27 @@ export type Recording = {
   failureReason?: string;
   sizeBytes?: number;
 };
-export type ChatLine = { id: number; atMs: number; author: string; text: string };
-export type Playback = { recording: Recording; playlistUrl: string; posterUrl: string; downloadUrl: string | null; expiresAt: string; chat: ChatLine[] };
+export type ChatLine = { atMs: number; author: string; text: string };
+/** Q&A and poll events (recorder/sidecar.ts ActivityEntry). */
+export type ActivityLine =
+  | { atMs: number; kind: 'question.asked'; questionId: string; author: string | null; text: string }
+  | { atMs: number; kind: 'question.answered'; questionId: string; text: string; answer: string | null }
+  | { atMs: number; kind: 'question.pinned'; questionId: string; text: string }
+  | { atMs: number; kind: 'poll.opened'; pollId: string; question: string; options: string[] }
+  | { atMs: number; kind: 'poll.closed'; pollId: string; question: string; results: { text: string; votes: number }[] };
+export type Chapter = { startMs: number; endMs: number; title: string };
+export type Sidecar = { version: 1; durationMs: number; chapters: Chapter[]; chat: ChatLine[]; activity: ActivityLine[] };
+export type Playback = {
+  recording: Recording;
+  playlistUrl: string;
+  posterUrl: string;
+  downloadUrl: string | null;
+  chaptersUrl: string;
+  activityUrl: string;
+  expiresAt: string;
+  /** Null for a recording made before sidecars were saved. */
+  sidecar: Sidecar | null;
+};
 export type RecordingEdit = { title?: string; trimStartMs?: number | null; trimEndMs?: number | null; access?: Recording['access'] };
 
 export const recordingsApi = {

@@ -21,12 +21,15 @@ export function DevicePicker(props: { publishes: boolean; onJoin: (choice: Local
   let audio: AudioContext | undefined;
   let frame = 0;
 
-  const stop = () => {
+  const stopMeter = () => {
     cancelAnimationFrame(frame);
-    stream?.getTracks().forEach((t) => t.stop());
-    stream = undefined;
     void audio?.close().catch(() => {});
     audio = undefined;
+  };
+  const stop = () => {
+    stopMeter();
+    stream?.getTracks().forEach((t) => t.stop());
+    stream = undefined;
   };
 
   const preview = async () => {
@@ -34,7 +37,8 @@ export function DevicePicker(props: { publishes: boolean; onJoin: (choice: Local
     setProblem('');
     try {
       stream = await navigator.mediaDevices.getUserMedia({
-        video: cameraOn() ? (cameraId() ? { deviceId: { exact: cameraId() } } : true) : false,
+        // What publishing asks for, so that the same stream can go on stage.
+        video: cameraOn() ? { width: { ideal: 960 }, height: { ideal: 540 }, ...(cameraId() ? { deviceId: { exact: cameraId() } } : {}) } : false,
         audio: microphoneOn() ? (microphoneId() ? { deviceId: { exact: microphoneId() } } : true) : false,
       });
     } catch (error) {
@@ -73,9 +77,13 @@ export function DevicePicker(props: { publishes: boolean; onJoin: (choice: Local
   });
   onCleanup(stop);
 
+  // Whoever publishes takes the preview's stream on stage (getUserMedia already done); the rest stop it.
   const join = () => {
-    stop();
-    props.onJoin({ cameraId: cameraId() || undefined, microphoneId: microphoneId() || undefined, camera: cameraOn(), microphone: microphoneOn() });
+    stopMeter();
+    const handed = props.publishes ? stream : undefined;
+    if (handed) stream = undefined;
+    else stop();
+    props.onJoin({ cameraId: cameraId() || undefined, microphoneId: microphoneId() || undefined, camera: cameraOn(), microphone: microphoneOn(), stream: handed });
   };
 
   return (

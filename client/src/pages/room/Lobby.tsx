@@ -3,6 +3,7 @@
  * person waits (the room is not open yet, it is locked, or this session lets hosts admit).
  */
 import { createSignal, onCleanup, Show } from 'solid-js';
+import { SponsorStrip } from '../sponsors/SponsorStrip.tsx';
 import type { JoinTicket } from './signaling.ts';
 
 const REASONS: Record<string, string> = {
@@ -34,6 +35,7 @@ export function Lobby(props: { ticket: JoinTicket; reason: string; hosts: string
       <Show when={props.hosts.length > 0} fallback={<p class="lobby__hosts">No host has arrived yet.</p>}>
         <p class="lobby__hosts">Hosted by {props.hosts.join(', ')}</p>
       </Show>
+      <SponsorStrip eventId={props.ticket.event.id} placement="lobby" title="Thanks to our sponsors" />
     </section>
   );
 }

@@ -1,11 +1,12 @@
 /**
  * Who is in the room: hosts see the lobby (admit, admit all, deny) and the hand queue first,
- * then everyone with their role, microphone, camera and hand, searchable, each with the host
- * actions; everyone else sees the list.
+ * then everyone with their role, microphone, camera and hand, searched and paged on the
+ * server, each with the host actions; everyone else sees the stage and the audience count.
  */
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { MessagePersonButton } from '../../chat/PrivateMessages.tsx';
 import type { RoomMedia } from './room-media.ts';
-import type { Participant } from './signaling.ts';
+import type { Participant, ParticipantPage } from './signaling.ts';
 
 const STATE_LABEL = { on: 'on', off: 'off', none: 'none' } as const;
 
@@ -50,19 +51,92 @@ export function HostActions(props: { media: RoomMedia; person: Participant; comp
   );
 }
 
-export function ParticipantPanel(props: { media: RoomMedia; isHost: boolean }) {
-  const [query, setQuery] = createSignal('');
+/** One person's row: name, role, media, hand, and the host actions for hosts. */
+function PersonRow(props: { media: RoomMedia; person: Participant; isHost: boolean }) {
+  const p = () => props.person;
+  return (
+    <li class="people__row people__row--stack" data-testid="participant" data-name={p().name}>
+      <div class="people__line">
+        <span class="people__name">{p().name}{p().peerId === props.media.view.peerId ? ' (you)' : ''}</span>
+        <span class="people__role">{p().role}</span>
+        <span class="people__media">Mic {STATE_LABEL[p().microphone]} · Camera {STATE_LABEL[p().camera]}{p().screen ? ' · Sharing' : ''}</span>
+        <Show when={p().hand}><span class="tile__badge tile__badge--hand">✋ {p().hand}</span></Show>
+      </div>
+      <Show when={p().peerId !== props.media.view.peerId}>
+        <MessagePersonButton person={{ id: p().identity, name: p().name }} />
+      </Show>
+      <Show when={props.isHost && p().peerId !== props.media.view.peerId}>
+        <HostActions media={props.media} person={p()} />
+      </Show>
+    </li>
+  );
+}
+
+/** The most often a host's list of everyone is reloaded while the room changes. */
+const REFRESH_MS = 1_000;
+
+/**
+ * Everyone in the room, for hosts: searched and paged on the server (`room.participants`),
+ * since the audience is never pushed; reloaded when the room changes (at most once a
+ * second), with stage people's live state from the room's own state.
+ */
+function EveryoneList(props: { media: RoomMedia }) {
   const view = props.media.view;
-  const people = createMemo(() => {
-    const q = query().trim().toLowerCase();
-    const all = view.state?.participants ?? [];
-    return all.filter((p) => !q || p.name.toLowerCase().includes(q));
-  });
-  const hands = createMemo(() => (view.state?.participants ?? []).filter((p) => p.hand !== null).sort((a, b) => a.hand! - b.hand!));
+  const [query, setQuery] = createSignal('');
+  const [page, setPage] = createSignal<ParticipantPage>({ participants: [], next: null, total: 0 });
+  let loadedAt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const load = async (more: boolean) => {
+    clearTimeout(timer);
+    timer = undefined;
+    loadedAt = performance.now();
+    const q = query().trim();
+    const shown = page().participants.length;
+    const result = await props.media
+      .participants({ ...(q ? { query: q } : {}), ...(more && page().next ? { cursor: page().next! } : {}), limit: more ? 50 : Math.min(100, Math.max(50, shown)) })
+      .catch(() => null);
+    if (!result || q !== query().trim()) return;
+    setPage(more ? { ...result, participants: [...page().participants, ...result.participants] } : result);
+  };
+  const later = (ms: number) => {
+    if (timer === undefined) timer = setTimeout(() => void load(false), ms);
+  };
+  createEffect(on(query, () => {
+    clearTimeout(timer);
+    timer = undefined;
+    later(250);
+  }, { defer: true }));
+  createEffect(on(() => view.state?.version, () => later(Math.max(0, loadedAt + REFRESH_MS - performance.now()))));
+  onCleanup(() => clearTimeout(timer));
+  const live = (person: Participant) => view.state?.stage.find((p) => p.peerId === person.peerId) ?? person;
+
+  return (
+    <>
+      <label class="field participants__search">
+        <span class="field__label">Search people</span>
+        <input class="field__input" type="search" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+      </label>
+      <Show when={query().trim()}><p class="participants__count" role="status">{page().total} found</p></Show>
+      <ul class="people" aria-label="Participants">
+        <For each={page().participants}>{(person) => <PersonRow media={props.media} person={live(person)} isHost />}</For>
+      </ul>
+      <Show when={page().next}>
+        <button type="button" class="chip" onClick={() => void load(true)}>Show more people</button>
+      </Show>
+    </>
+  );
+}
+
+export function ParticipantPanel(props: { media: RoomMedia; isHost: boolean }) {
+  const view = props.media.view;
+  const stage = () => view.state?.stage ?? [];
+  const hands = createMemo(() => stage().filter((p) => p.hand !== null).sort((a, b) => a.hand! - b.hand!));
+  const audience = () => view.state?.audience ?? 0;
+  const everyone = () => stage().filter((p) => p.role !== 'attendee').length + audience();
 
   return (
     <section class="participants" aria-labelledby="participants-title">
-      <h2 id="participants-title" class="participants__title">People ({view.state?.participants.length ?? 0})</h2>
+      <h2 id="participants-title" class="participants__title">People ({everyone()})</h2>
       <Show when={props.isHost}>
         <div class="participants__host">
           <label class="check">
@@ -105,28 +179,14 @@ export function ParticipantPanel(props: { media: RoomMedia; isHost: boolean }) {
             </ol>
           </section>
         </Show>
+        <EveryoneList media={props.media} />
       </Show>
-      <label class="field participants__search">
-        <span class="field__label">Search people</span>
-        <input class="field__input" type="search" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
-      </label>
-      <ul class="people" aria-label="Participants">
-        <For each={people()}>
-          {(person) => (
-            <li class="people__row people__row--stack" data-testid="participant" data-name={person.name}>
-              <div class="people__line">
-                <span class="people__name">{person.name}{person.peerId === view.peerId ? ' (you)' : ''}</span>
-                <span class="people__role">{person.role}</span>
-                <span class="people__media">Mic {STATE_LABEL[person.microphone]} · Camera {STATE_LABEL[person.camera]}{person.screen ? ' · Sharing' : ''}</span>
-                <Show when={person.hand}><span class="tile__badge tile__badge--hand">✋ {person.hand}</span></Show>
-              </div>
-              <Show when={props.isHost && person.peerId !== view.peerId}>
-                <HostActions media={props.media} person={person} />
-              </Show>
-            </li>
-          )}
-        </For>
-      </ul>
+      <Show when={!props.isHost}>
+        <ul class="people" aria-label="On stage">
+          <For each={stage()}>{(person) => <PersonRow media={props.media} person={person} isHost={false} />}</For>
+        </ul>
+        <p class="participants__count" data-testid="panel-audience">{audience()} in the audience</p>
+      </Show>
     </section>
   );
 }

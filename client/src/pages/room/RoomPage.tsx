@@ -11,6 +11,7 @@ import { Lobby } from './Lobby.tsx';
 import { RoomMedia } from './room-media.ts';
 import { RoomStage } from './RoomStage.tsx';
 import { RecordingNotice } from './RecordingControl.tsx';
+import { LiveFallback } from '../watch/LiveFallback.tsx';
 import { fetchJoinTicket, type JoinTicket, RoomRefusal } from './signaling.ts';
 import './room.css';
 
@@ -41,7 +42,7 @@ function Refused(props: { error: unknown; sessionId: string }) {
 
 function Room(props: { ticket: JoinTicket }) {
   const realtime = useRealtime();
-  const media = new RoomMedia(realtime.client, props.ticket.token, async () => (await fetchJoinTicket(props.ticket.session.id)).token);
+  const media = new RoomMedia(realtime.client, props.ticket.token, async () => (await fetchJoinTicket(props.ticket.session.id)).token, props.ticket.routerRtpCapabilities);
   window.plenaryRoom = { media };
   onCleanup(() => {
     media.close();
@@ -70,7 +71,7 @@ function Room(props: { ticket: JoinTicket }) {
             <p class="room__subtitle">{props.ticket.event.title} · you join as {props.ticket.role === 'attendee' ? 'an attendee' : `a ${props.ticket.role}`}</p>
           </header>
           <RecordingNotice sessionId={props.ticket.session.id} />
-          <Show when={view.phase === 'failed'}><p class="form-alert" role="alert">{view.error}</p></Show>
+          <Show when={view.phase === 'failed'}><p class="form-alert" role="alert">{view.error}</p><LiveFallback sessionId={props.ticket.session.id} /></Show>
           <DevicePicker publishes={props.ticket.role !== 'attendee'} joining={view.phase === 'joining'} onJoin={(choice) => void media.join(choice).catch(() => {})} />
         </div>
       </Match>

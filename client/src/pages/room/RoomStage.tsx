@@ -4,8 +4,10 @@
  * attendee, remote audio, the toolbar with keyboard shortcuts, and the side panels.
  */
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { onConversationRequested } from '../../chat/PrivateMessages.tsx';
 import { RoomSidePanel } from '../../chat/RoomSidePanel.tsx';
 import { RecordingIndicator } from './RecordingControl.tsx';
+import { StreamControl } from './StreamControl.tsx';
 import { SponsorOverlay } from '../sponsors/SponsorOverlay.tsx';
 import { SponsorOverlayControls } from '../sponsors/SponsorOverlayControls.tsx';
 import { HostActions, ParticipantPanel } from './ParticipantPanel.tsx';
@@ -29,9 +31,12 @@ export function RoomStage(props: { media: RoomMedia; ticket: JoinTicket; onLeave
   const media = props.media;
   const view = media.view;
   const [panel, setPanel] = createSignal<'none' | 'people' | 'chat'>('none');
+  // "Message" beside a participant opens the chat panel, whose Messages tab opens the conversation.
+  onCleanup(onConversationRequested(() => setPanel('chat')));
 
   const isHost = () => view.role === 'host';
-  const participants = () => view.state?.participants ?? [];
+  /** Hosts, speakers and raised hands; the audience is a count (sfu/room-roster.ts). */
+  const participants = () => view.state?.stage ?? [];
   const byPeer = createMemo(() => new Map(participants().map((p) => [p.peerId, p])));
   const tracks = () => Object.values(view.tracks);
   const videoOf = (peerId: string, source: string) => tracks().find((t) => t.peerId === peerId && t.source === source && t.kind === 'video');
@@ -41,7 +46,7 @@ export function RoomStage(props: { media: RoomMedia; ticket: JoinTicket; onLeave
   const stage = createMemo(() =>
     participants().filter((p) => p.peerId !== view.peerId && (p.role !== 'attendee' || videoOf(p.peerId, 'camera'))),
   );
-  const audience = () => participants().filter((p) => p.role === 'attendee').length;
+  const audience = () => view.state?.audience ?? 0;
   const me = () => byPeer().get(view.peerId);
   const raised = () => (me()?.hand ?? null) !== null;
 
@@ -113,6 +118,7 @@ export function RoomStage(props: { media: RoomMedia; ticket: JoinTicket; onLeave
           <p class="room__subtitle">{props.ticket.event.title} · <span data-testid="audience-count">{audience()} in the audience</span>{view.state?.locked ? ' · Locked' : ''}</p>
         </div>
         <RecordingIndicator sessionId={props.ticket.session.id} isHost={isHost()} />
+        <StreamControl sessionId={props.ticket.session.id} isHost={isHost()} />
       </header>
       <Show when={view.reconnecting}>
         <p class="room__banner" role="status" data-testid="reconnect-banner">Connection lost. Reconnecting… your place in the room is kept.</p>

@@ -11,9 +11,10 @@ import { createStore, produce, reconcile } from 'solid-js/store';
 import type { RealtimeClient } from '../../api/realtime.ts';
 import type { LocalChoice, RoomView } from './room-view.ts';
 import {
-  call, type ConsumerInfo, type JoinReply, type LobbyEntry, type MediaSource, onPush, type PeerInfo, type ProducerInfo, type RoomRole,
-  type RoomState, type TransportInfo,
+  call, type ConsumeResult, type JoinReply, type LobbyEntry, type MediaSource, onPush, type ParticipantPage, type PeerInfo, type ProducerInfo,
+  type RoomDelta, type RoomRole, type TransportInfo,
 } from './signaling.ts';
+import { RoomStateSync } from './room-state.ts';
 import { consumerStats, type TrackStats } from './track-stats.ts';
 
 export type { LocalChoice, RemoteTrack, RoomView } from './room-view.ts';
@@ -24,6 +25,8 @@ export class RoomMedia {
   readonly view: RoomView;
   readonly #set: ReturnType<typeof createStore<RoomView>>[1];
   readonly #client: RealtimeClient;
+  // The room's flags, stage and audience count, kept up to date from pushes.
+  readonly #state: RoomStateSync;
   #token: string;
   readonly #refreshToken: () => Promise<string>;
   #device: Device | undefined;
@@ -37,10 +40,19 @@ export class RoomMedia {
   #entering = false;
   readonly #announced = new Set<string>();
   readonly #unsubscribe: (() => void)[] = [];
-  /** Times for the join-latency benchmark and support: when join was asked for, when the first remote frame showed. */
-  readonly timings = { joinAt: 0, joinedAt: 0, firstFrameAt: 0 };
+  /**
+   * Where the time of the last join went, for the join-latency benchmark and support: each
+   * step's end in milliseconds after the click (`joinAt`, a performance.now() time).
+   */
+  readonly timings: { joinAt: number; steps: Record<string, number> } = { joinAt: 0, steps: {} };
+  #mark(step: string): void {
+    this.timings.steps[step] ??= performance.now() - this.timings.joinAt;
+  }
 
-  constructor(client: RealtimeClient, token: string, refreshToken: () => Promise<string>) {
+  // A device loaded while the person picks devices, for the first join (see join()).
+  #early: Promise<Device | undefined> | undefined;
+
+  constructor(client: RealtimeClient, token: string, refreshToken: () => Promise<string>, routerRtpCapabilities?: types.RtpCapabilities | null) {
     const [view, set] = createStore<RoomView>({
       phase: 'idle', error: '', lobby: null, peerId: '', role: 'attendee', peers: {}, tracks: {},
       local: { microphone: false, camera: false, screen: false, score: 10 }, activeSpeaker: null, state: null,
@@ -49,9 +61,14 @@ export class RoomMedia {
     this.view = view;
     this.#set = set;
     this.#client = client;
+    this.#state = new RoomStateSync(view, set, client);
     this.#token = token;
     this.#refreshToken = refreshToken;
     this.#listen();
+    if (routerRtpCapabilities) {
+      const device = new Device();
+      this.#early = device.load({ routerRtpCapabilities }).then(() => device, () => undefined);
+    }
   }
 
   /** The track of a consumer or of a local producer, for <video>/<audio> elements. */
@@ -65,16 +82,22 @@ export class RoomMedia {
   async join(choice: LocalChoice): Promise<void> {
     this.#choice = choice;
     this.timings.joinAt = performance.now();
+    this.timings.steps = {};
     this.#set({ phase: 'joining', error: '' });
+    // With a device readied beforehand, the join itself makes the transports and consumes the
+    // room's producers: one round trip instead of four (capabilities, two transports, consume).
+    const device = this.#device ? undefined : await this.#early;
+    const early = device ? { rtpCapabilities: device.rtpCapabilities, transports: ['recv', 'send'] } : {};
+    const ask = () => call<JoinReply>(this.#client, 'media.join', { token: this.#token, ...early });
     let reply: JoinReply;
     try {
-      reply = await call<JoinReply>(this.#client, 'media.join', { token: this.#token });
+      reply = await ask();
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'unauthorized') {
         // The token expired while waiting: ask for a fresh one once.
         this.#token = await this.#refreshToken();
-        reply = await call<JoinReply>(this.#client, 'media.join', { token: this.#token }).catch((e: Error) => this.#fail(e));
+        reply = await ask().catch((e: Error) => this.#fail(e));
       } else return void this.#fail(error as Error);
     }
     if (!reply) return;
@@ -82,7 +105,7 @@ export class RoomMedia {
       this.#set({ phase: 'lobby', lobby: reply.lobby });
       return;
     }
-    await this.#enter(reply);
+    await this.#enter(reply, device);
   }
 
   #fail(error: Error): never {
@@ -90,8 +113,9 @@ export class RoomMedia {
     throw error;
   }
 
-  async #enter(reply: Exclude<JoinReply, { lobby: object }>): Promise<void> {
+  async #enter(reply: Exclude<JoinReply, { lobby: object }>, early?: Device): Promise<void> {
     const fresh = !reply.resumed || reply.restarted || !this.#device;
+    this.#mark('joinReply');
     this.#entering = true;
     this.#set(produce((v) => {
       v.phase = 'in';
@@ -101,43 +125,92 @@ export class RoomMedia {
       v.reconnecting = false;
       v.peers = Object.fromEntries(reply.peers.map((p) => [p.id, p]));
     }));
+    // A join starts from its reply's snapshot (the room may be a new one under the same name).
+    this.#state.apply(reply.room, true);
     this.#iceServers = reply.iceServers;
+    // The join made our transports (and consumers) only when it could use the early device.
+    const given = early && reply.transports?.recv ? reply.transports : undefined;
     if (fresh) {
       this.#dropMedia();
-      this.#device = new Device();
-      await this.#device.load({ routerRtpCapabilities: reply.routerRtpCapabilities });
+      if (given) {
+        this.#device = early;
+        this.#early = undefined;
+      } else {
+        this.#device = new Device();
+        await this.#device.load({ routerRtpCapabilities: reply.routerRtpCapabilities });
+        this.#mark('deviceLoaded');
+      }
     }
-    await call(this.#client, 'media.capabilities', { rtpCapabilities: this.#device!.rtpCapabilities });
-    if (fresh || !this.#recv) this.#recv = await this.#transport('recv');
+    if (!given) await call(this.#client, 'media.capabilities', { rtpCapabilities: this.#device!.rtpCapabilities });
+    if (given?.send) this.#send = this.#makeTransport('send', given.send);
+    if (given?.recv) this.#recv = this.#makeTransport('recv', given.recv);
+    else if (fresh || !this.#recv) this.#recv = await this.#transport('recv');
+    this.#mark('recvTransport');
     // Producers that closed while we were away took their consumers with them.
     const live = new Set(reply.producers.map((p) => p.id));
     for (const consumer of [...this.#consumers.values()]) if (!live.has(consumer.producerId)) this.#removeConsumer(consumer.id);
     const have = new Set([...this.#consumers.values()].map((c) => c.producerId));
+    if (given && reply.consumers) {
+      await this.#receive(reply.consumers);
+      for (const c of reply.consumers) have.add(c.producerId);
+    }
     for (const p of reply.producers) this.#announced.add(p.id);
+    await this.#consumeAnnounced(have);
+    this.#entering = false;
+    if (reply.role !== 'attendee' && (fresh || !this.#send)) await this.#startPublishing();
+    this.#mark('entered');
+  }
+
+  /** Consumes what was announced meanwhile (producers in `have` are consumed already), until nothing new comes. */
+  async #consumeAnnounced(have: Set<string>): Promise<void> {
     while (this.#announced.size > 0) {
       const ids = [...this.#announced].filter((id) => !have.has(id));
       this.#announced.clear();
       await this.#consume(ids);
       for (const id of ids) have.add(id);
     }
-    this.#entering = false;
-    if (reply.role !== 'attendee' && (fresh || !this.#send)) await this.#startPublishing();
-    void call(this.#client, 'room.state').then((r) => this.#applyState(r as { state: RoomState; lobby: { entries: LobbyEntry[] } | null }));
-    this.timings.joinedAt = performance.now();
+  }
+
+  /**
+   * A media worker died under the room: our place (and socket) stays, our media does not.
+   * Everyone's producers went with it, so there is nothing to consume until peers publish
+   * again (announced as usual); we set up afresh and publish again ourselves.
+   */
+  async #restartMedia(routerRtpCapabilities: types.RtpCapabilities): Promise<void> {
+    this.#entering = true;
+    this.#dropMedia();
+    try {
+      this.#device = new Device();
+      await this.#device.load({ routerRtpCapabilities });
+      await call(this.#client, 'media.capabilities', { rtpCapabilities: this.#device.rtpCapabilities });
+      this.#recv = await this.#transport('recv');
+      await this.#consumeAnnounced(new Set());
+    } finally {
+      this.#entering = false;
+    }
+    if (this.view.role !== 'attendee') await this.#startPublishing();
   }
 
   async #transport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    const info = await call<TransportInfo>(this.#client, 'media.transport.create', { direction });
+    return this.#makeTransport(direction, await call<TransportInfo>(this.#client, 'media.transport.create', { direction }));
+  }
+
+  /** The mediasoup-client side of a transport the server made. */
+  #makeTransport(direction: 'send' | 'recv', info: TransportInfo): types.Transport {
     const options = { id: info.transportId, iceParameters: info.iceParameters, iceCandidates: info.iceCandidates, dtlsParameters: info.dtlsParameters, iceServers: this.#iceServers };
     const transport = direction === 'send' ? this.#device!.createSendTransport(options) : this.#device!.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
-      call(this.#client, 'media.transport.connect', { transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+      call(this.#client, 'media.transport.connect', { transportId: transport.id, dtlsParameters }).then(() => {
+        this.#mark(`${direction}Connect`);
+        done();
+      }, fail);
     });
     transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
       call<{ producerId: string }>(this.#client, 'media.produce', { transportId: transport.id, kind, rtpParameters, source: appData.source })
         .then((r) => done({ id: r.producerId }), fail);
     });
     transport.on('connectionstatechange', (state) => {
+      if (state === 'connected') this.#mark(`${direction}Connected`);
       // A link that failed (network change) gets new ICE credentials rather than a new transport.
       if (state === 'failed') {
         void call<{ iceParameters: types.IceParameters }>(this.#client, 'media.transport.restartIce', { transportId: transport.id })
@@ -151,35 +224,48 @@ export class RoomMedia {
   /** Consumes producers in two messages however many there are (consumeMany, then consumers.resume). */
   async #consume(producerIds: string[]): Promise<void> {
     if (producerIds.length === 0 || !this.#recv) return;
-    const { consumers } = await call<{ consumers: (ConsumerInfo | { producerId: string; error: unknown })[] }>(this.#client, 'media.consumeMany', { producerIds });
-    const made: string[] = [];
-    for (const info of consumers) {
+    const { consumers } = await call<{ consumers: ConsumeResult[] }>(this.#client, 'media.consumeMany', { producerIds });
+    this.#mark('consumeMany');
+    await this.#receive(consumers);
+  }
+
+  /** Sets up the consumers the server made (in one negotiation: mediasoup-client batches them), then resumes them. */
+  async #receive(consumers: ConsumeResult[]): Promise<void> {
+    const recv = this.#recv;
+    if (!recv) return;
+    const made = await Promise.all(consumers.map(async (info) => {
       if (!('consumerId' in info)) {
         console.warn('room: could not consume', info);
-        continue;
+        return [];
       }
-      const consumer = await this.#recv.consume({ id: info.consumerId, producerId: info.producerId, kind: info.kind, rtpParameters: info.rtpParameters });
+      const consumer = await recv.consume({ id: info.consumerId, producerId: info.producerId, kind: info.kind, rtpParameters: info.rtpParameters });
       this.#consumers.set(consumer.id, consumer);
-      made.push(consumer.id);
       this.#set('tracks', consumer.id, {
         consumerId: consumer.id, producerId: info.producerId, peerId: info.peerId, source: info.source, kind: info.kind,
         producerPaused: info.producerPaused, paused: false, score: 10, simulcast: info.type === 'simulcast' || info.type === 'svc',
+        preferredLayer: null, layer: null,
       });
-    }
+      return [consumer.id];
+    })).then((ids) => ids.flat());
+    this.#mark('consumersReady');
     if (made.length > 0) await call(this.#client, 'media.consumers.resume', { consumerIds: made });
+    this.#mark('resumed');
   }
 
   async #startPublishing(): Promise<void> {
-    this.#send = await this.#transport('send');
+    this.#send ??= await this.#transport('send');
     const wanted = this.#choice;
     const constraints = {
       audio: wanted.microphone ? (wanted.microphoneId ? { deviceId: { exact: wanted.microphoneId } } : true) : false,
       video: wanted.camera ? { width: { ideal: 960 }, height: { ideal: 540 }, ...(wanted.cameraId ? { deviceId: { exact: wanted.cameraId } } : {}) } : false,
     };
     if (!constraints.audio && !constraints.video) return;
+    // The device check's stream, started before the click, when it is still live.
+    const preview = wanted.stream?.getTracks().some((t) => t.readyState === 'live') ? wanted.stream : undefined;
+    this.#choice = { ...wanted, stream: undefined };
     let stream: MediaStream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia(constraints);
+      stream = preview ?? (await navigator.mediaDevices.getUserMedia(constraints));
     } catch {
       this.#set('notice', 'Your browser did not give Plenary the camera or microphone. Allow them, then turn them on below.');
       return;
@@ -273,6 +359,7 @@ export class RoomMedia {
     const spatialLayer = width < 360 ? 0 : width < 720 ? 1 : 2;
     if (this.#layers.get(consumerId) === spatialLayer) return;
     this.#layers.set(consumerId, spatialLayer);
+    if (this.view.tracks[consumerId]) this.#set('tracks', consumerId, 'preferredLayer', spatialLayer);
     await call(this.#client, 'media.consumer.setPreferredLayers', { consumerId, spatialLayer }).catch(() => {});
   }
 
@@ -330,9 +417,9 @@ export class RoomMedia {
     this.#set('tracks', produce((tracks) => delete tracks[consumerId]));
   }
 
-  #applyState(reply: { state: RoomState; lobby: { entries: LobbyEntry[] } | null }): void {
-    this.#set('state', reconcile(reply.state));
-    if (reply.lobby) this.#set('lobbyEntries', reconcile(reply.lobby.entries));
+  /** A page of everyone in the room whose name contains `query` (hosts only). */
+  participants(input: { query?: string; cursor?: string; limit?: number }): Promise<ParticipantPage> {
+    return call<ParticipantPage>(this.#client, 'room.participants', input);
   }
 
   #listen(): void {
@@ -352,17 +439,20 @@ export class RoomMedia {
     on<{ consumerId: string; score: { score: number; producerScore: number } }>('media.consumerScore', ({ consumerId, score }) => {
       if (this.view.tracks[consumerId]) this.#set('tracks', consumerId, 'score', Math.min(score.score, score.producerScore));
     });
+    on<{ consumerId: string; spatialLayer: number | null }>('media.consumerLayers', ({ consumerId, spatialLayer }) => {
+      if (this.view.tracks[consumerId]) this.#set('tracks', consumerId, 'layer', spatialLayer);
+    });
     on<{ score: { score: number }[] }>('media.producerScore', ({ score }) => score.length && this.#set('local', 'score', Math.min(...score.map((s) => s.score))));
     on<{ peerId: string }>('media.activeSpeaker', ({ peerId }) => this.#set('activeSpeaker', peerId));
-    on<{ routerRtpCapabilities: types.RtpCapabilities }>('media.reconnect', () => {
-      // A media worker died: same socket, same place in the room; media starts over.
-      if (inRoom()) void this.#rejoin(true);
+    on<{ routerRtpCapabilities: types.RtpCapabilities }>('media.reconnect', ({ routerRtpCapabilities }) => {
+      // A media worker died: same socket (still joined), same place in the room; media starts over.
+      if (inRoom()) void this.#restartMedia(routerRtpCapabilities).catch((e: Error) => this.#set('notice', `Your media could not restart: ${e.message}`));
     });
     on('media.replaced', () => {
       this.#dropMedia();
       this.#set({ phase: 'replaced', error: 'You joined this room from another tab or device.' });
     });
-    on<RoomState & { t: string }>('room.state', ({ t: _, ...state }) => this.#set('state', reconcile(state)));
+    on<RoomDelta & { t: string }>('room.delta', ({ t: _, ...delta }) => this.#state.delta(delta));
     on<{ entries: LobbyEntry[] }>('room.lobby', ({ entries }) => this.#set('lobbyEntries', reconcile(entries)));
     on('room.admitted', () => this.view.phase === 'lobby' && void this.join(this.#choice).catch(() => {}));
     on('room.denied', () => this.#set({ phase: 'denied', lobby: null }));
@@ -390,7 +480,7 @@ export class RoomMedia {
     });
     this.#unsubscribe.push(this.#client.onStatus((status) => {
       if (status === 'reconnecting' && inRoom()) this.#set('reconnecting', true);
-      if (status === 'open' && this.view.reconnecting) void this.#rejoin(false);
+      if (status === 'open' && this.view.reconnecting) void this.#rejoin();
     }));
     const onVisibility = () => {
       for (const track of Object.values(this.view.tracks)) if (track.kind === 'video' && document.visibilityState === 'hidden') void this.setVisibility(track.consumerId, false, 0);
@@ -400,8 +490,7 @@ export class RoomMedia {
   }
 
   /** Back on a new socket (or told to reconnect media): join again and keep or rebuild media. */
-  async #rejoin(mediaLost: boolean): Promise<void> {
-    if (mediaLost) this.#dropMedia();
+  async #rejoin(): Promise<void> {
     try {
       const reply = await call<JoinReply>(this.#client, 'media.join', { token: this.#token }).catch(async (error: { code?: string }) => {
         if (error.code !== 'unauthorized') throw error;
@@ -432,6 +521,8 @@ export class RoomMedia {
       await this.#startPublishing().catch((e: Error) => this.#set('notice', e.message));
     } else if (role === 'host') {
       this.#set('notice', `${by} made you a host.`);
+      // Hosts see the lobby, which is pushed to hosts only.
+      this.#state.resync();
     }
   }
 }

@@ -17,6 +17,9 @@ export type RemoteTrack = {
   /** 0–10, the worse of the sender's and our link, as the SFU scores them. */
   score: number;
   simulcast: boolean;
+  /** The simulcast layer we asked for (by the tile's size), and the one the SFU sends now. */
+  preferredLayer: number | null;
+  layer: number | null;
 };
 
 export type Phase = 'idle' | 'joining' | 'lobby' | 'in' | 'removed' | 'ended' | 'denied' | 'replaced' | 'failed';
@@ -37,4 +40,8 @@ export type RoomView = {
   notice: string;
 };
 
-export type LocalChoice = { microphoneId?: string; cameraId?: string; microphone: boolean; camera: boolean };
+/**
+ * What the person chose before joining; `stream` is the device check's own camera and
+ * microphone, handed over so that publishing does not wait for getUserMedia again.
+ */
+export type LocalChoice = { microphoneId?: string; cameraId?: string; microphone: boolean; camera: boolean; stream?: MediaStream };

@@ -5,6 +5,7 @@
  */
 import type { types } from 'mediasoup-client';
 import type { RealtimeClient } from '../../api/realtime.ts';
+import type { ParticipantView, RoomFlags } from '../../../../sfu/room-roster.ts';
 
 export type RoomRole = 'host' | 'speaker' | 'attendee';
 export type MediaSource = 'microphone' | 'camera' | 'screen' | 'screen-audio';
@@ -15,6 +16,8 @@ export type JoinTicket = {
   role: RoomRole;
   session: { id: string; title: string; startsAt: string; endsAt: string; lobbyMode: string };
   event: { id: string; title: string; slug: string; timeZone: string };
+  /** What the room's media server can do, so that the page readies its device before joining. */
+  routerRtpCapabilities: types.RtpCapabilities | null;
 };
 
 /** Why the server refused a join token, with where to get a ticket when that is the reason. */
@@ -72,11 +75,14 @@ export type ConsumerInfo = {
   rtpParameters: types.RtpParameters;
   producerPaused: boolean;
 };
+/** One item of a batched consume: a consumer, or why that producer could not be consumed. */
+export type ConsumeResult = ConsumerInfo | { producerId: string; error: unknown };
 export type JoinReply =
   | { lobby: { id: string; reason: 'not_open' | 'locked' | 'knock'; hosts: string[] } }
   | {
       lobby?: undefined;
       peerId: string;
+      room: RoomSnapshot;
       resumed: boolean;
       restarted: boolean;
       role: RoomRole;
@@ -84,30 +90,28 @@ export type JoinReply =
       iceServers: RTCIceServer[];
       peers: PeerInfo[];
       producers: ProducerInfo[];
+      /** Made with the join when it asked for them (see RoomMedia.join). */
+      transports?: { send?: TransportInfo; recv?: TransportInfo };
+      consumers?: ConsumeResult[];
       own?: { transports: { transportId: string; direction: string }[]; producers: { producerId: string; source: string }[]; consumers: { consumerId: string; producerId: string }[] };
     };
 
-export type Participant = {
-  peerId: string;
-  identity: string;
-  name: string;
-  role: RoomRole;
-  hand: number | null;
-  microphone: 'on' | 'off' | 'none';
-  camera: 'on' | 'off' | 'none';
-  screen: boolean;
-  locked: string[];
-};
-export type RoomState = {
-  opened: boolean;
-  locked: boolean;
-  lobbyMode: string;
-  maxPeers: number | null;
-  maxPublishers: number | null;
-  lobbyCount: number;
-  participants: Participant[];
-};
+/** A participant as others see it, and the room's flags: the server's own shapes (sfu/room-roster.ts). */
+export type Participant = ParticipantView;
+/**
+ * The room as everyone sees it (sfu/room-roster.ts): its flags, the stage (hosts, speakers,
+ * raised hands) and how many attendees are in the audience, at a version that `room.delta`
+ * pushes move forward.
+ */
+export type RoomState = RoomFlags & { version: number; audience: number; stage: Participant[] };
+/** What changed since version `from`: flags and count in full, stage people added, changed or gone. */
+export type RoomDelta = Omit<RoomState, 'stage'> & { from: number; upsert: Participant[]; remove: string[] };
+/** A page of `room.participants` (hosts only): everyone whose name matches, by name. */
+export type ParticipantPage = { participants: Participant[]; next: string | null; total: number };
 export type LobbyEntry = { id: string; name: string; role: RoomRole; reason: string; since: number };
+
+/** The room's state with the lobby (for hosts), as `room.state` and the join reply carry it. */
+export type RoomSnapshot = { state: RoomState; lobby: { entries: LobbyEntry[] } | null };
 
 /** A request the realtime client's typed table does not list: media and room messages. */
 export function call<T = unknown>(client: RealtimeClient, t: string, payload: Record<string, unknown> = {}): Promise<T> {

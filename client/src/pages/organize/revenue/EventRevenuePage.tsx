@@ -1,8 +1,9 @@
-/** An event's revenue: the report by period with its CSV, and the orders, each refundable. */
+/** An event's revenue: the report by period with its CSV, the orders, each refundable, and disputes. */
 import { A, useParams } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import { PageHeader } from '../../../ui/PageHeader.tsx';
 import { money, reportSearch, revenueApi } from './api.ts';
+import { DisputesSection } from './DisputesSection.tsx';
 import { RefundPanel } from './RefundPanel.tsx';
 import { createReportQuery, ReportSection } from './RevenueReportView.tsx';
 
@@ -60,6 +61,8 @@ export function EventRevenuePage() {
                   <div class="revenue-orders__actions">
                     <span class="badge" data-status={order().status}>{order().status.replace('_', ' ')}</span>
                     <Show when={order().pending_refunds > 0}><span class="badge">refund pending</span></Show>
+                    <Show when={order().dispute_status}><span class="badge" data-dispute={order().dispute_status}>dispute {order().dispute_status}</span></Show>
+                    <Show when={order().user_id === null}><span class="badge">guest</span></Show>
                     <a class="button" href={`/orders/${order().id}/receipt`}>Receipt</a>
                     <button type="button" class="button" aria-expanded={open() === order().id} aria-controls={`refund-${order().id}`} onClick={() => setOpen(open() === order().id ? null : order().id)}>
                       {open() === order().id ? 'Close' : 'Refund…'}
@@ -77,6 +80,7 @@ export function EventRevenuePage() {
           </For>
         </ul>
       </section>
+      <DisputesSection eventId={params.id} />
     </section>
   );
 }

@@ -18,6 +18,9 @@ export type OrderSummary = {
   created_at: string;
   tickets: number;
   pending_refunds: number;
+  dispute_status: 'open' | 'won' | 'lost' | null;
+  /** null: bought by a guest, without an account. */
+  user_id: string | null;
 };
 
 export type OrderRefunds = {
@@ -25,6 +28,11 @@ export type OrderRefunds = {
   remaining: number;
   tickets: { id: string; holder_name: string; holder_email: string; status: string; status_reason: string; ticket_type: string; worth: number }[];
   refunds: { id: string; amount: number; status: string; reason: string; ticket_ids: string[]; created_at: string; settled_at: string | null }[];
+};
+
+export type DisputeSummary = {
+  id: string; orderId: string; buyer: { name: string; email: string }; amount: number; currency: string;
+  status: string; reason: string; openedAt: string; updatedAt: string;
 };
 
 export type OrganizationCommission = { id: string; name: string; slug: string; commission_bp: number | null };
@@ -48,6 +56,7 @@ export const revenueApi = {
     api.get<{ report: RevenueReport; events: { id: string; title: string }[] }>(`/organizations/${organizationId}/revenue?${reportSearch(query)}`),
   adminReport: (query: ReportQuery) => api.get<AdminRevenue>(`/admin/revenue?${reportSearch(query)}`),
   orders: (eventId: string, q: string) => api.get<{ orders: OrderSummary[] }>(`/events/${eventId}/revenue/orders?${new URLSearchParams(q ? { q } : {})}`),
+  disputes: (eventId: string) => api.get<{ disputes: DisputeSummary[] }>(`/events/${eventId}/revenue/disputes`),
   orderRefunds: (orderId: string) => api.get<OrderRefunds>(`/orders/${orderId}/refunds`),
   refund: (orderId: string, body: { ticketIds?: string[]; amount?: number; reason: string }) => api.post<{ result: RefundResult }>(`/orders/${orderId}/refunds`, body),
   setDefaultCommission: (defaultBp: number) => api.put<{ defaultBp: number }>('/admin/commission', { defaultBp }),

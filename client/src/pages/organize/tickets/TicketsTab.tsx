@@ -1,13 +1,14 @@
 /** /organize/events/:id/tickets — what the event sells: ticket types, promo codes, questions, and its orders. */
 import { A, useParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
+import { ApiError } from '../../../api/http.ts';
 import { PageHeader } from '../../../ui/PageHeader.tsx';
-import { TextField } from '../../../ui/TextField.tsx';
-import { createFormState, FormMessages, SubmitButton } from '../../account/form.tsx';
-import { checkoutApi } from '../../checkout/api.ts';
+import { FormMessages } from '../../account/form.tsx';
 import { formatPrice } from '../../events/format.ts';
-import { ticketingApi, toMinor } from './api.ts';
+import { organizeApi } from '../api.ts';
+import { type TicketType, ticketingApi } from './api.ts';
 import { PromoCodesCard, QuestionsCard } from './ExtrasCards.tsx';
+import { TicketTypeForm } from './TicketTypeForm.tsx';
 import '../../checkout/checkout.css';
 import './tickets-tab.css';
 
@@ -15,9 +16,21 @@ export function TicketsTab() {
   const params = useParams<{ id: string }>();
   const [types, { refetch }] = createResource(() => params.id, (id) => ticketingApi.types(id));
   const [orders] = createResource(() => params.id, (id) => ticketingApi.orders(id));
-  // The event's currency, from what buyers are offered (organizers see it before approval too).
-  const [offer] = createResource(() => params.id, (id) => checkoutApi.offer(id));
-  const currency = () => offer()?.event.currency ?? 'eur';
+  // The event's currency, time zone and sessions, which a type's form offers.
+  const [detail] = createResource(() => params.id, (id) => organizeApi.detail(id));
+  const currency = () => detail()?.event.currency ?? 'eur';
+  const timeZone = () => detail()?.event.timeZone ?? 'UTC';
+  const sessions = () => detail()?.sessions.map((s) => ({ id: s.id, title: s.title })) ?? [];
+  const [editing, setEditing] = createSignal<string | null>(null);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const editedType = () => types()?.ticketTypes.find((t) => t.id === editing());
+  const remove = (t: TicketType) => {
+    setProblem(null);
+    ticketingApi.deleteType(t.id).then(() => {
+      if (editing() === t.id) setEditing(null);
+      void refetch();
+    }, (error: unknown) => setProblem(error instanceof ApiError ? error.message : 'The ticket type could not be deleted.'));
+  };
   return (
     <section class="tickets-tab">
       <PageHeader title="Tickets" lead="Ticket types, promo codes, questions for attendees, and orders." actions={<A class="button" href={`/organize/events/${params.id}`}>Back to the event</A>} />
@@ -37,9 +50,10 @@ export function TicketsTab() {
                       <td class="num">{t.held}</td>
                       <td class="num">{t.quantity}</td>
                       <td>{t.hidden ? 'Hidden (access code)' : 'Public'}</td>
-                      <td>
+                      <td class="tickets-tab__actions">
+                        <button type="button" class="button" aria-label={`Edit ${t.name}`} aria-expanded={editing() === t.id} onClick={() => setEditing(editing() === t.id ? null : t.id)}>Edit</button>
                         <Show when={t.sold + t.held === 0}>
-                          <button type="button" class="button" aria-label={`Delete ${t.name}`} onClick={() => void ticketingApi.deleteType(t.id).then(refetch)}>Delete</button>
+                          <button type="button" class="button" aria-label={`Delete ${t.name}`} onClick={() => remove(t)}>Delete</button>
                         </Show>
                       </td>
                     </tr>
@@ -48,7 +62,13 @@ export function TicketsTab() {
               </tbody>
             </table>
           </Show>
-          <NewTicketType eventId={params.id} currency={currency()} created={() => void refetch()} />
+          <FormMessages alert={problem()} />
+          <Show when={detail()}>
+            <Show when={editedType()} keyed>
+              {(t) => <TicketTypeForm eventId={params.id} currency={currency()} timeZone={timeZone()} sessions={sessions()} type={t} saved={() => void refetch()} cancel={() => setEditing(null)} />}
+            </Show>
+            <TicketTypeForm eventId={params.id} currency={currency()} timeZone={timeZone()} sessions={sessions()} saved={() => void refetch()} />
+          </Show>
         </section>
         <PromoCodesCard eventId={params.id} />
         <QuestionsCard eventId={params.id} />
@@ -75,44 +95,5 @@ export function TicketsTab() {
         </section>
       </Show>
     </section>
-  );
-}
-
-function NewTicketType(props: { eventId: string; currency: string; created: () => void }) {
-  const form = createFormState<'name' | 'price' | 'quantity' | 'maxPerOrder' | 'accessCode'>();
-  const [name, setName] = createSignal('');
-  const [price, setPrice] = createSignal('0');
-  const [quantity, setQuantity] = createSignal('100');
-  const [maxPerOrder, setMaxPerOrder] = createSignal('10');
-  const [hidden, setHidden] = createSignal(false);
-  const [accessCode, setAccessCode] = createSignal('');
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void form.run(async () => {
-      await ticketingApi.createType(props.eventId, {
-        name: name(), description: '', price: toMinor(price(), props.currency), quantity: Number(quantity()), minPerOrder: 1, maxPerOrder: Number(maxPerOrder()),
-        hidden: hidden(), accessCode: hidden() && accessCode() ? accessCode() : null, saleStartsAt: null, saleEndsAt: null,
-      });
-      setName('');
-      form.setNotice('Ticket type added.');
-      props.created();
-    }, ['name', 'price', 'quantity', 'maxPerOrder', 'accessCode']);
-  };
-  return (
-    <form class="form tickets-tab__form" onSubmit={submit} novalidate aria-labelledby="new-type-title">
-      <h3 id="new-type-title">Add a ticket type</h3>
-      <TextField id="type-name" label="Name" value={name()} onValue={setName} error={form.errors().name} />
-      <div class="form__row">
-        <TextField id="type-price" label={`Price (${props.currency.toUpperCase()})`} hint="0 for free" inputmode="decimal" value={price()} onValue={setPrice} error={form.errors().price} />
-        <TextField id="type-quantity" label="Quantity" inputmode="numeric" value={quantity()} onValue={setQuantity} error={form.errors().quantity} />
-        <TextField id="type-max" label="Most per order" inputmode="numeric" value={maxPerOrder()} onValue={setMaxPerOrder} error={form.errors().maxPerOrder} />
-      </div>
-      <label class="checkout__choice" for="type-hidden"><input id="type-hidden" type="checkbox" checked={hidden()} onChange={(e) => setHidden(e.currentTarget.checked)} /> Hidden: offered only with an access code</label>
-      <Show when={hidden()}>
-        <TextField id="type-code" label="Access code" value={accessCode()} onValue={setAccessCode} error={form.errors().accessCode} autocomplete="off" />
-      </Show>
-      <FormMessages alert={form.alert()} notice={form.notice()} />
-      <SubmitButton busy={form.busy()} busyLabel="Adding…" block={false}>Add ticket type</SubmitButton>
-    </form>
   );
 }

@@ -7,7 +7,11 @@ export type TicketType = TicketTypeOut;
 export type PromoCode = { id: string; code: string; kind: 'percent' | 'amount'; value: number; maxUses: number | null; used: number; validFrom: string | null; validUntil: string | null; ticketTypeIds: string[] | null };
 export type OrderRow = { id: string; status: string; buyer: { name: string; email: string }; total: number; discount: number; currency: string; seats: number; createdAt: string; paidAt: string | null };
 
-export type TicketTypeInput = { name: string; description: string; price: number; quantity: number; minPerOrder: number; maxPerOrder: number; hidden: boolean; accessCode?: string | null; saleStartsAt: string | null; saleEndsAt: string | null };
+export type TicketTypeInput = {
+  name: string; description: string; price: number; quantity: number; minPerOrder: number; maxPerOrder: number; hidden: boolean;
+  /** Absent keeps the type's code, null removes it. */
+  accessCode?: string | null; saleStartsAt: string | null; saleEndsAt: string | null; sessionIds?: string[]; position?: number;
+};
 
 export const ticketingApi = {
   types: (eventId: string) => api.get<{ ticketTypes: TicketType[] }>(`/events/${eventId}/ticket-types`),

@@ -1,0 +1,35 @@
+/**
+ * Live streaming out as the server runs it: the destinations store (stream keys sealed
+ * under `keys/stream-keys.key`), the LiveService, and the API. Watch links reuse the
+ * recordings' playback signer (`keys/recording-links.key`) under the session's id.
+ */
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
+import type { Sfu } from "../../sfu/Sfu.ts";
+import type { LoadedConfig } from "../config/index.ts";
+import type { DB } from "../db/schema.ts";
+import type { Logger } from "../log.ts";
+import { PlaybackSigner } from "../recordings/playback.ts";
+import { Destinations } from "./destinations.ts";
+import { streamingRoutes } from "./routes.ts";
+import { SecretBox } from "./secret-box.ts";
+import { LiveService } from "./service.ts";
+
+export { LiveService } from "./service.ts";
+
+export async function startStreaming(deps: { app: FastifyInstance; db: Kysely<DB>; config: LoadedConfig; sfu: Sfu; log: Logger }): Promise<LiveService> {
+  const keysDir = path.join(deps.config.paths.dataDir, "keys");
+  const destinations = new Destinations(deps.db, await SecretBox.load(keysDir));
+  const service = new LiveService({
+    sfu: deps.sfu,
+    destinations,
+    config: deps.config.streaming,
+    ffmpegPath: deps.config.recording.ffmpeg_path,
+    liveDir: path.join(deps.config.paths.dataDir, "live"),
+    log: deps.log.child({ module: "streaming" }),
+  });
+  const signer = await PlaybackSigner.load(keysDir);
+  streamingRoutes(deps.app, { db: deps.db, service, destinations, signer, watchTtlSeconds: deps.config.streaming.watch_ttl_seconds });
+  return service;
+}
