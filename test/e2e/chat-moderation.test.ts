@@ -6,35 +6,24 @@
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
-import { startServer, type TestServer } from "../support/server.ts";
+import type { TestServer } from "../support/server.ts";
 import type { TestSocket } from "../support/ws-client.ts";
-import { type EventWorld, eventWorld, giveTicket, ok, openDb, type Person, person, pushes, refused, socketOf, until } from "./chat-support.ts";
+import { type ChatCast, chatCast, type EventWorld, ok, type Person, pushes, refused, until } from "./chat-support.ts";
 
+let cast: ChatCast;
 let server: TestServer;
 let db: Kysely<DB>;
 let world: EventWorld;
 let owner: Person, mo: Person, alice: Person, bob: Person, carol: Person, outsider: Person;
-const sockets: TestSocket[] = [];
-const open = async (who: Person) => {
-  const socket = await socketOf(server, who);
-  sockets.push(socket);
-  return socket;
-};
 let lobby: string;
+const open = (who: Person) => cast.open(who);
 
 beforeAll(async () => {
-  server = await startServer();
-  db = openDb(server);
-  [owner, mo, alice, bob, carol, outsider] = await Promise.all(["Owner", "Mo", "Alice", "Bob", "Carol", "Outsider"].map((name) => person(server, db, name)));
-  world = await eventWorld(db, owner, { moderators: [mo] });
-  for (const who of [alice, bob, carol]) await giveTicket(db, world, who);
-  lobby = `event:${world.eventId}`;
+  cast = await chatCast();
+  ({ server, db, world, lobby } = cast);
+  ({ owner, mo, alice, bob, carol, outsider } = cast.people);
 });
-afterAll(async () => {
-  for (const socket of sockets) socket.close();
-  await db?.destroy();
-  await server?.stop();
-});
+afterAll(() => cast?.close());
 
 describe("the reports view", () => {
   it("closes a report by deleting the message, muting its author, or dismissing it", async () => {

@@ -13,7 +13,7 @@ import type { DB } from "../../server/db/schema.ts";
 import { openSqlite } from "../../server/db/sqlite.ts";
 import { logIn, PASSWORD } from "../support/accounts.ts";
 import { TestClient } from "../support/http-client.ts";
-import type { TestServer } from "../support/server.ts";
+import { startServer, type TestServer } from "../support/server.ts";
 import { TestSocket } from "../support/ws-client.ts";
 
 export const openDb = (server: TestServer): Kysely<DB> => openSqlite({ file: path.join(server.dataDir, "plenary.sqlite") });
@@ -147,4 +147,43 @@ export async function windowAs(browser: Browser, server: TestServer, who: Person
   const page = await context.newPage();
   await page.goto(server.url + path);
   return page;
+}
+
+/**
+ * The cast of the chat suites: a running server, the owner, a moderator ("Mo"), three ticket
+ * holders (Alice, Bob, Carol) and an outsider, their event, and sockets that `close` shuts.
+ */
+export type ChatCast = {
+  server: TestServer;
+  db: Kysely<DB>;
+  world: EventWorld;
+  people: { owner: Person; mo: Person; alice: Person; bob: Person; carol: Person; outsider: Person };
+  /** The event's lobby channel. */
+  lobby: string;
+  open(who: Person): Promise<TestSocket>;
+  close(): Promise<void>;
+};
+
+export async function chatCast(options: { sessions?: Date[] } = {}): Promise<ChatCast> {
+  const server = await startServer();
+  const db = openDb(server);
+  const [owner, mo, alice, bob, carol, outsider] = await Promise.all(
+    ["Owner", "Mo", "Alice", "Bob", "Carol", "Outsider"].map((name) => person(server, db, name)),
+  );
+  const world = await eventWorld(db, owner, { moderators: [mo], ...options });
+  for (const who of [alice, bob, carol]) await giveTicket(db, world, who);
+  const sockets: TestSocket[] = [];
+  return {
+    server, db, world, people: { owner, mo, alice, bob, carol, outsider }, lobby: `event:${world.eventId}`,
+    async open(who) {
+      const socket = await socketOf(server, who);
+      sockets.push(socket);
+      return socket;
+    },
+    async close() {
+      for (const socket of sockets) socket.close();
+      await db.destroy();
+      await server.stop();
+    },
+  };
 }

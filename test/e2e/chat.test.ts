@@ -7,37 +7,24 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
-import { startServer, type TestServer } from "../support/server.ts";
+import type { TestServer } from "../support/server.ts";
 import type { TestSocket } from "../support/ws-client.ts";
-import { type EventWorld, eventWorld, giveTicket, ok, openDb, type Person, person, pushes, refused, socketOf, until } from "./chat-support.ts";
+import { type ChatCast, chatCast, type EventWorld, giveTicket, ok, type Person, person, pushes, refused, until } from "./chat-support.ts";
 
+let cast: ChatCast;
 let server: TestServer;
 let db: Kysely<DB>;
 let world: EventWorld;
 let owner: Person, mo: Person, alice: Person, bob: Person, carol: Person, outsider: Person;
-const sockets: TestSocket[] = [];
-const open = async (who: Person) => {
-  const socket = await socketOf(server, who);
-  sockets.push(socket);
-  return socket;
-};
 let lobby: string;
+const open = (who: Person) => cast.open(who);
 
 beforeAll(async () => {
-  server = await startServer();
-  db = openDb(server);
-  [owner, mo, alice, bob, carol, outsider] = await Promise.all(
-    ["Owner", "Mo", "Alice", "Bob", "Carol", "Outsider"].map((name) => person(server, db, name)),
-  );
-  world = await eventWorld(db, owner, { moderators: [mo], sessions: [new Date(Date.now() + 86_400_000), new Date(Date.now() + 2 * 86_400_000)] });
-  for (const who of [alice, bob, carol]) await giveTicket(db, world, who);
-  lobby = `event:${world.eventId}`;
+  cast = await chatCast({ sessions: [new Date(Date.now() + 86_400_000), new Date(Date.now() + 2 * 86_400_000)] });
+  ({ server, db, world, lobby } = cast);
+  ({ owner, mo, alice, bob, carol, outsider } = cast.people);
 });
-afterAll(async () => {
-  for (const socket of sockets) socket.close();
-  await db?.destroy();
-  await server?.stop();
-});
+afterAll(() => cast?.close());
 
 const texts = (socket: TestSocket, channel: string) =>
   pushes(socket, "chat.message").filter((p) => p.message.channel === channel).map((p) => p.message.text as string);
@@ -49,8 +36,8 @@ describe("chat channels", () => {
     const joined = await ok(await open(mo), "chat.join", { channel: `backstage:${world.eventId}` });
     expect(joined.canModerate).toBe(true);
     const anonymous = await import("../support/ws-client.ts").then((m) => m.TestSocket.open(server.url));
-    sockets.push(anonymous);
     expect(await refused(anonymous, "chat.join", { channel: lobby })).toBe("unauthorized");
+    anonymous.close();
   });
 
   it("opens a session's room channel only to tickets that include the session", async () => {
