@@ -3,6 +3,8 @@
  * ports, grants, close cascades, a dying worker (the first router's or a secondary's), and
  * spreading a big room over workers.
  */
+import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { types } from "mediasoup";
 import { createLogger } from "../server/log.ts";
@@ -33,10 +35,34 @@ async function waitFor(what: string, condition: () => boolean, ms = 5_000) {
   }
 }
 
+/**
+ * A first port for `count` workers whose ports are free for UDP and TCP on loopback right now
+ * (bound and released). Drawn below Linux's ephemeral range (32768 and up), where the
+ * outgoing connections and port-0 listeners of tests running alongside cannot land.
+ */
+async function freeRtcPort(count = 2): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const tcp = createServer();
+      tcp.once("error", () => resolve(false));
+      tcp.listen(port, "127.0.0.1", () => {
+        const udp = createSocket("udp4");
+        udp.once("error", () => tcp.close(() => resolve(false)));
+        udp.bind(port, "127.0.0.1", () => udp.close(() => tcp.close(() => resolve(true))));
+      });
+    });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 6_000) * 2;
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await free(base + i);
+    if (ok) return base;
+  }
+  throw new Error("no free port pair below the ephemeral range");
+}
+
 describe("Sfu", () => {
   it("runs a WebRtcServer per worker: transports offer one UDP and one TCP candidate", async () => {
-    // A port pair unlikely to be taken by a parallel test run.
-    const rtcPort = 42_000 + (process.pid % 2_000) * 2;
+    const rtcPort = await freeRtcPort();
     const s = await start({ rtcPort });
     expect(s.pool.workers).toHaveLength(2);
     const { peer, room, resumed } = await s.join("r1", { identity: "u1", name: "One", grants: publisher });
@@ -103,7 +129,7 @@ describe("Sfu", () => {
   });
 
   it("restarts a room on a healthy worker when its worker is killed, and replaces the worker on its ports", async () => {
-    const rtcPort = 46_000 + (process.pid % 2_000) * 2;
+    const rtcPort = await freeRtcPort();
     const s = await start({ rtcPort });
     const { peer, room } = await s.join("r1", { identity: "u1", name: "One", grants: publisher });
     await peer.createTransport("send");
