@@ -171,7 +171,7 @@ const EXPECTED: Record<string, Expectation> = {
   // Ticketing (server/ticketing, server/tickets).
   "GET /api/events/:id/ticket-types": ["signed_in", "events:write"],
   "POST /api/events/:id/ticket-types": ["signed_in", "events:write"],
-  "PUT /api/ticket-types/:id": ["signed_in", "events:write"],
+  "PATCH /api/ticket-types/:id": ["signed_in", "events:write"],
   "DELETE /api/ticket-types/:id": ["signed_in", "events:write"],
   "GET /api/events/:id/promo-codes": ["signed_in", "events:write"],
   "POST /api/events/:id/promo-codes": ["signed_in", "events:write"],

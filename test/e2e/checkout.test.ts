@@ -100,13 +100,13 @@ describe("ticket types", () => {
     expect((await checkout(client, eventId, { seats: [seat(type.id)] })).body.error.fields).toEqual([{ path: `ticketType.${type.id}`, message: "Sales have not started" }]);
 
     const open = { name: "Late release", price: 0, quantity: 3, saleStartsAt: null };
-    expect((await organizer.put(`/api/ticket-types/${type.id}`, open)).status).toBe(200);
+    expect((await organizer.patch(`/api/ticket-types/${type.id}`, open)).status).toBe(200);
     expect((await checkout(client, eventId, { seats: [seat(type.id), seat(type.id, "B", "b@example.org")] })).status).toBe(201);
-    const lower = await organizer.put(`/api/ticket-types/${type.id}`, { ...open, quantity: 1 });
+    const lower = await organizer.patch(`/api/ticket-types/${type.id}`, { ...open, quantity: 1 });
     expect(lower.body.error.fields).toEqual([{ path: "quantity", message: "2 are sold or held; the quantity cannot be lower" }]);
     expect((await organizer.delete(`/api/ticket-types/${type.id}`)).body.error.code).toBe("ticket_type_in_use");
     // Buyers cannot manage tickets.
-    expect((await client.put(`/api/ticket-types/${type.id}`, open)).status).toBe(404);
+    expect((await client.patch(`/api/ticket-types/${type.id}`, open)).status).toBe(404);
   });
 });
 

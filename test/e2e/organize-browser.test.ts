@@ -80,6 +80,16 @@ describe("ticket types on the Tickets tab", { timeout: 120_000 }, () => {
       saleStartsAt: "2031-03-01T08:00:00.000Z", saleEndsAt: "2031-03-31T16:00:00.000Z", sessionIds: [keynote],
     });
 
+    // The form sends only what the organizer changed: what someone else changed meanwhile (here a script) stays.
+    const open = page.getByRole("form", { name: "Edit Early bird" });
+    await expect.poll(() => open.getByLabel("Description").inputValue(), eventually).toBe("The first fifty seats");
+    expect((await owner.patch(`/api/ticket-types/${draft.id}`, { quantity: 45, position: 7 })).status).toBe(200);
+    await open.getByLabel("Description").fill("Fifty seats, first come");
+    await open.getByRole("button", { name: "Save ticket type" }).click();
+    const current = async () => ((await owner.get(`/api/events/${eventId}/ticket-types`)).body.ticketTypes as { id: string; description: string }[]).find((t) => t.id === draft.id);
+    await expect.poll(async () => (await current())?.description, eventually).toBe("Fifty seats, first come");
+    expect(await current()).toMatchObject({ name: "Early bird", quantity: 45, position: 7, maxPerOrder: 4, hasAccessCode: true, sessionIds: [keynote] });
+
     // A sold type: its price is fixed, its quantity cannot drop below what is sold, it cannot be deleted.
     await page.getByRole("button", { name: "Edit Sold pass" }).click();
     const soldForm = page.getByRole("form", { name: "Edit Sold pass" });
@@ -90,7 +100,7 @@ describe("ticket types on the Tickets tab", { timeout: 120_000 }, () => {
     expect(await soldForm.getByLabel("Quantity", { exact: true }).getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByRole("button", { name: "Delete Sold pass" }).count()).toBe(0);
     // A price change on a sold type, sent anyway, is refused by the server with its reason.
-    const priced = await owner.put(`/api/ticket-types/${sold.id}`, { name: "Sold pass", price: 500, quantity: 100 });
+    const priced = await owner.patch(`/api/ticket-types/${sold.id}`, { name: "Sold pass", price: 500, quantity: 100 });
     expect(priced.status).toBe(409);
     expect(priced.body.error.code).toBe("price_locked");
 
@@ -100,7 +110,7 @@ describe("ticket types on the Tickets tab", { timeout: 120_000 }, () => {
 
     // The dashboard's recent activity says who changed which type.
     await page.goto(`${server.url}/organize/events/${eventId}`);
-    await page.getByText("owner changed a ticket type “Early bird”").waitFor();
+    await page.getByText("owner changed a ticket type “Early bird”").first().waitFor();
     await page.getByText("owner deleted a ticket type “Spare pass”").waitFor();
     await context.close();
   });

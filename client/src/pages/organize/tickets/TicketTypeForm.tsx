@@ -48,8 +48,7 @@ export function TicketTypeForm(props: TicketTypeFormProps) {
   const form = createFormState<Field>();
   const err = (field: Field) => form.errors()[field];
 
-  const input = (): TicketTypeInput => {
-    const v = values();
+  const toInput = (v: Values): TicketTypeInput => {
     // Absent keeps the stored code; null removes it; a new one replaces it.
     const accessCode = !v.hidden || v.removeCode ? null : v.accessCode.trim() ? v.accessCode.trim() : t ? undefined : null;
     return {
@@ -59,14 +58,25 @@ export function TicketTypeForm(props: TicketTypeFormProps) {
       sessionIds: v.sessionIds, position: t?.position ?? 0,
     };
   };
+  /**
+   * An edit sends only the fields the organizer changed, so it does not undo what someone
+   * else changed meanwhile (another organizer, a script) in the fields left alone.
+   */
+  const changes = (): Partial<TicketTypeInput> => {
+    const start = toInput(initial());
+    const now = toInput(values());
+    const keys = Object.keys(now) as (keyof TicketTypeInput)[];
+    const changed = keys.filter((key) => JSON.stringify(now[key]) !== JSON.stringify(start[key]));
+    return Object.fromEntries(changed.map((key) => [key, now[key]])) as Partial<TicketTypeInput>;
+  };
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     void form.run(async () => {
       if (t) {
-        await ticketingApi.updateType(t.id, input());
+        await ticketingApi.updateType(t.id, changes());
         form.setNotice('Saved.');
       } else {
-        await ticketingApi.createType(props.eventId, input());
+        await ticketingApi.createType(props.eventId, toInput(values()));
         setValues(initial());
         form.setNotice('Ticket type added.');
       }

@@ -16,7 +16,8 @@ export type TicketTypeInput = {
 export const ticketingApi = {
   types: (eventId: string) => api.get<{ ticketTypes: TicketType[] }>(`/events/${eventId}/ticket-types`),
   createType: (eventId: string, input: TicketTypeInput) => api.post<{ ticketType: TicketType }>(`/events/${eventId}/ticket-types`, input),
-  updateType: (id: string, input: TicketTypeInput) => api.put<{ ticketType: TicketType }>(`/ticket-types/${id}`, input),
+  /** Sends only what changed: fields left out keep their values. */
+  updateType: (id: string, changes: Partial<TicketTypeInput>) => api.patch<{ ticketType: TicketType }>(`/ticket-types/${id}`, changes),
   deleteType: (id: string) => api.delete<void>(`/ticket-types/${id}`),
   promoCodes: (eventId: string) => api.get<{ promoCodes: PromoCode[] }>(`/events/${eventId}/promo-codes`),
   createPromo: (eventId: string, input: { code: string; kind: 'percent' | 'amount'; value: number; maxUses: number | null }) => api.post<{ promoCode: PromoCode }>(`/events/${eventId}/promo-codes`, input),
