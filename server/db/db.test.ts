@@ -55,6 +55,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   checkins: ["id", "list_id", "ticket_id", "nonce", "source", "scanned_by", "scanned_at", "synced_at"],
   room_bans: ["session_id", "user_id", "banned_by", "created_at"],
   session_attendance: ["session_id", "user_id", "first_joined_at", "last_joined_at", "joins"],
+  checkout_buckets: ["key", "tokens", "per_minute", "at"],
 };
 
 describe("database", () => {

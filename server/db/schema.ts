@@ -448,7 +448,8 @@ export interface DisputesTable {
   provider_dispute_id: string;
   amount: number;
   currency: string;
-  status: string;
+  /** Plenary's dispute state (Stripe's names mapped since migrations/0021). */
+  status: "inquiry" | "open" | "won" | "lost" | "closed";
   reason: Generated<string>;
   created_at: string;
   updated_at: string;
@@ -820,6 +821,17 @@ export interface SponsorOverlaysTable {
   updated_by: string | null;
 }
 
+// ---- Checkout rate limit (migrations/0021_dispute_states_and_checkout_buckets.ts) ----
+
+export interface CheckoutBucketsTable {
+  /** "ip:<address>" or "buyer:<account id or lower-cased e-mail>". */
+  key: string;
+  tokens: number;
+  per_minute: number;
+  /** The last take, milliseconds since the epoch. */
+  at: number;
+}
+
 // ---- Saved payment methods (migrations/0012_payment_customers.ts) ----
 
 export interface PaymentCustomersTable {
@@ -905,6 +917,8 @@ export interface DB {
   sponsor_stats: SponsorStatsTable;
   // 0018_sponsor_overlays
   sponsor_overlays: SponsorOverlaysTable;
+  // 0021_dispute_states_and_checkout_buckets
+  checkout_buckets: CheckoutBucketsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -3,21 +3,37 @@
  * account, or a guest's e-mail address), each holding a minute's allowance and refilled
  * evenly. A checkout holds seats, so an unthrottled caller could keep a sold-out event's
  * seats held forever; a bucket lets a person retry a few times at once and then slows them.
- * In memory, like the accounts throttle: one process holds it and a restart forgets it.
+ *
+ * The buckets are rows of `checkout_buckets`, so a restart does not hand out fresh
+ * allowances. Both are taken by one upsert inside the transaction that places the order: a
+ * refusal throws and rolls the take back with everything else, and so does an order that
+ * fails (no seats held) or loses an Idempotency-Key race (the same attempt as the winner).
  */
+import { sql, type Transaction } from "kysely";
+import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 
-type Bucket = { tokens: number; at: number };
+/** A bucket idle this long is full again, so its row can go. */
+const FULL_AFTER_MS = 60_000;
+/** How often a take also deletes full buckets. */
+const PRUNE_EVERY_MS = 60_000;
 
-/** Buckets kept before full ones (idle for a minute or more) are forgotten. */
-const PRUNE_AT = 10_000;
+/** The refusal, with the seconds until both buckets allow an attempt (for Retry-After). */
+export class CheckoutRateLimited extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(seconds: number) {
+    super("rate_limited", 429, `Too many checkout attempts; try again in ${seconds} second${seconds === 1 ? "" : "s"}`);
+    this.retryAfterSeconds = seconds;
+  }
+}
 
 export class CheckoutLimiter {
-  // Buckets by "ip:<address>" or "buyer:<id or e-mail>".
-  readonly #buckets = new Map<string, Bucket>();
   // Allowance per minute for IP and buyer buckets.
   readonly #perIp: number;
   readonly #perBuyer: number;
+  // When full buckets were last deleted (ms); 0: not yet by this process.
+  #prunedAt = 0;
 
   constructor(limits: { perIpPerMinute: number; perBuyerPerMinute: number }) {
     this.#perIp = limits.perIpPerMinute;
@@ -25,38 +41,34 @@ export class CheckoutLimiter {
   }
 
   /**
-   * Counts one attempt against both buckets, or none when either is empty; returns the
-   * seconds until both allow one again (0: go ahead).
+   * Counts one attempt against both buckets in the caller's transaction, or throws
+   * CheckoutRateLimited when either is empty (the caller's rollback undoes the take).
    */
-  take(ip: string, buyer: string, now = Date.now()): number {
-    const checks = [
-      { key: `ip:${ip}`, perMinute: this.#perIp },
-      { key: `buyer:${buyer.toLowerCase()}`, perMinute: this.#perBuyer },
-    ].map((c) => ({ ...c, bucket: this.#refilled(c.key, c.perMinute, now) }));
+  async take(trx: Transaction<DB>, ip: string, buyer: string, now = Date.now()): Promise<void> {
+    const buckets = [
+      { key: `ip:${ip}`, per_minute: this.#perIp },
+      { key: `buyer:${buyer.toLowerCase()}`, per_minute: this.#perBuyer },
+    ];
+    // A new bucket starts full less this take; an old one refills for the time since its last
+    // take (never backwards, should the clock be set back), up to a minute's allowance.
+    const taken = await trx
+      .insertInto("checkout_buckets")
+      .values(buckets.map((b) => ({ ...b, tokens: b.per_minute - 1, at: now })))
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet({
+          tokens: sql`min(excluded.per_minute, checkout_buckets.tokens + max(0, excluded.at - checkout_buckets.at) * excluded.per_minute / 60000.0) - 1`,
+          per_minute: sql`excluded.per_minute`,
+          at: sql`excluded.at`,
+        }),
+      )
+      .returning(["key", "tokens", "per_minute"])
+      .execute();
     // Less a hair before rounding up, so float noise (20.000000001) does not add a second.
-    const wait = Math.max(...checks.map((c) => (c.bucket.tokens >= 1 ? 0 : Math.max(1, Math.ceil(((1 - c.bucket.tokens) * 60) / c.perMinute - 1e-6)))));
-    if (wait > 0) return wait;
-    for (const c of checks) c.bucket.tokens -= 1;
-    return 0;
-  }
-
-  #refilled(key: string, perMinute: number, now: number): Bucket {
-    let bucket = this.#buckets.get(key);
-    if (!bucket) {
-      if (this.#buckets.size >= PRUNE_AT) this.#prune(now);
-      bucket = { tokens: perMinute, at: now };
-      this.#buckets.set(key, bucket);
+    const wait = Math.max(0, ...taken.map((b) => (b.tokens > -1e-9 ? 0 : Math.max(1, Math.ceil((-b.tokens * 60) / b.per_minute - 1e-6)))));
+    if (wait > 0) throw new CheckoutRateLimited(wait);
+    if (now - this.#prunedAt >= PRUNE_EVERY_MS) {
+      this.#prunedAt = now;
+      await trx.deleteFrom("checkout_buckets").where("at", "<=", now - FULL_AFTER_MS).execute();
     }
-    bucket.tokens = Math.min(perMinute, bucket.tokens + ((now - bucket.at) / 60_000) * perMinute);
-    bucket.at = now;
-    return bucket;
   }
-
-  #prune(now: number) {
-    for (const [key, bucket] of this.#buckets) if (now - bucket.at >= 60_000) this.#buckets.delete(key);
-  }
-}
-
-export function checkoutRateLimited(seconds: number): AppError {
-  return AppError.rateLimited(`Too many checkout attempts; try again in ${seconds} second${seconds === 1 ? "" : "s"}`);
 }

@@ -15,7 +15,7 @@ import type { DB } from "../db/schema.ts";
 import { AppError, type FieldProblem } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
 import { nowIso, publicBase, type TicketingContext } from "./context.ts";
-import { CheckoutLimiter, checkoutRateLimited } from "./checkout-limit.ts";
+import { CheckoutLimiter, CheckoutRateLimited } from "./checkout-limit.ts";
 import { customerFor } from "./customers.ts";
 import { completeOrder, endPendingOrder, enqueueIn, JOB_HOLD_EXPIRY } from "./fulfil.ts";
 import { saleProblem, typeVisible, visibleEvent } from "./offer.ts";
@@ -86,21 +86,23 @@ export function checkoutRoutes(app: FastifyInstance, ctx: TicketingContext) {
 
     const replay = await db.selectFrom("orders").select("id").where("idempotency_key", "=", key).executeTakeFirst();
     if (replay) return answer(200, replay.id, await openCheckoutUrl(ctx, replay.id));
-    const wait = limiter.take(request.ip, purchaser.userId ?? purchaser.email);
-    if (wait > 0) {
-      void reply.header("retry-after", String(wait));
-      throw checkoutRateLimited(wait);
-    }
 
     await refuseWhenSoldOut(ctx, input);
     const buyer = input.buyer ?? { name: purchaser.name, email: purchaser.email };
     let placed: { orderId: string; paid: boolean; holdEnds: Date | null };
     try {
-      placed = await db.transaction().execute((trx) => placeOrder(trx, ctx, request, { eventId, key, userId: purchaser.userId, userEmail: purchaser.email, buyer, input }));
+      placed = await db.transaction().execute(async (trx) => {
+        // Counted in the order's transaction: an attempt that places no order gives its token back.
+        await limiter.take(trx, request.ip, purchaser.userId ?? purchaser.email);
+        return placeOrder(trx, ctx, request, { eventId, key, userId: purchaser.userId, userEmail: purchaser.email, buyer, input });
+      });
     } catch (error) {
       // The same key sent twice at once: the first insert won; answer with its order.
       const raced = await db.selectFrom("orders").select("id").where("idempotency_key", "=", key).executeTakeFirst();
-      if (!raced) throw error;
+      if (!raced) {
+        if (error instanceof CheckoutRateLimited) void reply.header("retry-after", String(error.retryAfterSeconds));
+        throw error;
+      }
       return answer(200, raced.id, await openCheckoutUrl(ctx, raced.id));
     }
     ctx.jobs.wake();

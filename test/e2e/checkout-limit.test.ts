@@ -1,11 +1,18 @@
 /**
  * The checkout rate limit on the real server: per buyer and per IP address, a 429 with a
- * clear message and Retry-After past either, and a replayed request (same Idempotency-Key)
- * is answered without counting.
+ * clear message and Retry-After past either, a replayed request (same Idempotency-Key)
+ * answered without counting, and the buckets kept across a restart on the same data folder.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { firstAdmin } from "../support/accounts.ts";
+import { EventFixture } from "../support/event-fixture.ts";
 import { TestClient } from "../support/http-client.ts";
+import { startServer, type TestServer } from "../support/server.ts";
 import { buyer, type CheckoutWorld, checkout, createTicketType, organizerEvent, seat, startCheckoutWorld } from "./checkout-support.ts";
 
 let world: CheckoutWorld;
@@ -45,5 +52,49 @@ describe("checkout rate limit", () => {
     expect(Number(byIp.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // Refused attempts took no seats.
     expect(world.sql.prepare("select sold, held from ticket_types where id = ?").get(typeId)).toEqual({ sold: 6, held: 0 });
+  });
+});
+
+describe("checkout rate limit across a restart", () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "plenary-limit-restart-"));
+  // One attempt a minute per buyer: the allowance cannot refill while the server restarts.
+  const env = { PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "100000", PLENARY_CHECKOUT_MAX_PER_IP_PER_MINUTE: "100", PLENARY_CHECKOUT_MAX_PER_BUYER_PER_MINUTE: "1" };
+  let server: TestServer | null = null;
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const guestCheckout = (url: string, eventId: string, typeId: string, email: string) =>
+    new TestClient(url).request("POST", `/api/events/${eventId}/guest-checkout`, { buyer: { name: "Gus Guest", email }, seats: [{ ticketTypeId: typeId, name: "Gus Guest", email }] }, { "idempotency-key": randomUUID() });
+
+  it("still refuses a buyer whose allowance was used before the server restarted", async () => {
+    server = await startServer({ dataDir, env });
+    await firstAdmin(server);
+    const fixture = new EventFixture(server);
+    const { eventId } = fixture.event("admin@example.org", "Restart Meetup");
+    fixture.close();
+    const typeId = randomUUID();
+    const sql = new SQLite(path.join(dataDir, "plenary.sqlite"));
+    sql.pragma("busy_timeout = 5000");
+    const now = new Date().toISOString();
+    sql.prepare("insert into ticket_types (id, event_id, name, price, currency, quantity, created_at, updated_at) values (?, ?, 'Free entry', 0, 'eur', 100, ?, ?)").run(typeId, eventId, now, now);
+    sql.close();
+
+    expect((await guestCheckout(server.url, eventId, typeId, "gus@example.org")).status).toBe(201);
+    expect((await guestCheckout(server.url, eventId, typeId, "gus@example.org")).status).toBe(429);
+    expect(await server.stop()).toBe(0);
+
+    server = await startServer({ dataDir, env });
+    const refused = await guestCheckout(server.url, eventId, typeId, "GUS@example.org");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toMatch(/^Too many checkout attempts; try again in \d+ seconds?$/);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    // Another buyer from the same address is let through: only Gus's bucket is empty.
+    expect((await guestCheckout(server.url, eventId, typeId, "other@example.org")).status).toBe(201);
+    const check = new SQLite(path.join(dataDir, "plenary.sqlite"), { readonly: true });
+    expect(check.prepare("select count(*) as n from orders where buyer_email = 'gus@example.org'").get()).toEqual({ n: 1 });
+    check.close();
   });
 });
