@@ -138,7 +138,7 @@ export async function startServer(
   });
   // Chat, polls, Q&A, reactions, notifications; links fall back to the listen address set below.
   let listenUrl = "";
-  const engagement = registerEngagement({ app, router, db, fanout, jobs, mailer, config, log, fallbackUrl: () => listenUrl });
+  const engagement = registerEngagement({ app, router, db, fanout, jobs, mailer, config, log, registry: metrics.registry, fallbackUrl: () => listenUrl });
   const feedback = registerFeedback(app, { db, jobs, notifier: engagement.notifier, log });
   const sponsors = registerSponsors(app, router, { db, fanout, log });
   publicProfileRoutes(app, db);

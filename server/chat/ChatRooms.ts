@@ -16,7 +16,7 @@ import { blockPeers } from "./store.ts";
 export const chatTopic = (channel: string) => `chat:${channel}`;
 
 export type ChatRoomsOptions = {
-  /** Users whose block peers stay cached; the least recently used reload from the database. Default 10,000. */
+  /** Users whose block peers stay cached; the least recently used reload from the database (config `chat.block_cache_users`). Default 10,000. */
   blockCacheSize?: number;
 };
 
@@ -78,7 +78,8 @@ export class ChatRooms {
 
   /**
    * Tells a user's open tabs (subscribed to their user topic by `notify.subscribe`) of a
-   * private message, so their "Messages" list updates without listening to every channel.
+   * private message or its deletion, so their "Messages" list updates without listening to
+   * every channel.
    */
   notifyPrivateMessage(peerId: string, frame: Push): void {
     this.#fanout.publish(userTopic(peerId), frame, "durable");

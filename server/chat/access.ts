@@ -47,10 +47,12 @@ export async function eventStanding(db: Kysely<DB>, actor: Actor, userId: string
 }
 
 /**
- * Whether someone takes part in an event at all (valid ticket, team, speaker, member of its
- * organization): a private conversation needs both sides to.
+ * Whether someone takes part in an event in their own right: a valid ticket, a place on its
+ * team, a speaker's entry, or admin/owner of its organization. Both sides of a private
+ * conversation need to, so a platform admin, or an organization member with no role in the
+ * event, can neither write nor be written to there.
  */
-export async function isParticipant(db: Kysely<DB>, userId: string, eventId: string): Promise<boolean> {
+export async function takesPart(db: Kysely<DB>, userId: string, eventId: string): Promise<boolean> {
   const row = await db
     .selectFrom("events as e")
     .select("e.id")
@@ -60,7 +62,7 @@ export async function isParticipant(db: Kysely<DB>, userId: string, eventId: str
       eb.exists(eb.selectFrom("event_team").select("user_id").whereRef("event_team.event_id", "=", "e.id").where("event_team.user_id", "=", userId)),
       eb.exists(eb.selectFrom("speakers").select("id").whereRef("speakers.event_id", "=", "e.id").where("speakers.user_id", "=", userId)),
       eb.exists(eb.selectFrom("organization_members").select("user_id").whereRef("organization_members.organization_id", "=", "e.organization_id")
-        .where("organization_members.user_id", "=", userId)),
+        .where("organization_members.user_id", "=", userId).where("organization_members.role", "in", ["admin", "owner"])),
     ]))
     .executeTakeFirst();
   return row !== undefined;

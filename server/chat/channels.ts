@@ -2,18 +2,30 @@
  * Chat channels are text keys: `event:<event>` (the lobby), `session:<session>` (the room),
  * `backstage:<event>` (team and speakers) and `dm:<event>:<user>:<user>` (the two user ids
  * in sorted order). This resolves a key to its event and the caller's rights in it.
+ *
+ * Moderation also names `dm:<event>`, the event's private messages as a whole: reports on
+ * any of its conversations are listed under it and a mute under it stops its author's
+ * private messages in the whole event. It is never a channel anyone joins.
  */
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Actor } from "../accounts/actor.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import { eventStanding, isParticipant, sessionStanding } from "./access.ts";
+import { eventStanding, sessionStanding, takesPart } from "./access.ts";
 
 const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const CHANNEL = new RegExp(`^(?:(event|session|backstage):(${uuid})|dm:(${uuid}):(${uuid}):(${uuid}))$`, "i");
 
+const PRIVATE_SCOPE = new RegExp(`^dm:(${uuid})$`, "i");
+
 export const channelSchema = z.string().max(160).regex(CHANNEL, "Not a chat channel");
+
+/** What moderators act on: a channel, or `dm:<event>` (all of an event's private messages). */
+export const moderationScopeSchema = z.string().max(160).refine((s) => CHANNEL.test(s) || PRIVATE_SCOPE.test(s), "Not a chat channel");
+
+/** The moderation scope of an event's private messages (reports and mutes of all its conversations). */
+export const privateScope = (eventId: string) => `dm:${eventId}`;
 
 export type ChannelKind = "event" | "session" | "backstage" | "dm";
 
@@ -58,9 +70,27 @@ export async function channelAccess(db: Kysely<DB>, actor: Actor, userId: string
   }
   const [a, b] = [match[4], match[5]];
   if (a >= b || (userId !== a && userId !== b)) throw noSuch();
-  if (!participant) throw noSuch();
-  if (!standing.privateMessages) throw AppError.forbidden("private_messages_off", "The organizer turned private messages off for this event");
   const peerId = userId === a ? b : a;
-  if (!(await isParticipant(db, peerId, eventId))) throw noSuch();
+  // Both by their own part in the event (not by platform powers), so either can always answer.
+  const [mine, theirs] = await Promise.all([takesPart(db, userId, eventId), takesPart(db, peerId, eventId)]);
+  if (!mine || !theirs) throw noSuch();
+  if (!standing.privateMessages) throw AppError.forbidden("private_messages_off", "The organizer turned private messages off for this event");
   return { ...base, peerId, canModerate: false };
+}
+
+/**
+ * Checks the caller moderates the channel, or (for `dm:<event>`) the event whose private
+ * messages it names; returns the event and whether the scope is the private one.
+ */
+export async function moderationAccess(db: Kysely<DB>, actor: Actor, userId: string, scope: string): Promise<{ eventId: string; isPrivate: boolean }> {
+  const forbidden = () => AppError.forbidden("forbidden", "Only the event's moderators may do that");
+  const privateMatch = PRIVATE_SCOPE.exec(scope);
+  if (privateMatch) {
+    const standing = await eventStanding(db, actor, userId, privateMatch[1]);
+    if (!standing.canModerate) throw forbidden();
+    return { eventId: standing.eventId, isPrivate: true };
+  }
+  const access = await channelAccess(db, actor, userId, scope);
+  if (!access.canModerate) throw forbidden();
+  return { eventId: access.eventId, isPrivate: false };
 }

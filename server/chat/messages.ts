@@ -13,7 +13,7 @@ import type { Notifier } from "../notifications/Notifier.ts";
 import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { MessageRouter } from "../realtime/router.ts";
 import { caller } from "./access.ts";
-import { type ChannelAccess, channelAccess, channelSchema } from "./channels.ts";
+import { type ChannelAccess, channelAccess, channelSchema, moderationAccess, moderationScopeSchema, privateScope } from "./channels.ts";
 import type { ChatRooms } from "./ChatRooms.ts";
 import { deleteMessage, muteUser } from "./moderation.ts";
 import { channelSettings, messageById, messagesAfter, messagesBefore, saveChannelSettings, unreadCounts } from "./store.ts";
@@ -221,12 +221,14 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
   });
 
   router.on("chat.mute", {
-    schema: z.strictObject({ channel: channelSchema, userId: z.uuid(), minutes: z.number().int().min(0).max(7 * 24 * 60) }),
+    // A channel, or `dm:<event>`: the user's private messages in the whole event.
+    schema: z.strictObject({ channel: moderationScopeSchema, userId: z.uuid(), minutes: z.number().int().min(0).max(7 * 24 * 60) }),
     action: "event.moderate",
     access: "user",
     async handle(input, { connection }) {
-      const a = await moderator(connection, input.channel);
-      return { until: await muteUser(db, input.channel, input.userId, input.minutes, a.userId) };
+      const { userId, actor } = caller(connection);
+      await moderationAccess(db, actor, userId, input.channel);
+      return { until: await muteUser(db, input.channel, input.userId, input.minutes, userId) };
     },
   });
 
@@ -262,15 +264,21 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
   });
 }
 
-/** Disabled chat, a mute and slow mode stop a sender; moderators are never stopped. */
+/**
+ * Disabled chat, a mute and slow mode stop a sender; moderators are never stopped in the
+ * channels they moderate. In a private conversation the mute that counts is the event-wide
+ * one (`dm:<event>`), which no one is above.
+ */
 async function checkMaySend(db: Kysely<DB>, a: ChannelAccess, userId: string): Promise<void> {
   if (a.canModerate) return;
   const settings = await channelSettings(db, a.channel);
   if (settings.disabled) throw AppError.forbidden("chat_disabled", "A moderator has turned this chat off");
   const now = new Date();
-  const mute = await db.selectFrom("chat_mutes").select("until").where("channel", "=", a.channel).where("user_id", "=", userId).executeTakeFirst();
+  const muteKey = a.kind === "dm" ? privateScope(a.eventId) : a.channel;
+  const mute = await db.selectFrom("chat_mutes").select("until").where("channel", "=", muteKey).where("user_id", "=", userId).executeTakeFirst();
   if (mute && mute.until > now.toISOString()) {
-    throw new AppError("muted", 403, `A moderator muted you here until ${new Date(mute.until).toUTCString()}`);
+    const where = a.kind === "dm" ? "from private messages in this event" : "here";
+    throw new AppError("muted", 403, `A moderator muted you ${where} until ${new Date(mute.until).toUTCString()}`);
   }
   if (settings.slowModeSeconds > 0) {
     const since = new Date(now.getTime() - settings.slowModeSeconds * 1_000).toISOString();

@@ -3,6 +3,11 @@
  * reason), closed by deleting the message, muting its author for a time, or dismissing;
  * and the mutes in force, which `chat.mute` with 0 minutes lifts. A report is never
  * deleted: it keeps who closed it, when and how.
+ *
+ * Private messages are moderated per event, under `dm:<event>`: the event's moderators see
+ * each reported private message (its text, author, reporter and reason, nothing else of the
+ * conversation), and a mute from such a report stops the author's private messages in the
+ * whole event.
  */
 import type { Kysely } from "kysely";
 import { z } from "zod";
@@ -11,20 +16,26 @@ import { AppError } from "../errors.ts";
 import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { MessageRouter } from "../realtime/router.ts";
 import { caller } from "./access.ts";
-import { channelAccess, channelSchema } from "./channels.ts";
+import { moderationAccess, moderationScopeSchema, privateScope } from "./channels.ts";
 import type { ChatRooms } from "./ChatRooms.ts";
 import type { ChatMessage, ChatMute, ChatReport, ReportResolution } from "./wire.ts";
 
 const MAX_MUTE_MINUTES = 7 * 24 * 60;
 
-/** Deletes a message for everyone and closes its open reports as "deleted". */
+/**
+ * Deletes a message for everyone and closes its open reports as "deleted". Both people of a
+ * private conversation are also told on their user topics, so a "Messages" list showing it
+ * as the last message updates too.
+ */
 export async function deleteMessage(db: Kysely<DB>, rooms: ChatRooms, message: Pick<ChatMessage, "id" | "channel">, by: string): Promise<void> {
   const at = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("chat_messages").set({ deleted_at: at, deleted_by: by }).where("id", "=", message.id).where("deleted_at", "is", null).execute();
     await closeReports(trx, message.id, by, "deleted", at);
   });
-  await rooms.publish(message.channel, { t: "chat.deleted", channel: message.channel, messageId: message.id }, null);
+  const frame = { t: "chat.deleted", channel: message.channel, messageId: message.id } as const;
+  await rooms.publish(message.channel, frame, null);
+  if (message.channel.startsWith("dm:")) for (const userId of message.channel.split(":").slice(2)) rooms.notifyPrivateMessage(userId, frame);
 }
 
 /** Mutes (or, with 0 minutes, unmutes) a user in a channel; returns the end of the mute. */
@@ -47,20 +58,18 @@ async function closeReports(db: Kysely<DB>, messageId: number, by: string, resol
 
 export function registerModeration(router: MessageRouter, deps: { db: Kysely<DB>; rooms: ChatRooms }): void {
   const { db, rooms } = deps;
-  const moderator = async (connection: RealtimeConnection, channel: string) => {
+  const moderator = async (connection: RealtimeConnection, scope: string) => {
     const { userId, actor } = caller(connection);
-    const access = await channelAccess(db, actor, userId, channel);
-    if (!access.canModerate) throw AppError.forbidden("forbidden", "Only the event's moderators may do that");
-    return { ...access, userId };
+    return { ...(await moderationAccess(db, actor, userId, scope)), userId };
   };
 
   router.on("chat.reports", {
-    schema: z.strictObject({ channel: channelSchema, resolved: z.boolean().optional() }),
+    schema: z.strictObject({ channel: moderationScopeSchema, resolved: z.boolean().optional() }),
     action: "event.moderate",
     access: "user",
     async handle({ channel, resolved }, { connection }) {
-      await moderator(connection, channel);
-      const rows = await db
+      const scope = await moderator(connection, channel);
+      let query = db
         .selectFrom("chat_reports as r")
         .innerJoin("chat_messages as m", "m.id", "r.message_id")
         .innerJoin("users as reporter", "reporter.id", "r.reporter_id")
@@ -69,11 +78,12 @@ export function registerModeration(router: MessageRouter, deps: { db: Kysely<DB>
           "r.id", "r.message_id", "r.reason", "r.created_at", "r.resolution", "m.text", "m.deleted_at",
           "reporter.id as reporterId", "reporter.display_name as reporterName", "author.id as authorId", "author.display_name as authorName",
         ])
-        .where("m.channel", "=", channel)
-        .where("r.resolved_at", resolved ? "is not" : "is", null)
-        .orderBy("r.created_at", "desc")
-        .limit(200)
-        .execute();
+        .where("r.resolved_at", resolved ? "is not" : "is", null);
+      // The reported message alone: never its conversation's other messages, nor whose it is beyond author and reporter.
+      query = scope.isPrivate
+        ? query.where("m.event_id", "=", scope.eventId).where("m.channel", "like", "dm:%")
+        : query.where("m.channel", "=", channel);
+      const rows = await query.orderBy("r.created_at", "desc").limit(200).execute();
       const reports: ChatReport[] = rows.map((r) => ({
         id: r.id, messageId: r.message_id, reason: r.reason, createdAt: r.created_at, resolution: r.resolution,
         reporter: { id: r.reporterId, name: r.reporterName }, author: { id: r.authorId, name: r.authorName },
@@ -93,9 +103,11 @@ export function registerModeration(router: MessageRouter, deps: { db: Kysely<DB>
     access: "user",
     async handle(input, { connection }) {
       const report = await db.selectFrom("chat_reports as r").innerJoin("chat_messages as m", "m.id", "r.message_id")
-        .select(["r.message_id", "m.channel", "m.author_id"]).where("r.id", "=", input.reportId).executeTakeFirst();
+        .select(["r.message_id", "m.channel", "m.event_id", "m.author_id"]).where("r.id", "=", input.reportId).executeTakeFirst();
       if (!report) throw AppError.notFound("No such report");
-      const a = await moderator(connection, report.channel);
+      // A private message is moderated by its event's moderators, who cannot open the conversation itself.
+      const scope = report.channel.startsWith("dm:") ? privateScope(report.event_id) : report.channel;
+      const a = await moderator(connection, scope);
       const at = new Date().toISOString();
       if (input.action === "delete") {
         await deleteMessage(db, rooms, { id: report.message_id, channel: report.channel }, a.userId);
@@ -104,7 +116,7 @@ export function registerModeration(router: MessageRouter, deps: { db: Kysely<DB>
       if (input.action === "mute") {
         if (input.minutes === undefined) throw AppError.badRequest("bad_minutes", "Say for how many minutes to mute");
         const resolved = await db.transaction().execute(async (trx) => {
-          await muteUser(trx, report.channel, report.author_id, input.minutes!, a.userId);
+          await muteUser(trx, scope, report.author_id, input.minutes!, a.userId);
           return closeReports(trx, report.message_id, a.userId, "muted", at);
         });
         return { resolution: "muted", resolved };
@@ -114,7 +126,7 @@ export function registerModeration(router: MessageRouter, deps: { db: Kysely<DB>
   });
 
   router.on("chat.mutes", {
-    schema: z.strictObject({ channel: channelSchema }),
+    schema: z.strictObject({ channel: moderationScopeSchema }),
     action: "event.moderate",
     access: "user",
     async handle({ channel }, { connection }) {

@@ -189,6 +189,15 @@ export const configSchema = z.strictObject({
       default_max_publishers: z.number().int().min(0).default(0),
     })
     .prefault({}),
+  chat: z
+    .strictObject({
+      /**
+       * Users whose block lists the chat keeps in memory (least recently used first out; an
+       * evicted user's blocks reload from the database). Default 10,000.
+       */
+      block_cache_users: z.number().int().min(1).max(10_000_000).default(10_000),
+    })
+    .prefault({}),
   recording: z
     .strictObject({
       /** Record sessions; when true, the server refuses to start without ffmpeg. */

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import { Gauge, type Registry } from "prom-client";
 import { ChatRooms } from "../chat/ChatRooms.ts";
 import { registerConversations } from "../chat/conversations.ts";
 import { registerChatMessages } from "../chat/messages.ts";
@@ -36,6 +37,8 @@ export type EngagementDeps = {
   mailer: Mailer;
   config: Config;
   log: Logger;
+  /** Prometheus registry for the chat's gauges. */
+  registry: Registry;
   /** The server's own address, for links when no public URL is known. */
   fallbackUrl: () => string;
 };
@@ -51,7 +54,15 @@ export type Engagement = {
 export function registerEngagement(deps: EngagementDeps): Engagement {
   const { app, router, db, fanout, jobs, mailer, config, log } = deps;
   const notifier = new Notifier({ db, mailer, fanout, log, config, fallbackUrl: deps.fallbackUrl });
-  const rooms = new ChatRooms(db, fanout);
+  const rooms = new ChatRooms(db, fanout, { blockCacheSize: config.chat.block_cache_users });
+  new Gauge({
+    name: "plenary_chat_block_cache_users",
+    help: "Users whose block lists the chat holds in memory (at most chat.block_cache_users)",
+    registers: [deps.registry],
+    collect() {
+      this.set(rooms.cachedBlockUsers);
+    },
+  });
   registerChatMessages(router, { db, rooms, notifier });
   registerConversations(router, { db, rooms });
   registerModeration(router, { db, rooms });

@@ -104,6 +104,17 @@ export async function giveTicket(db: Kysely<DB>, world: EventWorld, holder: Pick
   return ticketId;
 }
 
+/** Puts someone on the event's team in a role (a moderator without the cast's "Mo", check-in staff). */
+export async function addToTeam(db: Kysely<DB>, world: EventWorld, who: Pick<Person, "id">, role: "co_host" | "moderator" | "check_in_staff"): Promise<void> {
+  await db.insertInto("event_team").values({ event_id: world.eventId, user_id: who.id, role, added_by: null, created_at: new Date().toISOString() }).execute();
+}
+
+/** Lists the person as one of the event's speakers. */
+export async function addSpeaker(db: Kysely<DB>, world: EventWorld, who: Pick<Person, "id" | "name">): Promise<void> {
+  const now = new Date().toISOString();
+  await db.insertInto("speakers").values({ id: randomUUID(), event_id: world.eventId, user_id: who.id, name: who.name, created_at: now, updated_at: now }).execute();
+}
+
 /** Pushes of a type the socket received, whether alone or inside `batch` frames. */
 export function pushes(socket: TestSocket, t: string): any[] {
   return socket.frames.flatMap((f) => (f.t === "batch" ? (f.frames as any[]) : [f])).filter((f) => f.t === t);
@@ -164,13 +175,13 @@ export type ChatCast = {
   close(): Promise<void>;
 };
 
-export async function chatCast(options: { sessions?: Date[] } = {}): Promise<ChatCast> {
-  const server = await startServer();
+export async function chatCast(options: { sessions?: Date[]; env?: Record<string, string> } = {}): Promise<ChatCast> {
+  const server = await startServer({ env: options.env });
   const db = openDb(server);
   const [owner, mo, alice, bob, carol, outsider] = await Promise.all(
     ["Owner", "Mo", "Alice", "Bob", "Carol", "Outsider"].map((name) => person(server, db, name)),
   );
-  const world = await eventWorld(db, owner, { moderators: [mo], ...options });
+  const world = await eventWorld(db, owner, { moderators: [mo], sessions: options.sessions });
   for (const who of [alice, bob, carol]) await giveTicket(db, world, who);
   const sockets: TestSocket[] = [];
   return {
