@@ -28,5 +28,5 @@ class AccessCodeGuard {
   }
 }
 
-/** One per process, shared by the API and the link-preview renderer. */
+/** One per process, shared by the event page's API, the event's images and the link-preview renderer. */
 export const accessCodeGuard = new AccessCodeGuard();

@@ -140,7 +140,7 @@ export function eventRoutes(app: FastifyInstance, deps: EventDeps) {
   app.get("/api/images/events/:id/cover", { config: { action: "event.image.read" } }, async (request, reply) => {
     const { id } = parseBody(idParams, request.params);
     const row = await db.selectFrom("events").select("cover_path").where("id", "=", id).executeTakeFirst();
-    return sendEventImage(reply, db, request.actor, deps.config.paths.dataDir, id, row?.cover_path ?? null);
+    return sendEventImage(reply, db, request, deps.config.paths.dataDir, id, row?.cover_path ?? null);
   });
 }
 

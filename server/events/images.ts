@@ -7,12 +7,15 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
-import type { Actor } from "../accounts/actor.ts";
+import { z } from "zod";
 import type { DB } from "../db/schema.ts";
+import { accessCodeGuard } from "../discovery/access-codes.ts";
 import { isOpenEvent, mayViewEvent } from "../discovery/event-page.ts";
 import { AppError } from "../errors.ts";
+import { parseBody } from "../http/validate.ts";
+import { hashAccessCode } from "./fields.ts";
 
 const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 const MAX_INPUT_PIXELS = 40_000_000;
@@ -66,14 +69,24 @@ export async function sendImage(reply: FastifyReply, dataDir: string, relative: 
   return reply.type("image/webp").send(await readFile(path.join(dataDir, relative)));
 }
 
+/** An event image's query: `v` versions the URL; `code` is the invite-only event's access code, as the event page took it. */
+const eventImageQuery = z.object({ code: z.string().max(200).optional() });
+
 /**
  * Sends an image of an event (its cover, a speaker's photo) only to those who may see the
  * event: a draft's or an invite-only event's images would otherwise show what is not yet
- * (or not for everyone) public. Others get the same 404 as for no image.
+ * (or not for everyone) public. Others get the same 404 as for no image. The event's access
+ * code opens them as it opens the page, counted by the same guard against guessing.
  */
-export async function sendEventImage(reply: FastifyReply, db: Kysely<DB>, actor: Actor, dataDir: string, eventId: string, relative: string | null): Promise<FastifyReply> {
-  const event = await db.selectFrom("events").select(["id", "status", "visibility"]).where("id", "=", eventId).executeTakeFirst();
-  if (!event || !relative || !(await mayViewEvent(db, actor, event))) throw AppError.notFound("No image");
+export async function sendEventImage(reply: FastifyReply, db: Kysely<DB>, request: FastifyRequest, dataDir: string, eventId: string, relative: string | null): Promise<FastifyReply> {
+  const code = parseBody(eventImageQuery, request.query).code?.trim() || undefined;
+  if (code) accessCodeGuard.assertMayTry(request.ip);
+  const event = await db.selectFrom("events").select(["id", "status", "visibility", "access_code_hash"]).where("id", "=", eventId).executeTakeFirst();
+  const eventCode = code !== undefined && event?.access_code_hash != null && hashAccessCode(code) === event.access_code_hash;
+  if (!event || !relative || !(await mayViewEvent(db, request.actor, event, eventCode))) {
+    if (code && !eventCode) accessCodeGuard.wrong(request.ip);
+    throw AppError.notFound("No image");
+  }
   return sendImage(reply, dataDir, relative, isOpenEvent(event));
 }
 

@@ -99,7 +99,7 @@ export function speakerRoutes(app: FastifyInstance, deps: EventDeps) {
     const { speakerId } = parseBody(speakerParams, request.params);
     const row = await db.selectFrom("speakers").select(["photo_path", "event_id"]).where("id", "=", speakerId).executeTakeFirst();
     if (!row) throw AppError.notFound("No image");
-    return sendEventImage(reply, db, request.actor, deps.config.paths.dataDir, row.event_id, row.photo_path);
+    return sendEventImage(reply, db, request, deps.config.paths.dataDir, row.event_id, row.photo_path);
   });
 }
 

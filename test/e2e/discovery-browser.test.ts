@@ -1,11 +1,15 @@
 /**
  * Discovery in a real browser (Debian's Chromium): find the demo event by searching, open
  * it, read its schedule in the viewer's time zone with the event's noted, see its tickets
- * and share buttons; the empty state for a search with no match; the same at phone width.
+ * and share buttons; the empty state for a search with no match; the same at phone width;
+ * an invite-only event opened with its access code, cover included.
  */
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
 import { seedDemo } from "../../server/demo/demo.ts";
@@ -14,6 +18,7 @@ import { firstAdmin } from "../support/accounts.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { inDays, openServerDb, seedEvent, seedOrganization } from "./discovery-seed.ts";
 
+const screenshotDir = path.join(tmpdir(), "plenary-discovery-screenshots");
 let server: TestServer;
 let db: Kysely<DB>;
 let browser: Browser;
@@ -153,5 +158,23 @@ describe("discover and open an event", { timeout: 120_000 }, () => {
     expect(new URL(page.url()).searchParams.get("category")).toBe("Meetups");
     await page.getByRole("link", { name: "Previous page" }).click();
     await page.getByText("Page 1 of 2").waitFor();
+  });
+
+  it("shows an invite-only event's cover to a visitor who opened it with the code", async () => {
+    const club = await seedOrganization(db, "Quiet Club", "quiet-club");
+    const eventId = await seedEvent(db, club, { slug: "quiet-retreat", title: "Quiet retreat", visibility: "invite_only", accessCode: "STILL-WATER", startsAt: inDays(9) });
+    mkdirSync(path.join(server.dataDir, "covers"), { recursive: true });
+    const cover = `covers/${eventId}-0123456789ab.webp`;
+    await sharp({ create: { width: 1600, height: 800, channels: 3, background: "#2a6f97" } }).webp().toFile(path.join(server.dataDir, cover));
+    await db.updateTable("events").set({ cover_path: cover }).where("id", "=", eventId).execute();
+
+    const page = await newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await page.goto(`${server.url}/events/quiet-retreat?code=still-water`);
+    await page.getByRole("heading", { level: 1, name: "Quiet retreat" }).waitFor();
+    const loaded = () => page.locator("img.event-hero__cover").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth).catch(() => 0);
+    await expect.poll(loaded, { timeout: 20_000 }).toBe(1600);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: path.join(screenshotDir, "phone-invite-only-cover.png") });
   });
 });

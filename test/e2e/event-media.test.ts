@@ -1,6 +1,7 @@
 /**
  * An event's images and files beyond its page: the cover as the link preview's image, covers
- * and speaker photos served only to those who may see the event (drafts, invite-only), and
+ * and speaker photos served only to those who may see the event (drafts, invite-only; the
+ * latter also with the access code that opened the page, counted against guessing), and
  * the confirmation mail's calendar file as a real text/calendar attachment over SMTP.
  */
 import { randomUUID } from "node:crypto";
@@ -9,6 +10,8 @@ import Database from "better-sqlite3";
 import ICAL from "ical.js";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_WRONG_CODES } from "../../server/discovery/access-codes.ts";
+import { hashAccessCode } from "../../server/events/fields.ts";
 import { verifiedUser } from "../support/accounts.ts";
 import { EventFixture } from "../support/event-fixture.ts";
 import type { TestClient } from "../support/http-client.ts";
@@ -118,6 +121,44 @@ describe("event images", () => {
     // A crawler would be sent to an image it cannot fetch: the preview keeps the icon.
     const html = await (await fetch(`${server.url}/events/${fixture.eventSlug(eventId)}`, { headers: { accept: "text/html", cookie: invitee.cookieHeader } })).text();
     expect(html).not.toContain(coverUrl.replaceAll("&", "&#38;"));
+  });
+});
+
+describe("an invite-only event opened by its access code", () => {
+  // Last of the code tests in this file: it pauses this address for further codes.
+  it("shows its images with the code the page took, refuses wrong codes and pauses guessing", async () => {
+    const { eventId, slug, coverUrl, photoUrl } = await eventWithImages("Code Conf");
+    fixture.setEvent(eventId, { visibility: "invite_only" });
+    const sql = new Database(path.join(server.dataDir, "plenary.sqlite"));
+    sql.prepare("update events set access_code_hash = ? where id = ?").run(hashAccessCode("GARDEN-GATE"), eventId);
+    sql.close();
+    const page = await fetch(`${server.url}/api/discover/events/${slug}?code=garden-gate`);
+    expect(((await page.json()) as { event: { coverUrl: string } }).event.coverUrl).toBe(coverUrl);
+
+    const withCode = (url: string, code: string) => `${url}${url.includes("?") ? "&" : "?"}code=${encodeURIComponent(code)}`;
+    for (const url of [coverUrl, photoUrl]) {
+      // Read as the page reads it: trimmed, in any case. Never kept by a shared cache.
+      expect(await image(null, withCode(url, " garden-gate "))).toMatchObject({ status: 200, type: "image/webp", cache: "private, no-store" });
+      expect((await image(null, url)).status).toBe(404);
+      expect((await image(null, withCode(url, "GARDEN-GATES"))).status).toBe(404);
+      expect((await image(outsider, withCode(url, "nope-nope"))).status).toBe(404);
+    }
+    // A draft stays closed to the code, as its page does.
+    fixture.setEvent(eventId, { status: "draft" });
+    expect((await image(null, withCode(coverUrl, "GARDEN-GATE"))).status).toBe(404);
+    fixture.setEvent(eventId, { status: "approved" });
+
+    // Wrong codes here count with the page's: past the limit even the right one waits.
+    let status = 0;
+    for (let guess = 0; guess <= MAX_WRONG_CODES && status !== 429; guess++) {
+      status = (await image(null, withCode(coverUrl, `GUESS-${guess}`))).status;
+      if (status !== 429) expect(status).toBe(404);
+    }
+    expect(status).toBe(429);
+    expect((await image(null, withCode(coverUrl, "GARDEN-GATE"))).status).toBe(429);
+    expect((await fetch(`${server.url}/api/discover/events/${slug}?code=GARDEN-GATE`)).status).toBe(429);
+    // Those who need no code are not held up.
+    expect((await image(owner, coverUrl)).status).toBe(200);
   });
 });
 

@@ -43,6 +43,12 @@ export function EventPage() {
 function EventView(props: { event: PublicEvent; code?: string }) {
   const e = () => props.event;
   const shareUrl = () => `${location.origin}/events/${e().slug}${e().visibility === 'invite_only' && props.code ? `?code=${encodeURIComponent(props.code)}` : ''}`;
+  // An invite-only event's cover goes to whoever may see the page: to a visitor who opened it with its code, with that code.
+  const coverSrc = () => {
+    const url = e().coverUrl;
+    if (!url || !props.code || e().visibility !== 'invite_only' || e().accessCode !== 'accepted') return url;
+    return `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams({ code: props.code })}`;
+  };
   const speakerName = createMemo(() => new Map(e().speakers.map((s) => [s.id, s.name])));
   // Sessions grouped by their day in the viewer's zone.
   const days = createMemo(() => {
@@ -53,8 +59,8 @@ function EventView(props: { event: PublicEvent; code?: string }) {
   return (
     <article class="event-page">
       <header class="event-hero">
-        <Show when={e().coverUrl}>
-          {/* An invite-only event's cover is for invitees: opened by its code alone, it is not served, so no broken image. */}
+        <Show when={coverSrc()}>
+          {/* Should the cover still be refused (codes paused after many wrong ones), no broken image. */}
           {(src) => <img class="event-hero__cover" src={src()} alt="" width="1600" height="800" onError={(ev) => ev.currentTarget.remove()} />}
         </Show>
         <p class="event-hero__org">{e().organization.name}</p>
