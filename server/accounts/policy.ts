@@ -109,6 +109,7 @@ export const RULES = {
   // Guests: the order's keyed link is the authentication (server/ticketing/guest-links.ts).
   "checkout.guest": { who: "anyone" },
   "orders.guestRead": { who: "anyone" },
+  "orders.guestCancel": { who: "anyone" },
   "orders.read": { who: "signed_in", scope: "events:read" },
   "orders.cancel": { who: "signed_in" },
   "orders.list": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host") },

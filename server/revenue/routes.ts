@@ -1,7 +1,8 @@
 /**
  * Revenue over HTTP: an event's and an organization's reports (JSON or CSV), an event's
  * orders with what each can still refund, organizer refunds, the buyer's receipt and
- * self-service cancellation. Platform-wide reports and commission rates: admin-routes.ts.
+ * self-service cancellation (a guest's with their order link's key, under /api/guest-orders).
+ * Platform-wide reports and commission rates: admin-routes.ts.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Kysely } from "kysely";
@@ -14,6 +15,7 @@ import { authorizeEvent } from "../events/access.ts";
 import { parseBody } from "../http/validate.ts";
 import { organizationResource } from "../organizations/routes.ts";
 import { can } from "../accounts/policy.ts";
+import { callerActor, guestKeyInput, type OrderCaller } from "../ticketing/guest-links.ts";
 import { receiptFor } from "./receipts.ts";
 import { type RefundDeps, refundableOf, requestRefund } from "./refunds.ts";
 import { type RevenueReport, reportCsv, revenueReport } from "./reports.ts";
@@ -167,20 +169,45 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
     return reply.code(result.kind === "refund" ? 202 : 200).send({ result });
   });
 
+  const cancellation = async (caller: OrderCaller, orderId: string) => ({ quote: await cancellationQuote(db, caller, orderId) });
+  const cancel = async (caller: OrderCaller, ip: string, orderId: string, reply: FastifyReply) => {
+    const { quote, result } = await cancelOwnOrder(db, deps, caller, orderId);
+    const after = { fee: quote.fee, refund: quote.refund, result, ...(caller.kind === "guest" ? { by: "guest link" } : {}) };
+    await recordAudit(db, callerActor(caller), ip, { action: "order.cancelSelf", targetType: "order", targetId: orderId, after });
+    return reply.code(result.kind === "refund" ? 202 : 200).send({ quote, result });
+  };
+
   app.get("/api/orders/:orderId/cancellation", { config: { action: "order.cancelSelf" } }, async (request) => {
     const params = parseBody(z.object({ orderId: id }), request.params);
-    return { quote: await cancellationQuote(db, request.actor, params.orderId) };
+    return cancellation(request.actor, params.orderId);
   });
 
   app.post("/api/orders/:orderId/cancel", { config: { action: "order.cancelSelf" } }, async (request, reply) => {
     const params = parseBody(z.object({ orderId: id }), request.params);
-    const { quote, result } = await cancelOwnOrder(db, deps, request.actor, params.orderId);
-    await recordAudit(db, request.actor, request.ip, { action: "order.cancelSelf", targetType: "order", targetId: params.orderId, after: { fee: quote.fee, refund: quote.refund, result } });
-    return reply.code(result.kind === "refund" ? 202 : 200).send({ quote, result });
+    return cancel(request.actor, request.ip, params.orderId, reply);
   });
 
   app.get("/api/orders/:orderId/receipt", { config: { action: "order.receipt" } }, async (request) => {
     const params = parseBody(z.object({ orderId: id }), request.params);
     return { receipt: await receiptFor(db, request.actor, params.orderId) };
+  });
+
+  // A guest's own: the key of their order link opens them; a wrong or missing key is "no such order".
+  app.get("/api/guest-orders/:orderId/cancellation", { config: { action: "orders.guestRead" } }, async (request) => {
+    const params = parseBody(z.object({ orderId: id }), request.params);
+    const { key } = parseBody(guestKeyInput, request.query);
+    return cancellation({ kind: "guest", key }, params.orderId);
+  });
+
+  app.post("/api/guest-orders/:orderId/cancel", { config: { action: "orders.guestCancel" } }, async (request, reply) => {
+    const params = parseBody(z.object({ orderId: id }), request.params);
+    const { key } = parseBody(guestKeyInput, request.body ?? {});
+    return cancel({ kind: "guest", key }, request.ip, params.orderId, reply);
+  });
+
+  app.get("/api/guest-orders/:orderId/receipt", { config: { action: "orders.guestRead" } }, async (request) => {
+    const params = parseBody(z.object({ orderId: id }), request.params);
+    const { key } = parseBody(guestKeyInput, request.query);
+    return { receipt: await receiptFor(db, { kind: "guest", key }, params.orderId) };
   });
 }

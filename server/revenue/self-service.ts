@@ -2,12 +2,13 @@
  * An attendee cancels their own order within the organizer's policy: the event's
  * `cancel_deadline_hours` (null: attendees cannot cancel; otherwise until that many hours
  * before the start) and `cancel_fee_bp` (the share of the refundable amount the organizer
- * keeps). The quote and the cancellation compute the same numbers.
+ * keeps). The quote and the cancellation compute the same numbers. A guest proves the order
+ * is theirs by its link's key (server/ticketing/guest-links.ts) and gets the same rules.
  */
 import type { Kysely } from "kysely";
-import { type Actor, actorUserId } from "../accounts/actor.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
+import { callerActor, isOrderBuyer, type OrderCaller } from "../ticketing/guest-links.ts";
 import { cancellationFee } from "./amounts.ts";
 import { type RefundDeps, type RefundResult, refundableOf, requestRefund } from "./refunds.ts";
 
@@ -26,15 +27,15 @@ export type CancellationQuote = {
   ticketIds: string[];
 };
 
-/** The caller's own order; anyone else's is "not found". */
-async function ownOrder(db: Kysely<DB>, actor: Actor, orderId: string) {
+/** The caller's own order; anyone else's (or a wrong key) is "not found". */
+async function ownOrder(db: Kysely<DB>, caller: OrderCaller, orderId: string) {
   const order = await db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirst();
-  if (!order || order.user_id === null || order.user_id !== actorUserId(actor)) throw AppError.notFound("No such order");
+  if (!order || !(await isOrderBuyer(db, caller, order))) throw AppError.notFound("No such order");
   return order;
 }
 
-export async function cancellationQuote(db: Kysely<DB>, actor: Actor, orderId: string, now = new Date()): Promise<CancellationQuote> {
-  const order = await ownOrder(db, actor, orderId);
+export async function cancellationQuote(db: Kysely<DB>, caller: OrderCaller, orderId: string, now = new Date()): Promise<CancellationQuote> {
+  const order = await ownOrder(db, caller, orderId);
   const event = await db.selectFrom("events").select(["starts_at", "cancel_deadline_hours", "cancel_fee_bp"]).where("id", "=", order.event_id).executeTakeFirstOrThrow();
   const { remaining, validTickets } = await refundableOf(db, order);
   const deadline = event.cancel_deadline_hours === null ? null : new Date(Date.parse(event.starts_at) - event.cancel_deadline_hours * 3_600_000);
@@ -48,12 +49,12 @@ export async function cancellationQuote(db: Kysely<DB>, actor: Actor, orderId: s
 }
 
 /** Cancels every remaining ticket of the caller's order and refunds it less the fee. */
-export async function cancelOwnOrder(db: Kysely<DB>, deps: RefundDeps, actor: Actor, orderId: string): Promise<{ quote: CancellationQuote; result: RefundResult }> {
-  const quote = await cancellationQuote(db, actor, orderId);
+export async function cancelOwnOrder(db: Kysely<DB>, deps: RefundDeps, caller: OrderCaller, orderId: string): Promise<{ quote: CancellationQuote; result: RefundResult }> {
+  const quote = await cancellationQuote(db, caller, orderId);
   if (quote.reason === "not_allowed_by_organizer") throw AppError.forbidden("cancellation_not_allowed", "The organizer does not let attendees cancel this event's tickets");
   if (quote.reason === "deadline_passed") throw AppError.conflict("cancellation_deadline_passed", "The last day to cancel has passed");
   if (quote.reason === "nothing_to_cancel") throw AppError.conflict("nothing_to_cancel", "This order has no tickets left to cancel");
-  const result = await requestRefund(db, deps, actor, {
+  const result = await requestRefund(db, deps, callerActor(caller), {
     orderId,
     ticketIds: quote.ticketIds,
     amount: quote.refundable,

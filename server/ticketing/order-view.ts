@@ -15,6 +15,7 @@ export async function orderView(db: Db, orderId: string) {
     .where("order_items.order_id", "=", orderId)
     .orderBy("ticket_types.position")
     .execute();
+  const pending = await db.selectFrom("refunds").select((eb) => eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("amount")).where("order_id", "=", orderId).where("status", "=", "pending").executeTakeFirstOrThrow();
   return {
     id: order.id,
     status: order.status,
@@ -25,6 +26,8 @@ export async function orderView(db: Db, orderId: string) {
     tax: order.tax,
     total: order.total,
     refunded: order.refunded,
+    /** Asked for and not yet settled by the provider (the buyer's cancellation, an organizer's refund). */
+    refundPending: Number(pending.amount),
     provider: order.provider,
     holdExpiresAt: order.hold_expires_at,
     createdAt: order.created_at,

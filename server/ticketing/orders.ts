@@ -1,21 +1,23 @@
 /**
  * Orders: the buyer's list and order page (which the success page polls until the webhook
  * has made the order paid), a guest's order page by its keyed link, giving up a pending
- * checkout, the calendar file, and the organizer's list of an event's orders.
+ * checkout (for both), the calendar file, and the organizer's list of an event's orders.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Kysely } from "kysely";
 import { z } from "zod";
 import { type Actor, actorUserId } from "../accounts/actor.ts";
 import { can } from "../accounts/policy.ts";
+import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { authorizeEvent, eventResource } from "../events/access.ts";
 import { parseBody } from "../http/validate.ts";
 import { eventCalendar } from "../tickets/calendar.ts";
 import { ticketQrSvg } from "../tickets/ticket-qr.ts";
 import { openCheckoutUrl } from "./checkout.ts";
-import { type Db, publicBase, type TicketingContext } from "./context.ts";
+import { publicBase, type TicketingContext } from "./context.ts";
 import { completeOrder, endPendingOrder } from "./fulfil.ts";
-import { orderKeyValid } from "./guest-links.ts";
+import { calendarKeyValid, claimingEmail, guestKeyInput, isOrderBuyer, orderKeyValid } from "./guest-links.ts";
 import { orderView } from "./order-view.ts";
 import { idParams } from "./ticket-types.ts";
 
@@ -23,25 +25,35 @@ import { sendOfferMails } from "./waitlist.ts";
 
 const orderParams = z.object({ orderId: z.uuid("Not a valid id") });
 
-/**
- * The address whose guest orders count as the caller's: their account's, once verified (as
- * tickets sent to an address are theirs once they proved they own it); "" when none.
- */
-async function claimingEmail(db: Db, actor: Actor): Promise<string> {
-  const userId = actorUserId(actor);
-  if (!userId) return "";
-  const user = await db.selectFrom("users").select(["email", "email_verified_at"]).where("id", "=", userId).executeTakeFirst();
-  return user?.email_verified_at ? user.email.toLowerCase() : "";
-}
-
 /** The order if the actor bought it (or it was a guest order to their verified address) or may list its event's orders; 404 otherwise. */
-async function readableOrder(db: Db, actor: Actor, orderId: string, action = "orders.read") {
+async function readableOrder(db: Kysely<DB>, actor: Actor, orderId: string, action = "orders.read") {
   const order = await db.selectFrom("orders").select(["id", "user_id", "event_id", "status", "checkout_id", "buyer_email"]).where("id", "=", orderId).executeTakeFirst();
   if (!order) throw AppError.notFound("No such order");
-  const buyer = order.user_id === null ? order.buyer_email === (await claimingEmail(db, actor)) && order.buyer_email !== "" : order.user_id === actorUserId(actor);
+  const buyer = await isOrderBuyer(db, actor, order);
   if (buyer) return { order, buyer };
   if (action === "orders.read" && can(actor, "orders.list", await eventResource(db, actor, order.event_id))) return { order, buyer };
   throw AppError.notFound("No such order");
+}
+
+/**
+ * The buyer gives up a pending order: the provider's checkout is ended first (as when its
+ * hold runs out, jobs.ts), so nobody can pay for seats that are about to go back on sale;
+ * then the seats are released at once and offered to the waitlist.
+ */
+async function giveUpOrder(ctx: TicketingContext, order: { id: string; status: string; checkout_id: string | null }, base: string) {
+  if (order.status !== "pending") throw AppError.conflict("order_not_pending", "Only an order waiting for payment can be given up; ask the organizer for a refund");
+  if (order.checkout_id && ctx.provider) {
+    const checkout = await ctx.provider.expireCheckout(order.checkout_id);
+    if (checkout.state === "paid" && checkout.paymentId) {
+      const payment = await ctx.provider.retrievePayment(checkout.paymentId);
+      await ctx.db.transaction().execute((trx) => completeOrder(trx, ctx, order.id, { paymentId: checkout.paymentId, payment }));
+      throw AppError.conflict("order_paid", "This order has just been paid");
+    }
+    if (checkout.state === "processing") throw AppError.conflict("payment_processing", "The payment is being processed by your bank; it cannot be cancelled now");
+  }
+  // null: the provider's expiry webhook or the hold's job ended it meanwhile, which is what was asked.
+  const offers = await ctx.db.transaction().execute((trx) => endPendingOrder(trx, ctx, order.id, "cancelled"));
+  await sendOfferMails(ctx, offers ?? [], base);
 }
 
 const STATUSES = ["pending", "paid", "expired", "cancelled", "refunded", "partially_refunded"] as const;
@@ -49,11 +61,11 @@ const STATUSES = ["pending", "paid", "expired", "cancelled", "refunded", "partia
 export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
   const { db } = ctx;
   const origin = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
-  /** A guest order opened by the key in its link; 404 for a wrong key or an account's order. */
-  const guestOrder = async (id: string, query: unknown) => {
-    const { key } = parseBody(z.object({ key: z.string().max(100).default("") }), query);
-    const order = await db.selectFrom("orders").select(["id", "status", "user_id", "event_id"]).where("id", "=", id).executeTakeFirst();
-    if (!order || order.user_id !== null || !(await orderKeyValid(db, id, key))) throw AppError.notFound("No such order");
+  /** A guest order opened by the key in its link (query or body); 404 for a wrong key or an account's order. */
+  const guestOrder = async (id: string, input: unknown) => {
+    const { key } = parseBody(guestKeyInput, input ?? {});
+    const order = await db.selectFrom("orders").select(["id", "status", "user_id", "event_id", "checkout_id", "buyer_email"]).where("id", "=", id).executeTakeFirst();
+    if (!order || !(await isOrderBuyer(db, { kind: "guest", key }, order))) throw AppError.notFound("No such order");
     return order;
   };
 
@@ -101,18 +113,13 @@ export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
     const { orderId: id } = parseBody(orderParams, request.params);
     const { order, buyer } = await readableOrder(db, request.actor, id, "orders.cancel");
     if (!buyer) throw AppError.notFound("No such order");
-    if (order.status !== "pending") throw AppError.conflict("order_not_pending", "Only an order waiting for payment can be given up; ask the organizer for a refund");
-    if (order.checkout_id && ctx.provider) {
-      const checkout = await ctx.provider.expireCheckout(order.checkout_id);
-      if (checkout.state === "paid" && checkout.paymentId) {
-        const payment = await ctx.provider.retrievePayment(checkout.paymentId);
-        await db.transaction().execute((trx) => completeOrder(trx, ctx, id, { paymentId: checkout.paymentId, payment }));
-        throw AppError.conflict("order_paid", "This order has just been paid");
-      }
-      if (checkout.state === "processing") throw AppError.conflict("payment_processing", "The payment is being processed by your bank; it cannot be cancelled now");
-    }
-    const offers = await db.transaction().execute((trx) => endPendingOrder(trx, ctx, id, "cancelled"));
-    await sendOfferMails(ctx, offers ?? [], origin(request));
+    await giveUpOrder(ctx, order, origin(request));
+    return { order: await orderView(db, id) };
+  });
+
+  app.post("/api/guest-orders/:orderId/abandon", { config: { action: "orders.guestCancel" } }, async (request) => {
+    const { orderId: id } = parseBody(orderParams, request.params);
+    await giveUpOrder(ctx, await guestOrder(id, request.body), origin(request));
     return { order: await orderView(db, id) };
   });
 
@@ -128,9 +135,14 @@ export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
     return sendCalendar(reply, request, order);
   });
 
+  // The order page's button sends the order key; the confirmation mail's link the calendar key (guest-links.ts).
   app.get("/api/guest-orders/:orderId/calendar.ics", { config: { action: "orders.guestRead" } }, async (request, reply) => {
     const { orderId: id } = parseBody(orderParams, request.params);
-    return sendCalendar(reply, request, await guestOrder(id, request.query));
+    const { key } = parseBody(guestKeyInput, request.query);
+    const order = await db.selectFrom("orders").select(["id", "event_id", "user_id"]).where("id", "=", id).executeTakeFirst();
+    const opens = order?.user_id === null && ((await calendarKeyValid(db, id, key)) || (await orderKeyValid(db, id, key)));
+    if (!order || !opens) throw AppError.notFound("No such order");
+    return sendCalendar(reply, request, order);
   });
 
   app.get("/api/events/:id/orders", { config: { action: "orders.list" } }, async (request) => {

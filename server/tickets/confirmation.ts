@@ -5,7 +5,7 @@
  */
 import type { TicketingContext } from "../ticketing/context.ts";
 import { publicBase } from "../ticketing/context.ts";
-import { orderPagePath } from "../ticketing/guest-links.ts";
+import { calendarPath, orderPagePath } from "../ticketing/guest-links.ts";
 import { eventCalendar } from "./calendar.ts";
 import { ticketQrPngDataUrl } from "./ticket-qr.ts";
 
@@ -33,7 +33,8 @@ export async function sendConfirmation(ctx: TicketingContext, orderId: string, f
     eventTitle: order.title,
     when,
     orderLink: `${base}${await orderPagePath(db, order)}`,
-    calendarLink: `${base}/api/orders/${order.id}/calendar.ics`,
+    // A guest has no sign-in: their link carries a key that opens the calendar and nothing else.
+    calendarLink: `${base}${await calendarPath(db, order)}`,
     tickets: await Promise.all(tickets.map(async (t) => ({ holderName: t.holder_name, typeName: t.name, qrPng: await ticketQrPngDataUrl(t.code, 4) }))),
   }, { attachments: [{ filename: "event.ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", content: calendar }] });
 }

@@ -2,12 +2,12 @@
  * An order's receipt, laid out to print (or save as PDF from the print dialog): the seller's
  * legal details, the buyer, one line per seat, discount, the VAT line and the total, and the
  * refunds since. Below it, off the printout, the attendee's own cancellation when allowed.
+ * A guest's link carries their order key (?key=…), which opens it without an account.
  */
-import { A, useParams } from '@solidjs/router';
+import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
-import type { Receipt } from '../../../../server/revenue/receipts.ts';
-import { api } from '../../api/http.ts';
 import { money, percent } from '../organize/revenue/api.ts';
+import { type OrderRef, orderHref, ordersApi } from './api.ts';
 import { CancelOrderCard } from './receipt-cancellation.tsx';
 import './receipt.css';
 
@@ -15,7 +15,9 @@ const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(unde
 
 export function ReceiptPage() {
   const params = useParams<{ id: string }>();
-  const [data, { refetch }] = createResource(() => params.id, (id) => api.get<{ receipt: Receipt }>(`/orders/${id}/receipt`));
+  const [search] = useSearchParams<{ key?: string }>();
+  const ref = (): OrderRef => ({ id: params.id, key: search.key });
+  const [data, { refetch }] = createResource(() => ({ ...ref() }), (order) => ordersApi.receipt(order));
   return (
     <section class="receipt-page">
       <Show when={data.error}>
@@ -29,7 +31,8 @@ export function ReceiptPage() {
             <>
               <div class="receipt-actions">
                 <button type="button" class="button button--primary" onClick={() => window.print()}>Print or save as PDF</button>
-                <A class="button" href="/tickets">My tickets</A>
+                <A class="button" href={orderHref(ref())}>Back to the order</A>
+                <Show when={!search.key}><A class="button" href="/tickets">My tickets</A></Show>
               </div>
               <article class="receipt" aria-labelledby="receipt-title">
                 <header class="receipt__head">
@@ -65,24 +68,25 @@ export function ReceiptPage() {
                     </For>
                   </tbody>
                   <tfoot>
-                    <tr><th scope="row" colspan="4">Subtotal</th><td class="num">{m(r().subtotal - r().discount)}</td></tr>
+                    <tr><td class="receipt__gap" /><th scope="row" colspan="3">Subtotal</th><td class="num">{m(r().subtotal - r().discount)}</td></tr>
                     <Show when={r().tax.rateBp > 0}>
                       <tr data-tax-line>
-                        <th scope="row" colspan="4">VAT {percent(r().tax.rateBp)} {r().tax.inclusive ? '(included)' : ''}</th>
+                        <td class="receipt__gap" />
+                        <th scope="row" colspan="3">VAT {percent(r().tax.rateBp)} {r().tax.inclusive ? '(included)' : ''}</th>
                         <td class="num">{m(r().tax.amount)}</td>
                       </tr>
                     </Show>
-                    <tr class="receipt__total"><th scope="row" colspan="4">Total paid</th><td class="num" data-total>{m(r().total)}</td></tr>
+                    <tr class="receipt__total"><td class="receipt__gap" /><th scope="row" colspan="3">Total paid</th><td class="num" data-total>{m(r().total)}</td></tr>
                     <For each={r().refunds}>
                       {(refund) => (
-                        <tr><th scope="row" colspan="4">Refunded {day(refund.settledAt)} — {refund.reason}</th><td class="num">−{m(refund.amount)}</td></tr>
+                        <tr><td class="receipt__gap" /><th scope="row" colspan="3">Refunded {day(refund.settledAt)} — {refund.reason}</th><td class="num">−{m(refund.amount)}</td></tr>
                       )}
                     </For>
                   </tfoot>
                 </table>
                 <p class="receipt__foot">Order {r().order.id}</p>
               </article>
-              <CancelOrderCard orderId={r().order.id} onCancelled={() => void refetch()} />
+              <CancelOrderCard order={ref()} onCancelled={() => void refetch()} />
             </>
           );
         }}
