@@ -124,7 +124,23 @@ export type DisputeState = "inquiry" | "open" | "won" | "lost" | "closed";
 /** What happened to a dispute: money taken, money given back, or a decision. */
 export type DisputeChange = "updated" | "funds_withdrawn" | "funds_reinstated" | "closed";
 
-export type Dispute = { disputeId: string; paymentId: string | null; amount: number; currency: string; reason: string; state: DisputeState };
+/**
+ * What the provider charged for handling a dispute (+, Stripe's dispute fee on the withdrawal)
+ * or gave back (−, on the reinstatement where the account gets the fee returned), one per
+ * movement of the provider's balance: its id books it once, whichever event shows it.
+ */
+export type DisputeFee = { id: string; amount: number; currency: string; at: Date };
+
+export type Dispute = {
+  disputeId: string;
+  paymentId: string | null;
+  amount: number;
+  currency: string;
+  reason: string;
+  state: DisputeState;
+  /** Every fee movement the provider reports on the dispute so far (an event's snapshot may lag). */
+  fees: DisputeFee[];
+};
 
 /** Money sent from a payout account's balance to the organizer's bank. */
 export type Payout = {

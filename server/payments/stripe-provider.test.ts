@@ -185,10 +185,15 @@ describe("refunds and disputes", () => {
     const checkout = await provider.createCheckout(checkoutRequest());
     const paymentId = standin.pay(checkout.id).payment_intent as string;
     const dispute = standin.dispute(paymentId);
-    expect(await delivered(standin.event("charge.dispute.created", dispute.id)!.id)).toMatchObject({ type: "dispute.opened", disputeId: dispute.id, paymentId, amount: 6_000, reason: "fraudulent", state: "open" });
+    const [withdrawal] = standin.object(dispute.id)!.balance_transactions as { id: string; created: number }[];
+    const fee = { id: withdrawal.id, amount: 1_500, currency: "eur", at: new Date(withdrawal.created * 1000) };
+    expect(await delivered(standin.event("charge.dispute.created", dispute.id)!.id)).toMatchObject({ type: "dispute.opened", disputeId: dispute.id, paymentId, amount: 6_000, reason: "fraudulent", state: "open", fees: [fee] });
     expect(await delivered(standin.event("charge.dispute.funds_withdrawn", dispute.id)!.id)).toMatchObject({ type: "dispute.updated", change: "funds_withdrawn", state: "open" });
-    standin.closeDispute(dispute.id, "won");
-    expect(await delivered(standin.event("charge.dispute.funds_reinstated", dispute.id)!.id)).toMatchObject({ type: "dispute.updated", change: "funds_reinstated", state: "won", amount: 6_000 });
+    standin.closeDispute(dispute.id, "won", { feeReturned: true });
+    const reinstatement = (standin.object(dispute.id)!.balance_transactions as { id: string }[])[1];
+    expect(await delivered(standin.event("charge.dispute.funds_reinstated", dispute.id)!.id)).toMatchObject({
+      type: "dispute.updated", change: "funds_reinstated", state: "won", amount: 6_000, fees: [fee, { id: reinstatement.id, amount: -1_500, currency: "eur" }],
+    });
     expect(await delivered(standin.event("charge.dispute.closed", dispute.id)!.id)).toMatchObject({ type: "dispute.updated", change: "closed", state: "won", disputeId: dispute.id, paymentId });
   });
 

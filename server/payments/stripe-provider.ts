@@ -13,6 +13,7 @@ import type {
   CheckoutState,
   Dispute,
   DisputeChange,
+  DisputeFee,
   DisputeState,
   Payment,
   PaymentEvent,
@@ -253,7 +254,25 @@ function disputeOf(dispute: Stripe.Dispute): Dispute {
     lost: "lost",
     prevented: "closed",
   };
-  return { disputeId: dispute.id, paymentId: idOf(dispute.payment_intent), amount: dispute.amount, currency: dispute.currency, reason: dispute.reason, state: states[dispute.status] ?? "open" };
+  return {
+    disputeId: dispute.id,
+    paymentId: idOf(dispute.payment_intent),
+    amount: dispute.amount,
+    currency: dispute.currency,
+    reason: dispute.reason,
+    state: states[dispute.status] ?? "open",
+    fees: (dispute.balance_transactions ?? []).map(disputeFeeOf).filter((fee) => fee.amount !== 0),
+  };
+}
+
+/**
+ * The fee on one of a dispute's balance transactions: Stripe's dispute fee (and any tax on
+ * it) as its fee_details say, positive on the withdrawal and negative when it is returned.
+ * An application fee is the platform's commission, booked with the sale, so it is left out.
+ */
+function disputeFeeOf(transaction: Stripe.BalanceTransaction): DisputeFee {
+  const amount = (transaction.fee_details ?? []).filter((f) => f.type !== "application_fee").reduce((sum, f) => sum + f.amount, 0);
+  return { id: transaction.id, amount, currency: transaction.currency, at: new Date(transaction.created * 1000) };
 }
 
 function idOf(value: string | { id: string } | null | undefined): string | null {

@@ -1,6 +1,7 @@
 /**
- * The revenue ledger: every sale, provider fee, platform commission, refund, dispute and
- * payout is one signed row (+ the organization gains, − it loses), so reports are sums.
+ * The revenue ledger: every sale, provider fee (processing and dispute fees), platform
+ * commission, refund, dispute and payout is one signed row (+ the organization gains, − it
+ * loses), so reports are sums.
  * A row is unique per (kind, reference), the reference being the provider object behind it,
  * so recording the same payment, refund or dispute twice (a webhook delivered again, a
  * retried request) changes nothing.
@@ -8,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { DB, LedgerKind, OrdersTable } from "../db/schema.ts";
-import type { Payment } from "../payments/provider.ts";
+import type { DisputeFee, Payment } from "../payments/provider.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -77,6 +78,18 @@ export async function recordFee(db: Db, order: Pick<Selectable<OrdersTable>, "id
   if (payment.processorFee === null || payment.processorFee <= 0) return false;
   const owner = await orderOwner(db, order);
   return recordEntry(db, { ...owner, orderId: order.id, kind: "provider_fee", amount: -payment.processorFee, currency: payment.currency || order.currency, reference: payment.id, at });
+}
+
+/**
+ * Books what the provider charged (−) or gave back (+) for handling a dispute of the order, as
+ * `provider_fee` referenced by the provider's balance movement: each movement once, so the
+ * fee taken with the withdrawal and its return with the reinstatement net to zero, in any
+ * order and however often the events showing them arrive.
+ */
+export async function recordDisputeFee(db: Db, order: Pick<Selectable<OrdersTable>, "id" | "event_id">, fee: DisputeFee): Promise<boolean> {
+  if (fee.amount === 0) return false;
+  const owner = await orderOwner(db, order);
+  return recordEntry(db, { ...owner, orderId: order.id, kind: "provider_fee", amount: -fee.amount, currency: fee.currency, reference: fee.id, at: fee.at });
 }
 
 /** Books a settled refund (−) against its order. */

@@ -5,7 +5,8 @@
  *
  * Columns, all positive minor units except net:
  * - gross: sales; refunds: money given back; disputes: lost to chargebacks, less reversals;
- * - fees: the payment provider's fees; commission: the platform's share;
+ * - fees: the payment provider's fees: processing, and dispute fees less any it gave back;
+ *   commission: the platform's share;
  * - net = gross − refunds − disputes − fees − commission: what the organization earned;
  * - payouts: what was paid out to the organization's bank in the period.
  */

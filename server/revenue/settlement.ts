@@ -11,7 +11,7 @@ import type { Kysely, Selectable, Transaction } from "kysely";
 import type { DB, OrdersTable, RefundsTable } from "../db/schema.ts";
 import { insertJob } from "../jobs/store.ts";
 import type { DisputeState, PaymentEvent } from "../payments/provider.ts";
-import { orderOwner, recordEntry, recordRefund } from "./ledger.ts";
+import { orderOwner, recordDisputeFee, recordEntry, recordRefund } from "./ledger.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -157,7 +157,9 @@ export async function applyRefundEvent(trx: Transaction<DB>, event: RefundEvent)
  * never leaves a decision (won, lost) for an earlier one. The ledger nets by facts, not by
  * events: a dispute that took money (open, won or lost, or funds_withdrawn) books `dispute`
  * (−amount) once; one that gave it back (won, funds_reinstated) books `dispute_reversal`
- * (+amount) once; so won nets to zero and lost to −amount whatever order events came in. A
+ * (+amount) once; so won nets to zero and lost to −amount whatever order events came in.
+ * The provider's dispute fee, and its return where the provider gives it back, are booked
+ * per balance movement the event shows (a snapshot may show fewer than a later one). A
  * lost dispute marks its order and revokes its tickets (the seller has no money for them).
  */
 export async function applyDisputeEvent(trx: Transaction<DB>, event: DisputeEvent): Promise<ApplyOutcome> {
@@ -185,6 +187,7 @@ export async function applyDisputeEvent(trx: Transaction<DB>, event: DisputeEven
   if (change === "funds_reinstated" || state === "won") {
     changed = (await recordEntry(trx, { ...entry, kind: "dispute_reversal", amount: event.amount })) || changed;
   }
+  for (const fee of event.fees) changed = (await recordDisputeFee(trx, order, fee)) || changed;
   const orderState = state === "won" || state === "lost" ? state : state === "open" ? "open" : null;
   if (orderState && order.dispute_status !== "lost" && order.dispute_status !== "won" && order.dispute_status !== orderState) {
     await trx.updateTable("orders").set({ dispute_status: orderState, updated_at: now }).where("id", "=", order.id).execute();

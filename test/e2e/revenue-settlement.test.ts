@@ -2,7 +2,8 @@
  * What Stripe tells after a sale, on the real server with the Stripe stand-in: a processing
  * fee known only once the charge's balance transaction exists, payouts to the organizer's
  * connected account (events carrying `account`), and disputes opened, won and lost, delivered
- * in order, reversed and twice. Each ends in the ledger and the revenue report.
+ * in order, reversed and twice, with Stripe's dispute fee (and its return on a won dispute
+ * where the account gets it back). Each ends in the ledger and the revenue report.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
@@ -144,12 +145,43 @@ describe("disputes", () => {
     expect(ticketRows(lost.orderId).map((t) => t.status)).toEqual(["revoked"]);
   });
 
+  it("books Stripe's dispute fee once: kept when lost, netted to zero when won with the fee given back", async () => {
+    const feeEntries = (orderId: string) =>
+      world.sql.prepare("select l.amount, l.reference from ledger_entries l join orders o on o.id = l.order_id where l.order_id = ? and l.kind = 'provider_fee' and l.reference != o.payment_id order by l.amount").all(orderId) as { amount: number; reference: string }[];
+    const movements = (disputeId: string) => (world.standin.object(disputeId)!.balance_transactions as { id: string }[]).map((t) => t.id);
+    const lost = await buy(world, buyer, eventId, typeId, 1);
+    const won = await buy(world, buyer, eventId, typeId, 1);
+    const feesBefore = (await owner.get(`/api/events/${eventId}/revenue?group=month`)).body.report.totals[0].fees as number;
+
+    world.standin.webhooks.hold();
+    const a = world.standin.dispute(lost.paymentId, "fraudulent");
+    world.standin.closeDispute(a.id, "lost");
+    const b = world.standin.dispute(won.paymentId, "fraudulent");
+    world.standin.closeDispute(b.id, "won", { feeReturned: true });
+    await world.standin.webhooks.release("reversed");
+    await world.standin.webhooks.idle();
+    // Stripe delivering each again, and the same news under new event ids: nothing more.
+    for (const event of [...eventsAbout(a.id), ...eventsAbout(b.id)]) {
+      await world.standin.webhooks.redeliver(event);
+      expect((await world.standin.webhooks.redeliver({ ...event, id: `${event.id}_again` })).status).toBe(200);
+    }
+
+    expect(feeEntries(lost.orderId)).toEqual([{ amount: -1_500, reference: movements(a.id)[0] }]);
+    expect(feeEntries(won.orderId)).toEqual([
+      { amount: -1_500, reference: movements(b.id)[0] },
+      { amount: 1_500, reference: movements(b.id)[1] },
+    ]);
+    const totals = (await owner.get(`/api/events/${eventId}/revenue?group=month`)).body.report.totals[0];
+    expect(totals.fees).toBe(feesBefore + 1_500);
+    expect(totals.net).toBe(totals.gross - totals.refunds - totals.disputes - totals.fees - totals.commission);
+  });
+
   it("shows in the event's report and the organizer's dispute list", async () => {
     const report = await owner.get(`/api/events/${eventId}/revenue?group=month`);
     const disputes = world.sql.prepare("select coalesce(sum(amount), 0) as n from disputes where status in ('open', 'lost')").get() as { n: number };
     expect(report.body.report.totals[0].disputes).toBe(disputes.n);
     const list = await owner.get(`/api/events/${eventId}/revenue/disputes`);
     expect(list.status).toBe(200);
-    expect(list.body.disputes.map((d: { status: string }) => d.status).sort()).toEqual(["lost", "lost", "won", "won"]);
+    expect(list.body.disputes.map((d: { status: string }) => d.status).sort()).toEqual(["lost", "lost", "lost", "won", "won", "won"]);
   });
 });

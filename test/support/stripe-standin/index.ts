@@ -38,6 +38,11 @@ export type StandinOptions = {
   processingFee?: { basisPoints: number; fixed: number };
   /** Status new refunds start in. Default "succeeded" (card refunds); "pending" to test settlement. */
   refundStatus?: RefundStatus;
+  /**
+   * Stripe's dispute fee (default 1500, as in the US) and whether the account gets it back
+   * when it wins (default false; some accounts and networks do, per dispute in closeDispute).
+   */
+  disputeFee?: { amount?: number; returnedWhenWon?: boolean };
 };
 
 export class StripeStandin {
@@ -68,6 +73,7 @@ export class StripeStandin {
       baseUrl: "",
       emit: (type, object, account, previous) => this.#emit(type, object, account, previous),
       processingFee: (amount) => Math.round((amount * fee.basisPoints) / 10_000) + fee.fixed,
+      disputeFee: { amount: options.disputeFee?.amount ?? 1_500, returnedWhenWon: options.disputeFee?.returnedWhenWon ?? false },
     };
     this.#api = new StandinApi(this.#ctx, this.#state);
     this.#server = createServer((req, res) => void this.#serve(req, res));
@@ -132,9 +138,13 @@ export class StripeStandin {
     return structuredClone(openDispute(this.#ctx, paymentIntentId, reason));
   }
 
-  /** The card network decides a dispute (won: charge.dispute.funds_reinstated; then charge.dispute.closed). */
-  closeDispute(disputeId: string, outcome: "won" | "lost"): StripeObject {
-    return structuredClone(closeDispute(this.#ctx, disputeId, outcome));
+  /**
+   * The card network decides a dispute (won: charge.dispute.funds_reinstated, with the dispute
+   * fee given back when `feeReturned`, default the stand-in's disputeFee.returnedWhenWon; then
+   * charge.dispute.closed).
+   */
+  closeDispute(disputeId: string, outcome: "won" | "lost", options: { feeReturned?: boolean } = {}): StripeObject {
+    return structuredClone(closeDispute(this.#ctx, disputeId, outcome, options.feeReturned ?? this.#ctx.disputeFee.returnedWhenWon));
   }
 
   /** A payment made with `feeLater` gets its balance transaction and so its fee (charge.updated). */

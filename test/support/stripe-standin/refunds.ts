@@ -102,9 +102,9 @@ export function openDispute(ctx: StandinContext, paymentIntentId: string, reason
     available_on: created,
     created,
     currency: charge.currency,
-    fee: 1_500,
-    fee_details: [{ amount: 1_500, application: null, currency: charge.currency, description: "Dispute fee", type: "stripe_fee" }],
-    net: -amount - 1_500,
+    fee: ctx.disputeFee.amount,
+    fee_details: [{ amount: ctx.disputeFee.amount, application: null, currency: charge.currency, description: "Dispute fee", type: "stripe_fee" }],
+    net: -amount - ctx.disputeFee.amount,
     reporting_category: "dispute",
     source: null as string | null,
     status: "available",
@@ -135,9 +135,10 @@ export function openDispute(ctx: StandinContext, paymentIntentId: string, reason
 
 /**
  * The card network decides: won gives the amount back (funds_reinstated, a balance transaction
- * of +amount; the dispute fee stays taken), lost keeps it; then charge.dispute.closed.
+ * of +amount; the dispute fee stays taken unless `feeReturned`, then the same transaction
+ * carries it as a negative fee), lost keeps it; then charge.dispute.closed.
  */
-export function closeDispute(ctx: StandinContext, id: string, outcome: "won" | "lost"): StripeObject {
+export function closeDispute(ctx: StandinContext, id: string, outcome: "won" | "lost", feeReturned: boolean): StripeObject {
   const account = ctx.store.ownerOf(id);
   const dispute = ctx.store.get(id, account, "dispute");
   if (dispute.status === "won" || dispute.status === "lost") throw new Error(`dispute ${id} is ${dispute.status} already`);
@@ -146,6 +147,8 @@ export function closeDispute(ctx: StandinContext, id: string, outcome: "won" | "
   if (outcome === "won") {
     const created = nowSeconds();
     const amount = dispute.amount as number;
+    const withdrawn = (dispute.balance_transactions as StripeObject[])[0];
+    const returned = feeReturned ? -(withdrawn.fee as number) : 0;
     (dispute.balance_transactions as StripeObject[]).push({
       id: stripeId("txn"),
       object: "balance_transaction",
@@ -153,9 +156,9 @@ export function closeDispute(ctx: StandinContext, id: string, outcome: "won" | "
       available_on: created,
       created,
       currency: dispute.currency,
-      fee: 0,
-      fee_details: [],
-      net: amount,
+      fee: returned,
+      fee_details: returned === 0 ? [] : [{ amount: returned, application: null, currency: dispute.currency, description: "Dispute fee refund", type: "stripe_fee" }],
+      net: amount - returned,
       reporting_category: "dispute_reversal",
       source: dispute.id,
       status: "available",

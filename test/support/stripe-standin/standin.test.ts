@@ -204,11 +204,32 @@ describe("paying, fees and refunds", () => {
     const won = await stripe.disputes.retrieve(dispute.id);
     expect(won.status).toBe("won");
     expect(won.balance_transactions.map((t) => t.amount)).toEqual([-6_000, 6_000]);
+    // The dispute fee goes with the withdrawal; this account does not get it back.
+    expect(won.balance_transactions.map((t) => [t.fee, t.net, t.fee_details.map((d) => [d.type, d.amount])])).toEqual([
+      [1_500, -7_500, [["stripe_fee", 1_500]]],
+      [0, 6_000, []],
+    ]);
     await standin.webhooks.idle();
     expect(standin.events.filter((e) => e.data.object.id === dispute.id).map((e) => e.type)).toEqual([
       "charge.dispute.created", "charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated", "charge.dispute.closed",
     ]);
     expect(verified(standin.event("charge.dispute.closed", dispute.id)!.id).data.previous_attributes).toEqual({ status: "needs_response" });
+  });
+
+  it("gives the dispute fee back with the reinstatement when the account gets it returned", async () => {
+    const session = await stripe.checkout.sessions.create(sessionParams());
+    const dispute = standin.dispute(standin.pay(session.id).payment_intent as string);
+    standin.closeDispute(dispute.id, "won", { feeReturned: true });
+    const won = await stripe.disputes.retrieve(dispute.id);
+    expect(won.balance_transactions.map((t) => [t.amount, t.fee, t.net, t.fee_details.map((d) => [d.type, d.amount, d.description])])).toEqual([
+      [-6_000, 1_500, -7_500, [["stripe_fee", 1_500, "Dispute fee"]]],
+      [6_000, -1_500, 7_500, [["stripe_fee", -1_500, "Dispute fee refund"]]],
+    ]);
+    // Each event carries the dispute as it was then: the withdrawal alone, then both.
+    await standin.webhooks.idle();
+    const shown = (type: string) => (standin.event(type, dispute.id)!.data.object.balance_transactions as { id: string }[]).map((t) => t.id);
+    expect(shown("charge.dispute.created")).toEqual([won.balance_transactions[0].id]);
+    expect(shown("charge.dispute.closed")).toEqual(won.balance_transactions.map((t) => t.id));
   });
 
   it("attaches the balance transaction later when asked, with charge.updated", async () => {

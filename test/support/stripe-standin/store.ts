@@ -134,4 +134,6 @@ export type StandinContext = {
   emit(type: string, object: StripeObject, account: string | null, previous?: Record<string, unknown>): void;
   /** Stripe's processing fee on a charge of `amount` minor units. */
   processingFee(amount: number): number;
+  /** Stripe's dispute fee, taken with the withdrawal; `returnedWhenWon`: given back with the reinstatement. */
+  disputeFee: { amount: number; returnedWhenWon: boolean };
 };
