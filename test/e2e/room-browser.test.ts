@@ -3,7 +3,7 @@
  * real server and its built web app: two people decode each other's video; a screen share
  * reaches the other side; a host's mute stops a speaker's audio arriving; a raised hand is
  * brought on stage, publishes, and is sent back; the lobby; removal; a locked room; a
- * dropped socket; and the phone-sized layout.
+ * dropped socket; and the phone-sized layout, its toolbar compact however much height is spare.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -232,6 +232,22 @@ describe("on a phone", () => {
     await page.getByRole("button", { name: "People", exact: true }).click();
     const panel = await page.getByRole("complementary", { name: "People" }).boundingBox();
     expect(panel!.x + panel!.width).toBeLessThanOrEqual(375);
+    for (const p of pages.splice(0)) await p.context.close();
+  }, SLOW);
+
+  it("keeps the toolbar's buttons compact when the stage leaves height to spare", async () => {
+    const session = await fixture.session();
+    const h = await open(await host("Hal Host"), session);
+    await join(h);
+    const a = await open(await attendee("Ada Phone"), session, { width: 375, height: 812 });
+    await join(a);
+    await a.page.getByRole("figure", { name: /Hal Host/ }).waitFor();
+    await a.page.screenshot({ path: `${server.dataDir}/room-phone-attendee.png` });
+    // The spare height goes to the stage, not to the toolbar (whose wrapped buttons once stretched into tall pills).
+    for (const name of ["Raise hand", "People", "Chat", "Leave"]) {
+      const box = await a.page.getByRole("button", { name, exact: true }).boundingBox();
+      expect(box!.height, `${name} stays one line tall`).toBeLessThan(60);
+    }
     for (const p of pages.splice(0)) await p.context.close();
   }, SLOW);
 });
