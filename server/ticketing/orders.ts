@@ -86,7 +86,8 @@ export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
   app.get("/api/orders/:orderId", { config: { action: "orders.read" } }, async (request) => {
     const { orderId: id } = parseBody(orderParams, request.params);
     const { order, buyer } = await readableOrder(db, request.actor, id);
-    return { order: await orderView(db, id), checkoutUrl: buyer && order.status === "pending" ? await openCheckoutUrl(ctx, id) : null };
+    // `buyer`: whether the viewer may act as the buyer (pay, give up, cancel), not only read it as the organizer.
+    return { order: await orderView(db, id), checkoutUrl: buyer && order.status === "pending" ? await openCheckoutUrl(ctx, id) : null, buyer };
   });
 
   // A guest's order page: the key from the confirmation mail (or the payment page's return link) opens it.
@@ -103,6 +104,7 @@ export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
     return {
       order: await orderView(db, id),
       checkoutUrl: order.status === "pending" ? await openCheckoutUrl(ctx, id) : null,
+      buyer: true,
       tickets: await Promise.all(
         tickets.map(async (t) => ({ id: t.id, status: t.status, statusReason: t.status_reason, holderName: t.holder_name, ticketTypeName: t.name, qrSvg: t.status === "valid" ? await ticketQrSvg(t.code) : null })),
       ),

@@ -4,14 +4,14 @@
  * their confirmation mail, reads the receipt, cancels under the event's deadline and fee
  * after a confirm step, and sees the refund arrive once the stand-in's webhook settles it;
  * another gives up a checkout they did not pay, which releases the seat and ends the
- * stand-in's payment page.
+ * stand-in's payment page. An account holder gets the same on their order page, signed in.
  */
 import { randomUUID } from "node:crypto";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
 import { TestClient } from "../support/http-client.ts";
-import { paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
+import { buy, paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
 
 let world: RevenueWorld;
 let browser: Browser;
@@ -116,6 +116,23 @@ describe("a guest's order in the browser", () => {
     await page.getByText("Given up: nothing was charged and the seats were released").waitFor({ timeout: 15_000 });
     expect((world.sql.prepare("select held from ticket_types where id = ?").get(typeId) as { held: number }).held).toBe(held - 1);
     expect(world.standin.object(order.sessionId)).toMatchObject({ status: "expired" });
+    await page.context().close();
+  });
+
+  it("an account holder cancels from their order page the same way, signed in and with no key", async () => {
+    const email = `holder-${randomUUID().slice(0, 6)}@example.org`;
+    const holder = await verifiedUser(world.server, world.smtp, email);
+    const order = await buy(world, holder, eventId, typeId, 1);
+    const page = await phonePage();
+    await page.context().addCookies([...holder.cookies].map(([name, value]) => ({ name, value, url: world.server.url })));
+    await page.goto(`${world.server.url}/orders/${order.orderId}`);
+    await page.locator('[data-order-status="paid"]').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole("link", { name: "Receipt" }).getAttribute("href")).toBe(`/orders/${order.orderId}/receipt`);
+    await page.getByRole("button", { name: "Cancel my tickets…" }).click();
+    await page.getByRole("group", { name: /Cancel your ticket\?/ }).getByRole("button", { name: "Yes, cancel my tickets" }).click();
+    await page.getByText("Cancelled. €22.50 is on its way back to you").waitFor({ timeout: 15_000 });
+    expect(world.sql.prepare("select amount, status from refunds where order_id = ?").all(order.orderId)).toEqual([{ amount: 2_250, status: "pending" }]);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.context().close();
   });
 });

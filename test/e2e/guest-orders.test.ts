@@ -13,13 +13,13 @@ import { type ApiResponse, TestClient } from "../support/http-client.ts";
 import { paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
 
 let world: RevenueWorld;
-let anonymous: TestClient;
+let anonymous: TestClient, organizer: TestClient;
 let eventId: string, paidTypeId: string, freeTypeId: string;
 
 beforeAll(async () => {
   world = await startRevenueWorld({ refundStatus: "pending" });
   await firstAdmin(world.server);
-  await verifiedUser(world.server, world.smtp, "organizer@example.org");
+  organizer = await verifiedUser(world.server, world.smtp, "organizer@example.org");
   ({ eventId } = world.fixture.event("organizer@example.org", "Guest Orders Forum"));
   // Attendees may cancel until 24 hours before the start (in about 48 hours), keeping 10 %.
   world.sql.prepare("update events set starts_at = ?, cancel_deadline_hours = 24, cancel_fee_bp = 1000 where id = ?").run(new Date(Date.now() + 48 * 3_600_000).toISOString(), eventId);
@@ -194,6 +194,10 @@ describe("giving up a pending order", () => {
     expect(placed.status).toBe(201);
     const sessionId = new URL(placed.body.checkoutUrl as string).pathname.split("/").pop()!;
     const before = counts(paidTypeId);
+    expect((await buyer.get(`/api/orders/${placed.body.order.id}`)).body.buyer).toBe(true);
+    // The organizer reads the order but is not its buyer: the page offers them no give-up.
+    expect((await organizer.get(`/api/orders/${placed.body.order.id}`)).body).toMatchObject({ buyer: false, checkoutUrl: null });
+    expect((await organizer.post(`/api/orders/${placed.body.order.id}/abandon`)).status).toBe(404);
     expect((await anonymous.post(`/api/guest-orders/${placed.body.order.id}/abandon`, { key: "" })).status).toBe(404);
     const gaveUp = await buyer.post(`/api/orders/${placed.body.order.id}/abandon`);
     expect(gaveUp.status).toBe(200);

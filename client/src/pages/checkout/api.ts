@@ -17,7 +17,7 @@ export type Offer = {
 };
 export type SeatInput = { ticketTypeId: string; name: string; email: string; answers: Record<string, string | string[]> };
 export type CheckoutBody = { seats: SeatInput[]; promoCode?: string; accessCode?: string; waitlistOffer?: string };
-export type Placed = { order: OrderView; checkoutUrl: string | null; orderPage?: string | null };
+export type Placed = { order: OrderView; checkoutUrl: string | null; orderPage?: string | null; /** The viewer bought it (not only the organizer reading it). */ buyer?: boolean };
 export type GuestBuyer = { name: string; email: string };
 export type GuestTicket = { id: string; status: string; statusReason: string; holderName: string; ticketTypeName: string; qrSvg: string | null };
 export type MyTicket = {

@@ -153,7 +153,7 @@ export function OrderPage() {
                   </Show>
                   <A class="button" href={`/events/${o().event.slug}`}>Event page</A>
                 </div>
-                <Show when={o().status === 'pending'}>
+                <Show when={o().status === 'pending' && d().buyer}>
                   <GiveUpOrder order={ref()} onDone={() => void refetch()} />
                 </Show>
               </div>
