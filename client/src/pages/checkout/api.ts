@@ -34,7 +34,6 @@ export const checkoutApi = {
     api.post<Placed>(`/events/${eventId}/guest-checkout`, body, { headers: { 'Idempotency-Key': idempotencyKey } }),
   order: (id: string) => api.get<Placed>(`/orders/${id}`),
   guestOrder: (id: string, key: string) => api.get<Placed & { tickets: GuestTicket[] }>(`/guest-orders/${id}?${new URLSearchParams({ key })}`),
-  abandon: (id: string) => api.post<{ order: OrderView }>(`/orders/${id}/abandon`, {}),
   tickets: () => api.get<{ tickets: MyTicket[] }>('/tickets'),
   joinWaitlist: (ticketTypeId: string, accessCode?: string) =>
     api.post<{ entry: { id: string; status: string; position: number } }>(`/ticket-types/${ticketTypeId}/waitlist`, accessCode ? { accessCode } : {}),
