@@ -2,7 +2,8 @@
  * Private messages and report moderation in real Chromium windows, on a session's chat
  * page: an attendee at phone width starts a conversation from a chat message's author,
  * the other person finds it in "Messages" with its unread count and answers; then a
- * reported message is deleted by the event's owner from the reports view.
+ * reported message is deleted by the event's owner from the reports view; then a reported
+ * private message is deleted by a moderator, both at phone width, from the same view.
  */
 import type { Kysely } from "kysely";
 import type { Browser, Page } from "playwright-core";
@@ -14,17 +15,19 @@ import { eventWorld, giveTicket, launchChromium, openDb, overflowing, type Perso
 let server: TestServer;
 let db: Kysely<DB>;
 let browser: Browser;
-let owner: Person, alice: Person, bob: Person;
+let owner: Person, alice: Person, bob: Person, maya: Person;
 let sessionId: string;
 let slug: string;
 
 beforeAll(async () => {
   server = await startServer();
   db = openDb(server);
-  [owner, alice, bob] = await Promise.all([person(server, db, "Olga Owner"), person(server, db, "Alice Attendee"), person(server, db, "Bob Builder")]);
+  [owner, alice, bob, maya] = await Promise.all([
+    person(server, db, "Olga Owner"), person(server, db, "Alice Attendee"), person(server, db, "Bob Builder"), person(server, db, "Maya Moderator"),
+  ]);
   // An admin exists, so the app is past its first-run page.
   await person(server, db, "Ada Admin", "admin");
-  const world = await eventWorld(db, owner);
+  const world = await eventWorld(db, owner, { moderators: [maya] });
   sessionId = world.sessionIds[0];
   slug = world.slug;
   for (const who of [alice, bob]) await giveTicket(db, world, who);
@@ -120,5 +123,63 @@ describe("private messages and moderation in the browser", { timeout: 180_000 },
     await eventually(() => phone.getByTestId("chat-message").filter({ hasText: "message removed" }).count()).toBe(1);
     await eventually(() => host.getByText("No open reports.").count()).toBe(1);
     expect(await overflowing(phone)).toEqual([]);
+  });
+  it("lets a moderator delete a reported private message, seeing only that message, at phone width", async () => {
+    const phone = { width: 375, height: 740 };
+    const alicePhone = await windowOf(alice, phone);
+    const desk = await windowOf(bob);
+    const modPhone = await windowOf(maya, phone);
+
+    // Bob writes to Alice privately, from her message in the session chat.
+    await say(alicePhone, "#room-panel-chat", "Who has the slides?");
+    const alicesMessage = desk.getByTestId("chat-message").filter({ hasText: "Who has the slides?" });
+    await eventually(() => alicesMessage.count()).toBe(1);
+    await alicesMessage.getByRole("button", { name: "Message Alice Attendee" }).click();
+    await eventually(() => desk.locator("#room-panel-messages h3").textContent()).toBe("Alice Attendee");
+    await say(desk, "#room-panel-messages", "I have them, ask me anything");
+    const bobsPrivate = desk.locator("#room-panel-messages").getByTestId("chat-message");
+    await eventually(() => bobsPrivate.filter({ hasText: "I have them" }).count()).toBe(1);
+    await say(desk, "#room-panel-messages", "Send me your card number first");
+    await eventually(() => bobsPrivate.filter({ hasText: "Send me your card number first" }).count()).toBe(1);
+
+    // Alice finds it in Messages and reports it; she is told what the moderators will see.
+    await alicePhone.getByRole("tab", { name: /Messages/ }).click();
+    await alicePhone.getByRole("button", { name: /^Conversation with Bob Builder/ }).click();
+    const alicesPrivate = alicePhone.locator("#room-panel-messages").getByTestId("chat-message");
+    const card = alicesPrivate.filter({ hasText: "Send me your card number first" });
+    await eventually(() => card.count()).toBe(1);
+    await card.getByRole("button", { name: "Report" }).click();
+    await eventually(() => alicePhone.locator("#room-panel-messages").getByRole("status").first().textContent())
+      .toBe("Reported. The event's moderators will see this message, not the rest of your conversation.");
+    expect(await overflowing(alicePhone)).toEqual([]);
+
+    // The moderator sees the reported message alone, in the lobby's reports view on the event page...
+    await modPhone.goto(`${server.url}/events/${slug}`);
+    await modPhone.getByRole("button", { name: "Reports and mutes" }).click();
+    const inLobby = modPhone.getByRole("region", { name: "Reported private messages" }).getByTestId("report");
+    await eventually(() => inLobby.filter({ hasText: "Send me your card number first" }).count()).toBe(1);
+    expect(await overflowing(modPhone)).toEqual([]);
+    // ...and in the session chat's, where she deletes it.
+    await modPhone.goto(`${server.url}/sessions/${sessionId}/chat`);
+    await modPhone.getByRole("button", { name: "Reports and mutes" }).click();
+    const reported = modPhone.getByRole("region", { name: "Reported private messages" });
+    const report = reported.getByTestId("report").filter({ hasText: "Send me your card number first" });
+    await eventually(() => report.count()).toBe(1);
+    expect(await report.textContent()).toContain("Reported by Alice Attendee");
+    expect(await report.textContent()).toContain("Bob Builder:");
+    expect(await modPhone.getByText("I have them, ask me anything").count()).toBe(0);
+    expect(await modPhone.getByText("Private hello, Bob").count()).toBe(0);
+    expect(await overflowing(modPhone)).toEqual([]);
+    await report.getByRole("button", { name: "Delete message" }).click();
+
+    // Gone for both of them, live; the rest of their conversation stays.
+    await eventually(() => card.count()).toBe(0);
+    await eventually(() => alicesPrivate.filter({ hasText: "message removed" }).count()).toBe(1);
+    await eventually(() => bobsPrivate.filter({ hasText: "Send me your card number first" }).count()).toBe(0);
+    await eventually(() => bobsPrivate.filter({ hasText: "message removed" }).count()).toBe(1);
+    expect(await alicesPrivate.filter({ hasText: "I have them, ask me anything" }).count()).toBe(1);
+    await eventually(() => reported.getByText("No open reports on private messages.").count()).toBe(1);
+    expect(await overflowing(modPhone)).toEqual([]);
+    for (const page of [alicePhone, desk, modPhone]) await page.context().close();
   });
 });

@@ -29,12 +29,16 @@ export function ChatPanel(props: {
   const [messages, setMessages] = createStore<ChatMessage[]>([]);
   const [settings, setSettings] = createSignal<ChannelSettings>({ slowModeSeconds: 0, disabled: false, pinnedMessageId: null });
   const [canModerate, setCanModerate] = createSignal(false);
+  // The channel's event, from the join reply (the moderation view lists its private-message reports).
+  const [eventId, setEventId] = createSignal('');
   const [hasMore, setHasMore] = createSignal(false);
   const [draft, setDraft] = createSignal('');
   const [replyTo, setReplyTo] = createSignal<ChatMessage | null>(null);
   // People picked with "Mention"; sent as mentions while their @name is still in the text.
   const [mentioned, setMentioned] = createSignal<ChatMessage['author'][]>([]);
   const [error, setError] = createSignal('');
+  // What the last action did, for screen readers and a short note ("Reported. …").
+  const [notice, setNotice] = createSignal('');
   let list: HTMLOListElement | undefined;
 
   const lastId = () => (messages.length ? messages[messages.length - 1].id : 0);
@@ -69,6 +73,7 @@ export function ChatPanel(props: {
       const reply = await client.request('chat.join', { channel: props.channel, ...(lastId() ? { afterId: lastId() } : {}) });
       setSettings(reply.settings);
       setCanModerate(reply.canModerate);
+      setEventId(reply.eventId);
       props.onJoin?.(reply);
       if (!lastId()) setHasMore(reply.hasMore);
       merge(reply.messages);
@@ -101,7 +106,10 @@ export function ChatPanel(props: {
     void client.request('chat.leave', { channel: props.channel }).catch(() => undefined);
   });
 
-  const act = (run: () => Promise<unknown>) => run().then(() => setError(''), (e: RealtimeError) => setError(e.message));
+  const act = (run: () => Promise<unknown>) => {
+    setNotice('');
+    return run().then(() => setError(''), (e: RealtimeError) => setError(e.message));
+  };
 
   const send = (event: SubmitEvent) => {
     event.preventDefault();
@@ -175,12 +183,20 @@ export function ChatPanel(props: {
                   <Show when={props.onMessagePerson && message.author.id !== me() && !props.channel.startsWith('dm:')}>
                     <button type="button" class="chat__action" onClick={() => props.onMessagePerson?.(message.author)}>Message {message.author.name}</button>
                   </Show>
-                  <button type="button" class="chat__action"
-                    onClick={() => void act(() => client.request('chat.report', { messageId: message.id, reason: 'Reported from the chat panel' }))}>Report</button>
-                  <button type="button" class="chat__action"
-                    onClick={() => void act(() => client.request('chat.block', { userId: message.author.id }))}>Block {message.author.name}</button>
-                  <button type="button" class="chat__action"
-                    onClick={() => void act(() => client.request('chat.delete', { messageId: message.id }))}>Delete</button>
+                  <Show when={message.author.id !== me()}>
+                    <button type="button" class="chat__action" onClick={() => void act(async () => {
+                      await client.request('chat.report', { messageId: message.id, reason: 'Reported from the chat panel' });
+                      setNotice(props.channel.startsWith('dm:')
+                        ? `Reported. The event's moderators will see this message, not the rest of your conversation.`
+                        : `Reported. The event's moderators will see it.`);
+                    })}>Report</button>
+                    <button type="button" class="chat__action"
+                      onClick={() => void act(() => client.request('chat.block', { userId: message.author.id }))}>Block {message.author.name}</button>
+                  </Show>
+                  <Show when={message.author.id === me() || canModerate()}>
+                    <button type="button" class="chat__action"
+                      onClick={() => void act(() => client.request('chat.delete', { messageId: message.id }))}>Delete</button>
+                  </Show>
                   <Show when={canModerate()}>
                     <button type="button" class="chat__action"
                       onClick={() => void act(() => client.request('chat.mute', { channel: props.channel, userId: message.author.id, minutes: 10 }))}>Mute 10 min</button>
@@ -214,9 +230,10 @@ export function ChatPanel(props: {
           </Show>
           <button type="button" class="button" aria-expanded={moderating()} onClick={() => setModerating(!moderating())}>Reports and mutes</button>
         </div>
-        <Show when={moderating()}><ModerationPanel channel={props.channel} /></Show>
+        <Show when={moderating()}><ModerationPanel channel={props.channel} eventId={eventId() || undefined} /></Show>
       </Show>
       <Show when={error()}><p class="field__error" role="alert">{error()}</p></Show>
+      <p class="form-note chat__notice" role="status">{notice()}</p>
       <form class="chat__form" onSubmit={send}>
         <Show when={replyTo()}>
           {(target) => (

@@ -87,6 +87,8 @@ export function PrivateMessages(props: {
   onCleanup(onPush(client, 'chat.conversation', (push) => {
     if (push.channel.startsWith(`dm:${props.eventId}:`)) setConversations((list) => withIncoming(list, push, current()?.channel ?? null));
   }));
+  // A moderator deleted a private message (one reported): the list may show it as the last one.
+  onCleanup(onPush(client, 'chat.deleted', (push) => push.channel.startsWith(`dm:${props.eventId}:`) && void load()));
   // A new socket, or a resync of the user topic (a slow reader lost pushes): ask again.
   onCleanup(client.onStatus((status) => status === 'open' && void load()));
   onCleanup(onPush(client, 'sys.resync', (push) => push.topics.some((t) => t.startsWith('user:')) && void load()));
