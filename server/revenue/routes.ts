@@ -5,7 +5,7 @@
  * Platform-wide reports and commission rates: admin-routes.ts.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { Actor } from "../accounts/actor.ts";
 import { recordAudit } from "../accounts/audit.ts";
@@ -75,7 +75,9 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
     return sendReport(reply, await revenueReport(db, { eventId: params.id }, query), query.format, `event-${params.id.slice(0, 8)}`);
   });
 
-  // Cardholders' disputes of the event's orders, newest first, with where each stands.
+  // Cardholders' disputes of the event's orders, newest first, with where each stands and
+  // the provider's dispute fee: the order's provider fees other than its payment's own (a
+  // payment is disputed once), net of any the provider gave back.
   app.get("/api/events/:id/revenue/disputes", { config: { action: "revenue.read" } }, async (request) => {
     const params = parseBody(z.object({ id }), request.params);
     await authorizeEvent(db, request.actor, "revenue.read", params.id);
@@ -83,6 +85,15 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
       .selectFrom("disputes")
       .innerJoin("orders", "orders.id", "disputes.order_id")
       .select(["disputes.id", "disputes.order_id", "orders.buyer_name", "orders.buyer_email", "disputes.amount", "disputes.currency", "disputes.status", "disputes.reason", "disputes.created_at", "disputes.updated_at"])
+      .select((eb) =>
+        eb
+          .selectFrom("ledger_entries")
+          .select(sql<number>`coalesce(-sum(ledger_entries.amount), 0)`.as("fee"))
+          .whereRef("ledger_entries.order_id", "=", "disputes.order_id")
+          .where("ledger_entries.kind", "=", "provider_fee")
+          .where((w) => w.or([w("orders.payment_id", "is", null), w("ledger_entries.reference", "!=", w.ref("orders.payment_id"))]))
+          .as("fee"),
+      )
       .where("orders.event_id", "=", params.id)
       .orderBy("disputes.created_at", "desc")
       .limit(500)
@@ -90,7 +101,7 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
     return {
       disputes: rows.map((r) => ({
         id: r.id, orderId: r.order_id, buyer: { name: r.buyer_name, email: r.buyer_email }, amount: r.amount, currency: r.currency,
-        status: r.status, reason: r.reason, openedAt: r.created_at, updatedAt: r.updated_at,
+        fee: r.fee ?? 0, status: r.status, reason: r.reason, openedAt: r.created_at, updatedAt: r.updated_at,
       })),
     };
   });

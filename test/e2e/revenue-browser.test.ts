@@ -141,7 +141,19 @@ describe("disputes on the revenue page", () => {
     expect(await page.locator('[data-total="disputes"]').textContent()).toBe("€30.00");
     expect(await page.locator(`[data-order-id="${disputed.orderId}"] [data-dispute]`).textContent()).toBe("dispute lost");
     expect(await page.locator('[data-dispute-status="lost"]').innerText()).toMatch(/buyer[\s\S]*€30\.00[\s\S]*fraudulent[\s\S]*Lost: tickets revoked/);
+    // Stripe's dispute fee: on the dispute, and in the event's fees (with a note saying so).
+    expect(await page.locator('[data-dispute-status="lost"] [data-dispute-fee]').textContent()).toBe("dispute fee €15.00");
+    expect(await page.locator("[data-fees-note]").first().textContent()).toContain("its fee on each dispute");
     await context.close();
+
+    // The dispute with its fee still fits a phone.
+    const phone = await contextFor(owner, { width: 375, height: 740 });
+    const phonePage = await open(phone, `/organize/events/${eventId}/revenue`, '[data-dispute-fee]');
+    const overflowing = await phonePage.evaluate(() =>
+      [...document.querySelectorAll(".revenue-page *")].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName.toLowerCase()),
+    );
+    expect(overflowing).toEqual([]);
+    await phone.close();
 
     // The buyer's order page says what happened.
     const buyerContext = await contextFor(buyer);

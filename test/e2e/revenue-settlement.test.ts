@@ -174,6 +174,10 @@ describe("disputes", () => {
     const totals = (await owner.get(`/api/events/${eventId}/revenue?group=month`)).body.report.totals[0];
     expect(totals.fees).toBe(feesBefore + 1_500);
     expect(totals.net).toBe(totals.gross - totals.refunds - totals.disputes - totals.fees - totals.commission);
+    // The organizer's dispute list says what each dispute cost in fees.
+    const list = (await owner.get(`/api/events/${eventId}/revenue/disputes`)).body.disputes as { orderId: string; fee: number }[];
+    expect(list.find((d) => d.orderId === lost.orderId)?.fee).toBe(1_500);
+    expect(list.find((d) => d.orderId === won.orderId)?.fee).toBe(0);
   });
 
   it("shows in the event's report and the organizer's dispute list", async () => {

@@ -1,4 +1,4 @@
-/** An event's disputes: which orders a cardholder disputed, for how much, and how each ended. */
+/** An event's disputes: which orders a cardholder disputed, for how much, what the provider charged for it, and how each ended. */
 import { createResource, For, Show } from 'solid-js';
 import { money, revenueApi } from './api.ts';
 
@@ -26,6 +26,9 @@ export function DisputesSection(props: { eventId: string }) {
                   <strong>{d.buyer.name}</strong> <span class="revenue-orders__muted">{d.buyer.email}</span>
                   <p class="revenue-orders__muted">
                     {new Date(d.openedAt).toLocaleString()} · {money(d.amount, d.currency)} · reason: {d.reason.replaceAll('_', ' ')}
+                    <Show when={d.fee !== 0}>
+                      {' '}· <span data-dispute-fee>dispute fee {money(d.fee, d.currency)}</span>
+                    </Show>
                   </p>
                 </div>
                 <span class="badge" data-status={d.status}>{STATUS[d.status] ?? d.status}</span>

@@ -64,6 +64,7 @@ export function ReportTotals(props: { report: RevenueReport }) {
           </dl>
         )}
       </For>
+      <p class="revenue-note" data-fees-note>Fees are the payment provider's: its processing fee on each payment, and its fee on each dispute less any it gave back.</p>
     </Show>
   );
 }

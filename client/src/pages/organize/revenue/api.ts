@@ -32,6 +32,8 @@ export type OrderRefunds = {
 
 export type DisputeSummary = {
   id: string; orderId: string; buyer: { name: string; email: string }; amount: number; currency: string;
+  /** The payment provider's dispute fee, less any it gave back (minor units). */
+  fee: number;
   status: string; reason: string; openedAt: string; updatedAt: string;
 };
 
