@@ -40,7 +40,8 @@ export async function receiptFor(db: Kysely<DB>, caller: OrderCaller, orderId: s
     // A wrong key gets what a missing order gets; the team reads receipts signed in.
     if (caller.kind === "guest" || !can(caller, "revenue.read", await eventResource(db, caller, order.event_id))) throw AppError.notFound("No such order");
   }
-  if (order.status === "pending" || order.status === "expired") throw AppError.conflict("order_not_paid", "A receipt exists once the order is paid");
+  // Never paid: waiting, expired, or given up by the buyer (cancelled with no payment).
+  if (!order.paid_at) throw AppError.conflict("order_not_paid", "A receipt exists once the order is paid");
 
   const event = await db
     .selectFrom("events")

@@ -183,6 +183,8 @@ describe("giving up a pending order", () => {
     expect(gaveUp.body.order).toMatchObject({ status: "cancelled" });
     expect(counts(paidTypeId)).toEqual({ sold: before.sold, held: before.held - 1 });
     expect(world.standin.object(order.sessionId!)).toMatchObject({ status: "expired" });
+    // Nothing was paid, so there is no receipt to print.
+    expect((await anonymous.get(`/api/guest-orders/${order.orderId}/receipt${q(order.key)}`)).body.error.code).toBe("order_not_paid");
     const again = await anonymous.post(`/api/guest-orders/${order.orderId}/abandon`, { key: order.key });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("order_not_pending");
