@@ -4,8 +4,9 @@
  * stored token and cannot be made for another order. The link is in the confirmation mail
  * and is where the payment page sends a guest back; with it a guest does with their order
  * what an account holder does (receipt, cancellation, giving up a pending checkout). The
- * mail's calendar link carries a key of its own, which opens the calendar file and nothing
- * else, since calendar links get pasted into calendar services. Once someone verifies an
+ * mail's calendar link, a guest's or an account holder's, carries a key of its own, which
+ * opens the calendar file and nothing else: calendar links get pasted into calendar services,
+ * which fetch them without anyone's sign-in. Once someone verifies an
  * account with the buyer's address, the order is theirs like any other.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -39,7 +40,7 @@ async function linkKeyValid(db: Kysely<DB>, purpose: "order" | "calendar", order
 export const orderKey = (db: Kysely<DB>, orderId: string) => linkKey(db, "order", orderId);
 export const orderKeyValid = (db: Kysely<DB>, orderId: string, key: string) => linkKeyValid(db, "order", orderId, key);
 
-/** The key of a guest order's calendar link: it opens the calendar file only. */
+/** The key of an order's calendar link (any buyer's): it opens the calendar file only. */
 export const calendarKey = (db: Kysely<DB>, orderId: string) => linkKey(db, "calendar", orderId);
 export const calendarKeyValid = (db: Kysely<DB>, orderId: string, key: string) => linkKeyValid(db, "calendar", orderId, key);
 
@@ -48,9 +49,9 @@ export async function orderPagePath(db: Kysely<DB>, order: { id: string; user_id
   return order.user_id ? `/orders/${order.id}` : `/orders/${order.id}?key=${await orderKey(db, order.id)}`;
 }
 
-/** The calendar link of the confirmation mail: a guest's carries the calendar key. */
-export async function calendarPath(db: Kysely<DB>, order: { id: string; user_id: string | null }): Promise<string> {
-  return order.user_id ? `/api/orders/${order.id}/calendar.ics` : `/api/guest-orders/${order.id}/calendar.ics?key=${await calendarKey(db, order.id)}`;
+/** The calendar link of the confirmation mail: it carries the calendar key, so it opens without sign-in. */
+export async function calendarPath(db: Kysely<DB>, orderId: string): Promise<string> {
+  return `/api/guest-orders/${orderId}/calendar.ics?key=${await calendarKey(db, orderId)}`;
 }
 
 /**

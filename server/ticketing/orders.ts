@@ -137,12 +137,13 @@ export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
     return sendCalendar(reply, request, order);
   });
 
-  // The order page's button sends the order key; the confirmation mail's link the calendar key (guest-links.ts).
+  // A guest's order page button sends the order key; the confirmation mail's link, for any
+  // buyer, the calendar key (guest-links.ts), since calendar apps fetch it without a sign-in.
   app.get("/api/guest-orders/:orderId/calendar.ics", { config: { action: "orders.guestRead" } }, async (request, reply) => {
     const { orderId: id } = parseBody(orderParams, request.params);
     const { key } = parseBody(guestKeyInput, request.query);
     const order = await db.selectFrom("orders").select(["id", "event_id", "user_id"]).where("id", "=", id).executeTakeFirst();
-    const opens = order?.user_id === null && ((await calendarKeyValid(db, id, key)) || (await orderKeyValid(db, id, key)));
+    const opens = !!order && ((await calendarKeyValid(db, id, key)) || (order.user_id === null && (await orderKeyValid(db, id, key))));
     if (!order || !opens) throw AppError.notFound("No such order");
     return sendCalendar(reply, request, order);
   });

@@ -34,7 +34,7 @@ export async function sendConfirmation(ctx: TicketingContext, orderId: string, f
     when,
     orderLink: `${base}${await orderPagePath(db, order)}`,
     // A guest has no sign-in: their link carries a key that opens the calendar and nothing else.
-    calendarLink: `${base}${await calendarPath(db, order)}`,
+    calendarLink: `${base}${await calendarPath(db, order.id)}`,
     tickets: await Promise.all(tickets.map(async (t) => ({ holderName: t.holder_name, typeName: t.name, qrPng: await ticketQrPngDataUrl(t.code, 4) }))),
   }, { attachments: [{ filename: "event.ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", content: calendar }] });
 }

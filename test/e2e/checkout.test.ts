@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestClient } from "../support/http-client.ts";
 import { TicketKeys } from "../../server/tickets/ticket-keys.ts";
 import { verifyTicketCode } from "../../server/tickets/ticket-code.ts";
 import {
@@ -58,7 +59,14 @@ describe("free tickets", () => {
 
     const mail = await world.smtp.next(email, (m) => m.subject === "Your tickets: Free Meetup");
     expect(mail.html).toContain('src="data:image/png;base64,');
-    expect(mail.text).toContain(`/api/orders/${placed.body.order.id}/calendar.ics`);
+    // The mail's calendar link opens without a sign-in (calendar apps fetch it), for this order only.
+    const calendarUrl = new URL(mail.text.match(/Add it to your calendar: (\S+)/)![1]);
+    expect(calendarUrl.pathname).toBe(`/api/guest-orders/${placed.body.order.id}/calendar.ics`);
+    const anonymous = new TestClient(world.server.url);
+    const fromMail = await anonymous.get(calendarUrl.pathname + calendarUrl.search);
+    expect(fromMail.status).toBe(200);
+    expect(fromMail.body).toContain("SUMMARY:Free Meetup");
+    expect((await anonymous.get(`/api/guest-orders/${placed.body.order.id}/calendar.ics`)).status).toBe(404);
 
     const tickets = (await client.get("/api/tickets")).body.tickets;
     expect(tickets).toHaveLength(1);
