@@ -8,7 +8,8 @@ import { sendRefundSettledMail } from "../revenue/refund-mail.ts";
 import { JOB_REFUND_SETTLED_MAIL } from "../revenue/settlement.ts";
 import { sendConfirmation } from "../tickets/confirmation.ts";
 import { type TicketingContext } from "./context.ts";
-import { completeOrder, endPendingOrder, JOB_CONFIRMATION, JOB_HOLD_EXPIRY, JOB_OFFER_EXPIRY } from "./fulfil.ts";
+import { JOB_CONFIRMATION, JOB_HOLD_EXPIRY, JOB_OFFER_EXPIRY } from "./fulfil.ts";
+import { endPendingCheckout } from "./pending.ts";
 import { endOffer, sendOfferMails, type WaitlistOffer } from "./waitlist.ts";
 
 const orderPayload = z.object({ orderId: z.uuid() });
@@ -21,20 +22,8 @@ export function defineTicketingJobs(ctx: TicketingContext, fallbackBase: () => s
     async handle({ orderId }, job) {
       const order = await db.selectFrom("orders").select(["status", "checkout_id"]).where("id", "=", orderId).executeTakeFirst();
       if (!order || order.status !== "pending") return;
-      if (order.checkout_id && ctx.provider) {
-        // End the provider's checkout first, so nobody can pay for seats we are about to give away.
-        const checkout = await ctx.provider.expireCheckout(order.checkout_id);
-        if (checkout.state === "paid" && checkout.paymentId) {
-          const payment = await ctx.provider.retrievePayment(checkout.paymentId);
-          await db.transaction().execute((trx) => completeOrder(trx, ctx, orderId, { paymentId: checkout.paymentId, payment }));
-          return;
-        }
-        // A delayed payment on its way: the bank's answer comes as a webhook and settles the order.
-        if (checkout.state === "processing") return;
-      }
-      const offers = await db.transaction().execute((trx) => endPendingOrder(trx, ctx, orderId, "expired"));
-      job.log.info({ orderId }, "checkout hold expired; seats released");
-      await sendOfferMails(ctx, offers ?? [], fallbackBase());
+      const outcome = await endPendingCheckout(ctx, { id: orderId, checkout_id: order.checkout_id }, "expired", fallbackBase());
+      if (outcome === "ended") job.log.info({ orderId }, "checkout hold expired; seats released");
     },
   });
 

@@ -16,12 +16,10 @@ import { eventCalendar } from "../tickets/calendar.ts";
 import { ticketQrSvg } from "../tickets/ticket-qr.ts";
 import { openCheckoutUrl } from "./checkout.ts";
 import { publicBase, type TicketingContext } from "./context.ts";
-import { completeOrder, endPendingOrder } from "./fulfil.ts";
 import { calendarKeyValid, claimingEmail, guestKeyInput, isOrderBuyer, orderKeyValid } from "./guest-links.ts";
 import { orderView } from "./order-view.ts";
+import { endPendingCheckout } from "./pending.ts";
 import { idParams } from "./ticket-types.ts";
-
-import { sendOfferMails } from "./waitlist.ts";
 
 const orderParams = z.object({ orderId: z.uuid("Not a valid id") });
 
@@ -42,18 +40,9 @@ async function readableOrder(db: Kysely<DB>, actor: Actor, orderId: string, acti
  */
 async function giveUpOrder(ctx: TicketingContext, order: { id: string; status: string; checkout_id: string | null }, base: string) {
   if (order.status !== "pending") throw AppError.conflict("order_not_pending", "Only an order waiting for payment can be given up; ask the organizer for a refund");
-  if (order.checkout_id && ctx.provider) {
-    const checkout = await ctx.provider.expireCheckout(order.checkout_id);
-    if (checkout.state === "paid" && checkout.paymentId) {
-      const payment = await ctx.provider.retrievePayment(checkout.paymentId);
-      await ctx.db.transaction().execute((trx) => completeOrder(trx, ctx, order.id, { paymentId: checkout.paymentId, payment }));
-      throw AppError.conflict("order_paid", "This order has just been paid");
-    }
-    if (checkout.state === "processing") throw AppError.conflict("payment_processing", "The payment is being processed by your bank; it cannot be cancelled now");
-  }
-  // null: the provider's expiry webhook or the hold's job ended it meanwhile, which is what was asked.
-  const offers = await ctx.db.transaction().execute((trx) => endPendingOrder(trx, ctx, order.id, "cancelled"));
-  await sendOfferMails(ctx, offers ?? [], base);
+  const outcome = await endPendingCheckout(ctx, order, "cancelled", base);
+  if (outcome === "paid") throw AppError.conflict("order_paid", "This order has just been paid");
+  if (outcome === "processing") throw AppError.conflict("payment_processing", "The payment is being processed by your bank; it cannot be cancelled now");
 }
 
 const STATUSES = ["pending", "paid", "expired", "cancelled", "refunded", "partially_refunded"] as const;
