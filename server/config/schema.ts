@@ -137,9 +137,9 @@ export const configSchema = z.strictObject({
     .prefault({}),
   checkout: z
     .strictObject({
-      /** Checkout attempts one IP address may start per minute (that many at once, then refilled evenly). */
+      /** Orders one IP address may place per minute (that many at once, then refilled evenly); kept in the database across restarts. */
       max_per_ip_per_minute: z.number().int().min(1).default(30),
-      /** Checkout attempts one buyer (account, or guest e-mail address) may start per minute. */
+      /** Orders one buyer (account, or guest e-mail address) may place per minute. */
       max_per_buyer_per_minute: z.number().int().min(1).default(10),
     })
     .prefault({}),
