@@ -17,10 +17,15 @@ import { type ChannelAccess, channelAccess, channelSchema, moderationAccess, mod
 import type { ChatRooms } from "./ChatRooms.ts";
 import { deleteMessage, muteUser } from "./moderation.ts";
 import { channelSettings, messageById, messagesAfter, messagesBefore, saveChannelSettings, unreadCounts } from "./store.ts";
+import type { ReportReason } from "./wire.ts";
 
 export const MAX_MESSAGE_LENGTH = 1_000;
 export const CHAT_REACTIONS = ["👍", "❤️", "😂", "🎉", "👏", "😮"] as const;
+/** The reasons a person may give for a report, as moderators read them (the client offers the same keys). */
+export const REPORT_REASON_LABELS = { spam: "Spam", harassment: "Harassment or hate", off_topic: "Off-topic", other: "Other" } as const satisfies Record<ReportReason, string>;
+export const MAX_REPORT_NOTE_LENGTH = 500;
 const messageId = z.number().int().positive();
+const reportReasons = Object.keys(REPORT_REASON_LABELS) as [ReportReason, ...ReportReason[]];
 
 type Deps = { db: Kysely<DB>; rooms: ChatRooms; notifier: Notifier };
 
@@ -156,14 +161,23 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
   });
 
   router.on("chat.report", {
-    schema: z.strictObject({ messageId, reason: z.string().trim().min(1).max(500) }),
+    schema: z.strictObject({
+      messageId,
+      reason: z.enum(reportReasons, { error: `Choose a reason: ${reportReasons.join(", ")}` }),
+      // Optional; an empty or blank note is the same as none.
+      note: z.string({ error: "The note must be text" }).trim()
+        .max(MAX_REPORT_NOTE_LENGTH, { error: `Keep the note to ${MAX_REPORT_NOTE_LENGTH} characters or fewer` }).optional(),
+    }),
     action: "chat.participate",
     access: "user",
     async handle(input, { connection }) {
       const { message, access: a } = await loadMessage(connection, input.messageId);
+      // Stored as moderators read it, so reports made before reasons were a choice read the same way.
+      const label = REPORT_REASON_LABELS[input.reason];
+      const reason = input.note ? `${label}: ${input.note}` : label;
       await db
         .insertInto("chat_reports")
-        .values({ id: randomUUID(), message_id: message.id, reporter_id: a.userId, reason: input.reason, created_at: new Date().toISOString() })
+        .values({ id: randomUUID(), message_id: message.id, reporter_id: a.userId, reason, created_at: new Date().toISOString() })
         .onConflict((oc) => oc.columns(["message_id", "reporter_id"]).doNothing())
         .execute();
       return {};

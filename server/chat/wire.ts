@@ -45,10 +45,17 @@ export type Conversation = {
 
 export type ReportResolution = "deleted" | "muted" | "dismissed";
 
+/** Why a person reports a message (`chat.report`), picked from a short list; a note may say more. */
+export type ReportReason = "spam" | "harassment" | "off_topic" | "other";
+
+/** A report of a chat message, as the reporter sends it. */
+export type ChatReportRequest = { messageId: number; reason: ReportReason; note?: string };
+
 /** A report of a chat message, as moderators see it. */
 export type ChatReport = {
   id: string;
   messageId: number;
+  /** What the reporter said: the reason's label, then their note if they wrote one ("Spam: sells followers"). */
   reason: string;
   reporter: ChatAuthor;
   author: ChatAuthor;

@@ -38,7 +38,7 @@ describe("the reports view", () => {
     const spam = (await ok(b, "chat.send", { channel: lobby, text: "spam one" })).message;
     const rude = (await ok(b, "chat.send", { channel: lobby, text: "rude two" })).message;
     const fine = (await ok(b, "chat.send", { channel: lobby, text: "fine three" })).message;
-    for (const message of [spam, rude, fine]) await ok(a, "chat.report", { messageId: message.id, reason: `about ${message.text}` });
+    for (const message of [spam, rude, fine]) await ok(a, "chat.report", { messageId: message.id, reason: "other", note: `about ${message.text}` });
     const reportOf = async (messageId: number) =>
       (await ok(m, "chat.reports", { channel: lobby })).reports.find((r: { messageId: number }) => r.messageId === messageId);
 
@@ -58,6 +58,47 @@ describe("the reports view", () => {
     expect(closed.map((r: { text: string; resolution: string; messageDeleted: boolean }) => [r.text, r.resolution, r.messageDeleted]).sort()).toEqual([
       ["", "deleted", true], ["fine three", "dismissed", false], ["rude two", "muted", false],
     ]);
+  });
+
+  it("takes a reason from the list and an optional note, trimmed, and names the field it refuses", async () => {
+    const [a, c, b, m] = [await open(alice), await open(carol), await open(bob), await open(mo)];
+    // Bob is muted in the lobby by now: the session's chat.
+    const channel = `session:${world.sessionIds[0]}`;
+    const send = async (text: string): Promise<number> => (await ok(b, "chat.send", { channel, text })).message.id;
+    const [first, second, third] = [await send("reason check one"), await send("reason check two"), await send("reason check three")];
+    const refusal = async (payload: Record<string, unknown>) => {
+      const reply = await a.request("chat.report", payload);
+      return { t: reply.t, code: reply.code, fields: reply.fields };
+    };
+    const problem = (path: string, message: string) => ({ t: "error", code: "validation_failed", fields: [{ path, message }] });
+    const noReason = problem("reason", "Choose a reason: spam, harassment, off_topic, other");
+    expect(await refusal({ messageId: first })).toEqual(noReason);
+    expect(await refusal({ messageId: first, reason: "" })).toEqual(noReason);
+    // The free text the chat panel used to send is not a reason.
+    expect(await refusal({ messageId: first, reason: "Reported from the chat panel" })).toEqual(noReason);
+    expect(await refusal({ messageId: first, reason: "spam", note: "x".repeat(501) })).toEqual(problem("note", "Keep the note to 500 characters or fewer"));
+    expect(await refusal({ messageId: first, reason: "spam", note: 42 })).toEqual(problem("note", "The note must be text"));
+
+    type Report = { messageId: number; reporter: { name: string }; reason: string };
+    const reasons = async () => Object.fromEntries(
+      ((await ok(m, "chat.reports", { channel })).reports as Report[])
+        .filter((r) => [first, second, third].includes(r.messageId))
+        .map((r) => [`${r.messageId} by ${r.reporter.name}`, r.reason]),
+    );
+    expect(await reasons()).toEqual({});
+
+    // Trimmed before the limit (500 characters inside spaces fit); a blank note is none.
+    const long = "y".repeat(500);
+    await ok(a, "chat.report", { messageId: first, reason: "off_topic", note: `  ${long}\n ` });
+    await ok(c, "chat.report", { messageId: first, reason: "spam", note: "   " });
+    await ok(a, "chat.report", { messageId: second, reason: "harassment", note: " calls people names\nagain and again " });
+    await ok(c, "chat.report", { messageId: third, reason: "other" });
+    expect(await reasons()).toEqual({
+      [`${first} by Alice`]: `Off-topic: ${long}`,
+      [`${first} by Carol`]: "Spam",
+      [`${second} by Alice`]: "Harassment or hate: calls people names\nagain and again",
+      [`${third} by Carol`]: "Other",
+    });
   });
 
   it("lists the mutes in force, which a moderator lifts", async () => {
@@ -114,7 +155,7 @@ describe("reports on private messages", () => {
     for (const s of [a, b]) await ok(s, "chat.join", { channel });
     const sent: Record<string, { id: number }> = {};
     for (const text of texts) sent[text] = (await ok(b, "chat.send", { channel, text })).message;
-    for (const text of reported) await ok(a, "chat.report", { messageId: sent[text].id, reason: `alice about ${text}` });
+    for (const text of reported) await ok(a, "chat.report", { messageId: sent[text].id, reason: "harassment", note: `alice about ${text}` });
     return { a, b, channel, sent };
   }
   const reportOn = async (socket: TestSocket, messageId: number) =>
@@ -125,7 +166,7 @@ describe("reports on private messages", () => {
     const m = await open(mo);
     const report = await reportOn(m, sent["dm threat"].id);
     expect(report).toEqual({
-      id: expect.any(String), messageId: sent["dm threat"].id, reason: "alice about dm threat", text: "dm threat", messageDeleted: false,
+      id: expect.any(String), messageId: sent["dm threat"].id, reason: "Harassment or hate: alice about dm threat", text: "dm threat", messageDeleted: false,
       reporter: { id: alice.id, name: "Alice" }, author: { id: bob.id, name: "Bob" }, createdAt: expect.any(String), resolution: null,
     });
     // Nothing else of the conversation, and not in the lobby's own list.
@@ -159,7 +200,7 @@ describe("reports on private messages", () => {
     expect(await refused(m, "chat.reports", { channel })).toBe("not_found");
     expect(await refused(m, "chat.mutes", { channel })).toBe("not_found");
     expect(await refused(m, "chat.delete", { messageId: sent["dm other words"].id })).toBe("not_found");
-    expect(await refused(m, "chat.report", { messageId: sent["dm other words"].id, reason: "peek" })).toBe("not_found");
+    expect(await refused(m, "chat.report", { messageId: sent["dm other words"].id, reason: "spam" })).toBe("not_found");
     expect(await refused(m, "chat.react", { messageId: sent["dm other words"].id, emoji: "👍" })).toBe("not_found");
     expect(await refused(m, "chat.join", { channel: scope() })).toBe("validation_failed");
   });

@@ -2,8 +2,10 @@
  * Private messages and report moderation in real Chromium windows, on a session's chat
  * page: an attendee at phone width starts a conversation from a chat message's author,
  * the other person finds it in "Messages" with its unread count and answers; then a
- * reported message is deleted by the event's owner from the reports view; then a reported
- * private message is deleted by a moderator, both at phone width, from the same view.
+ * message reported with a reason and a note (picked in the report dialog, at phone width)
+ * is deleted by the event's owner from the reports view, which shows the reason; then a
+ * private message reported from the keyboard is deleted by a moderator, both at phone
+ * width, from the same view.
  */
 import type { Kysely } from "kysely";
 import type { Browser, Page } from "playwright-core";
@@ -113,10 +115,30 @@ describe("private messages and moderation in the browser", { timeout: 180_000 },
     await eventually(() => spam.count()).toBe(1);
     await spam.getByRole("button", { name: "Report" }).click();
 
+    // The report dialog asks why; without a reason it says so and sends nothing.
+    const dialog = phone.getByRole("dialog", { name: "Report Bob Builder's message" });
+    await eventually(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.textContent()).toContain("Buy cheap followers now");
+    expect(await overflowing(phone)).toEqual([]);
+    await dialog.getByRole("button", { name: "Report", exact: true }).click();
+    await eventually(() => dialog.getByRole("alert").textContent()).toBe("Choose why you are reporting this message.");
+    await dialog.getByRole("radio", { name: "Spam" }).check();
+    await dialog.getByLabel("Note for the moderators (optional)").fill("  Posts this in every session  ");
+    expect(await dialog.getByText("469 of 500 characters left").count()).toBe(1);
+    await dialog.getByRole("button", { name: "Report", exact: true }).click();
+    await eventually(() => dialog.isVisible()).toBe(false);
+    await eventually(() => phone.locator("#room-panel-chat").getByRole("status").first().textContent())
+      .toBe("Reported (Spam). The event's moderators will see it.");
+    // The message says it is reported, and focus is back on it.
+    const done = spam.getByRole("button", { name: "Reported" });
+    expect(await done.getAttribute("aria-disabled")).toBe("true");
+    expect(await done.evaluate((button) => button === document.activeElement)).toBe(true);
+
     await host.getByRole("button", { name: "Reports and mutes" }).click();
     const report = host.getByTestId("report").filter({ hasText: "Buy cheap followers now" });
     await eventually(() => report.count()).toBe(1);
     expect(await report.textContent()).toContain("Reported by Alice Attendee");
+    expect(await report.textContent()).toContain("Reason: Spam: Posts this in every session");
     await report.getByRole("button", { name: "Delete message" }).click();
 
     await eventually(() => spam.count()).toBe(0);
@@ -148,9 +170,27 @@ describe("private messages and moderation in the browser", { timeout: 180_000 },
     const alicesPrivate = alicePhone.locator("#room-panel-messages").getByTestId("chat-message");
     const card = alicesPrivate.filter({ hasText: "Send me your card number first" });
     await eventually(() => card.count()).toBe(1);
-    await card.getByRole("button", { name: "Report" }).click();
+    const reportButton = card.getByRole("button", { name: "Report" });
+    await reportButton.click();
+    // From the keyboard: Escape cancels and gives focus back; the reasons are a radio group.
+    const dialog = alicePhone.getByRole("dialog", { name: "Report Bob Builder's message" });
+    await eventually(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.textContent()).toContain("not the rest of your conversation");
+    await alicePhone.keyboard.press("Escape");
+    await eventually(() => dialog.isVisible()).toBe(false);
+    expect(await reportButton.evaluate((button) => button === document.activeElement)).toBe(true);
+    await alicePhone.keyboard.press("Enter");
+    await eventually(() => dialog.isVisible()).toBe(true);
+    // Focus starts on the first reason: Space picks it, the down arrow the next.
+    await alicePhone.keyboard.press("Space");
+    await alicePhone.keyboard.press("ArrowDown");
+    expect(await dialog.getByRole("radio", { name: "Harassment or hate" }).isChecked()).toBe(true);
+    await alicePhone.keyboard.press("Tab");
+    await alicePhone.keyboard.type("Asks for my card number");
+    expect(await overflowing(alicePhone)).toEqual([]);
+    await dialog.getByRole("button", { name: "Report", exact: true }).click();
     await eventually(() => alicePhone.locator("#room-panel-messages").getByRole("status").first().textContent())
-      .toBe("Reported. The event's moderators will see this message, not the rest of your conversation.");
+      .toBe("Reported (Harassment or hate). The event's moderators will see this message, not the rest of your conversation.");
     expect(await overflowing(alicePhone)).toEqual([]);
 
     // The moderator sees the reported message alone, in the lobby's reports view on the event page...
@@ -158,6 +198,7 @@ describe("private messages and moderation in the browser", { timeout: 180_000 },
     await modPhone.getByRole("button", { name: "Reports and mutes" }).click();
     const inLobby = modPhone.getByRole("region", { name: "Reported private messages" }).getByTestId("report");
     await eventually(() => inLobby.filter({ hasText: "Send me your card number first" }).count()).toBe(1);
+    expect(await inLobby.filter({ hasText: "Send me your card number first" }).textContent()).toContain("Reason: Harassment or hate: Asks for my card number");
     expect(await overflowing(modPhone)).toEqual([]);
     // ...and in the session chat's, where she deletes it.
     await modPhone.goto(`${server.url}/sessions/${sessionId}/chat`);
@@ -166,6 +207,7 @@ describe("private messages and moderation in the browser", { timeout: 180_000 },
     const report = reported.getByTestId("report").filter({ hasText: "Send me your card number first" });
     await eventually(() => report.count()).toBe(1);
     expect(await report.textContent()).toContain("Reported by Alice Attendee");
+    expect(await report.textContent()).toContain("Reason: Harassment or hate: Asks for my card number");
     expect(await report.textContent()).toContain("Bob Builder:");
     expect(await modPhone.getByText("I have them, ask me anything").count()).toBe(0);
     expect(await modPhone.getByText("Private hello, Bob").count()).toBe(0);

@@ -186,11 +186,12 @@ describe("moderation", () => {
     const m = await open(mo);
     const { message } = await ok(b, "chat.send", { channel: channel(), text: "buy my crypto" });
     await ok(a, "chat.report", { messageId: message.id, reason: "spam" });
-    await ok(a, "chat.report", { messageId: message.id, reason: "spam, again" });
+    // A second report by the same person keeps the first.
+    await ok(a, "chat.report", { messageId: message.id, reason: "other", note: "again" });
     expect(await refused(a, "chat.reports", { channel: channel() })).toBe("forbidden");
     const { reports } = await ok(m, "chat.reports", { channel: channel() });
     expect(reports.filter((r: { messageId: number }) => r.messageId === message.id)).toEqual([
-      expect.objectContaining({ reason: "spam", reporter: { id: alice.id, name: "Alice" }, author: { id: bob.id, name: "Bob" }, text: "buy my crypto", resolution: null }),
+      expect.objectContaining({ reason: "Spam", reporter: { id: alice.id, name: "Alice" }, author: { id: bob.id, name: "Bob" }, text: "buy my crypto", resolution: null }),
     ]);
   });
 });

@@ -9,7 +9,8 @@ import type { RealtimeError } from '../api/realtime.ts';
 import { useSession } from '../pages/account/session.tsx';
 import { useRealtime } from '../shell/realtime-context.tsx';
 import { ModerationPanel } from './ModerationPanel.tsx';
-import { type ChannelSettings, type ChatAuthor, type ChatMessage, chatTopic, type JoinReply, linkify, onPush } from './protocol.ts';
+import { type ChannelSettings, type ChatAuthor, type ChatMessage, chatTopic, type JoinReply, linkify, onPush, type ReportReason } from './protocol.ts';
+import { REPORT_REASONS, ReportDialog } from './ReportDialog.tsx';
 
 const REACTIONS = ['👍', '❤️', '😂', '🎉', '👏'];
 const MAX_LENGTH = 1_000;
@@ -39,6 +40,10 @@ export function ChatPanel(props: {
   const [error, setError] = createSignal('');
   // What the last action did, for screen readers and a short note ("Reported. …").
   const [notice, setNotice] = createSignal('');
+  // The message whose report dialog is open, the button that opened it, and what this person reported here.
+  const [reporting, setReporting] = createSignal<ChatMessage | null>(null);
+  let reportOpener: HTMLButtonElement | undefined;
+  const [reported, setReported] = createSignal<ReadonlySet<number>>(new Set());
   let list: HTMLOListElement | undefined;
 
   const lastId = () => (messages.length ? messages[messages.length - 1].id : 0);
@@ -137,6 +142,20 @@ export function ChatPanel(props: {
       merge(reply.messages);
     });
 
+  const reportedAs = (message: ChatMessage, reason: ReportReason) => {
+    setReported(new Set([...reported(), message.id]));
+    setNotice(props.channel.startsWith('dm:')
+      ? `Reported (${REPORT_REASONS[reason].label}). The event's moderators will see this message, not the rest of your conversation.`
+      : `Reported (${REPORT_REASONS[reason].label}). The event's moderators will see it.`);
+  };
+  // Focus goes back where it was: the message's button, or the message box if the message is gone.
+  const closeReport = () => {
+    setReporting(null);
+    const back = reportOpener?.isConnected ? reportOpener : document.getElementById(id());
+    reportOpener = undefined;
+    back?.focus();
+  };
+
   const pinned = () => byId(settings().pinnedMessageId);
   const id = () => `chat-${props.channel.replace(/[^a-z0-9]/gi, '-')}`;
 
@@ -184,12 +203,15 @@ export function ChatPanel(props: {
                     <button type="button" class="chat__action" onClick={() => props.onMessagePerson?.(message.author)}>Message {message.author.name}</button>
                   </Show>
                   <Show when={message.author.id !== me()}>
-                    <button type="button" class="chat__action" onClick={() => void act(async () => {
-                      await client.request('chat.report', { messageId: message.id, reason: 'Reported from the chat panel' });
-                      setNotice(props.channel.startsWith('dm:')
-                        ? `Reported. The event's moderators will see this message, not the rest of your conversation.`
-                        : `Reported. The event's moderators will see it.`);
-                    })}>Report</button>
+                    <button type="button" class="chat__action" aria-haspopup="dialog" aria-disabled={reported().has(message.id) || undefined}
+                      onClick={(e) => {
+                        if (reported().has(message.id)) return;
+                        reportOpener = e.currentTarget;
+                        setNotice('');
+                        setReporting(message);
+                      }}>
+                      {reported().has(message.id) ? 'Reported' : 'Report'}
+                    </button>
                     <button type="button" class="chat__action"
                       onClick={() => void act(() => client.request('chat.block', { userId: message.author.id }))}>Block {message.author.name}</button>
                   </Show>
@@ -232,6 +254,7 @@ export function ChatPanel(props: {
         </div>
         <Show when={moderating()}><ModerationPanel channel={props.channel} eventId={eventId() || undefined} /></Show>
       </Show>
+      <ReportDialog message={reporting()} isPrivate={props.channel.startsWith('dm:')} onReported={reportedAs} onClose={closeReport} />
       <Show when={error()}><p class="field__error" role="alert">{error()}</p></Show>
       <p class="form-note chat__notice" role="status">{notice()}</p>
       <form class="chat__form" onSubmit={send}>

@@ -39,7 +39,8 @@ function ReportList(props: {
                 <strong>{report.author.name}:</strong>{' '}
                 <Show when={!report.messageDeleted} fallback={<em>message removed</em>}>{report.text}</Show>
               </p>
-              <p class="form-note">Reported by {report.reporter.name} · {time(report.createdAt)} · “{report.reason}”</p>
+              <p class="moderation__reason"><span class="moderation__reason-label">Reason:</span> {report.reason}</p>
+              <p class="moderation__meta">Reported by {report.reporter.name} · {time(report.createdAt)}</p>
               <div class="moderation__actions" role="group" aria-label={`Actions on the report by ${report.reporter.name}`}>
                 <button type="button" class="chat__action chat__action--danger" onClick={() => props.onResolve(report, 'delete', chosen(report))}>Delete message</button>
                 <label class="moderation__mute">

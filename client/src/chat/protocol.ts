@@ -7,11 +7,11 @@ import type { RealtimeClient } from '../api/realtime.ts';
 
 // The shapes come from the server's own definitions (types only: Vite erases the import).
 import type {
-  ChannelSettings, ChatMessage, ChatMute, ChatReport, Conversation, JoinReply, Poll, Question, ReportResolution,
+  ChannelSettings, ChatMessage, ChatMute, ChatReport, ChatReportRequest, Conversation, JoinReply, Poll, Question, ReportResolution,
 } from '../../../server/chat/wire.ts';
 
 export type {
-  ChatAuthor, ChannelSettings, ChatMessage, ChatMute, ChatReport, Conversation, JoinReply, Poll, PollOption, Question, ReportResolution,
+  ChatAuthor, ChannelSettings, ChatMessage, ChatMute, ChatReport, Conversation, JoinReply, Poll, PollOption, Question, ReportReason, ReportResolution,
 } from '../../../server/chat/wire.ts';
 
 type Empty = Record<string, never>;
@@ -38,7 +38,7 @@ declare module '../api/realtime.ts' {
     'chat.send': { payload: { channel: string; text: string; replyTo?: number; mentions?: string[] }; reply: { message: ChatMessage } };
     'chat.react': { payload: { messageId: number; emoji: string }; reply: { reactions: Record<string, number> } };
     'chat.delete': { payload: { messageId: number }; reply: Empty };
-    'chat.report': { payload: { messageId: number; reason: string }; reply: Empty };
+    'chat.report': { payload: ChatReportRequest; reply: Empty };
     'chat.block': { payload: { userId: string }; reply: Empty };
     'chat.mute': { payload: { channel: string; userId: string; minutes: number }; reply: { until: string | null } };
     'chat.pin': { payload: { channel: string; messageId: number | null }; reply: { settings: ChannelSettings } };
