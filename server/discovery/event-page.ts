@@ -13,6 +13,7 @@ import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { eventResource } from "../events/access.ts";
 import { coverUrl, hashAccessCode } from "../events/fields.ts";
+import { accessCodeGuard } from "./access-codes.ts";
 import { type EventBasics, parseTags } from "./listing.ts";
 
 export type SaleState = "on_sale" | "not_started" | "ended" | "sold_out" | "unavailable";
@@ -173,6 +174,26 @@ export function isOpenEvent(event: VisibilityFacts): boolean {
 export async function mayViewEvent(db: Kysely<DB>, actor: Actor, event: VisibilityFacts, hasEventCode = false): Promise<boolean> {
   if (isOpenEvent(event) || (PUBLISHED.has(event.status) && hasEventCode)) return true;
   return (PUBLISHED.has(event.status) && (await isInvited(db, actor, event.id))) || runsEvent(db, actor, event.id);
+}
+
+/**
+ * mayViewEvent for a visitor who may bring the event's access code (read trimmed, in any case),
+ * as the event page's links pass it on to its images and to its speakers', sponsors' and
+ * ratings' pages. Guessing is counted by the page's own guard: a code that opens nothing counts
+ * as a wrong one, and a paused address gets 429 before anything is checked.
+ */
+export async function mayViewEventWithCode(
+  db: Kysely<DB>,
+  actor: Actor,
+  event: VisibilityFacts & { access_code_hash: string | null },
+  code: string | undefined,
+  ip: string,
+): Promise<boolean> {
+  if (code) accessCodeGuard.assertMayTry(ip);
+  const hasCode = code !== undefined && event.access_code_hash !== null && hashAccessCode(code) === event.access_code_hash;
+  const may = await mayViewEvent(db, actor, event, hasCode);
+  if (!may && code && !hasCode) accessCodeGuard.wrong(ip);
+  return may;
 }
 
 /** Invited by their verified address, or already holding a ticket for it. */

@@ -11,11 +11,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../db/schema.ts";
-import { accessCodeGuard } from "../discovery/access-codes.ts";
-import { isOpenEvent, mayViewEvent } from "../discovery/event-page.ts";
+import { isOpenEvent, mayViewEventWithCode } from "../discovery/event-page.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
-import { hashAccessCode } from "./fields.ts";
 
 const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 const MAX_INPUT_PIXELS = 40_000_000;
@@ -80,13 +78,8 @@ const eventImageQuery = z.object({ code: z.string().max(200).optional() });
  */
 export async function sendEventImage(reply: FastifyReply, db: Kysely<DB>, request: FastifyRequest, dataDir: string, eventId: string, relative: string | null): Promise<FastifyReply> {
   const code = parseBody(eventImageQuery, request.query).code?.trim() || undefined;
-  if (code) accessCodeGuard.assertMayTry(request.ip);
   const event = await db.selectFrom("events").select(["id", "status", "visibility", "access_code_hash"]).where("id", "=", eventId).executeTakeFirst();
-  const eventCode = code !== undefined && event?.access_code_hash != null && hashAccessCode(code) === event.access_code_hash;
-  if (!event || !relative || !(await mayViewEvent(db, request.actor, event, eventCode))) {
-    if (code && !eventCode) accessCodeGuard.wrong(request.ip);
-    throw AppError.notFound("No image");
-  }
+  if (!event || !relative || !(await mayViewEventWithCode(db, request.actor, event, code, request.ip))) throw AppError.notFound("No image");
   return sendImage(reply, dataDir, relative, isOpenEvent(event));
 }
 

@@ -13,7 +13,7 @@ import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
 import { publicComments, summarize, summaryOf } from "./summaries.ts";
 import { attendedSessionIds, holdsTicket, loadTarget, RATING_EDIT_DAYS, requireAttendee, TARGET_TYPES } from "./targets.ts";
-import { requireVisibleEvent } from "./visibility.ts";
+import { codeProof, requireVisibleEvent } from "./visibility.ts";
 
 const eventParams = z.object({ id: z.uuid("Not a valid id") }).transform(({ id }) => ({ eventId: id }));
 const ratingParams = z.object({ ratingId: z.uuid("Not a valid id") });
@@ -161,7 +161,7 @@ export function attendeeFeedbackRoutes(app: FastifyInstance, db: Kysely<DB>) {
   // Averages with counts for the event, its organizer, sessions and speakers, and its testimonials.
   app.get("/api/events/:id/ratings/summary", { config: { action: "feedback.read" } }, async (request) => {
     const { eventId } = parseBody(eventParams, request.params);
-    const event = await requireVisibleEvent(db, request.actor, eventId);
+    const event = await requireVisibleEvent(db, request.actor, eventId, codeProof(request));
     const [sessions, speakers] = await Promise.all([
       db.selectFrom("event_sessions").select(["id", "title"]).where("event_id", "=", eventId).orderBy("starts_at").execute(),
       db.selectFrom("speakers").select(["id", "name"]).where("event_id", "=", eventId).orderBy("position").execute(),
@@ -182,7 +182,7 @@ export function attendeeFeedbackRoutes(app: FastifyInstance, db: Kysely<DB>) {
   app.get("/api/events/:id/ratings", { config: { action: "feedback.read" } }, async (request) => {
     const { eventId } = parseBody(eventParams, request.params);
     const query = parseBody(commentsQuery, request.query);
-    await requireVisibleEvent(db, request.actor, eventId);
+    await requireVisibleEvent(db, request.actor, eventId, codeProof(request));
     return { comments: await publicComments(db, { eventId, targetType: query.targetType, targetIds: query.targetId ? [query.targetId] : undefined }) };
   });
 }

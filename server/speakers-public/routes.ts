@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { publicComments, summaryOf } from "../feedback/summaries.ts";
-import { requireVisibleEvent } from "../feedback/visibility.ts";
+import { codeProof, requireVisibleEvent } from "../feedback/visibility.ts";
 import { parseBody } from "../http/validate.ts";
 import { organizerPageRoutes } from "./organizer.ts";
 
@@ -23,7 +23,8 @@ export function publicProfileRoutes(app: FastifyInstance, db: Kysely<DB>) {
     const { speakerId } = parseBody(speakerParams, request.params);
     const speaker = await db.selectFrom("speakers").selectAll().where("id", "=", speakerId).executeTakeFirst();
     if (!speaker) throw AppError.notFound("No such speaker");
-    const event = await requireVisibleEvent(db, request.actor, speaker.event_id);
+    const proof = codeProof(request);
+    const event = await requireVisibleEvent(db, request.actor, speaker.event_id, proof);
     const sessions = await db
       .selectFrom("event_sessions as s")
       .innerJoin("session_speakers as ss", "ss.session_id", "s.id")
@@ -39,7 +40,8 @@ export function publicProfileRoutes(app: FastifyInstance, db: Kysely<DB>) {
         title: speaker.title,
         bio: speaker.bio,
         links: parsedLinks.success ? parsedLinks.data : [],
-        photoUrl: speaker.photo_path ? `/api/images/speakers/${speaker.id}` : null,
+        // The photo of an invite-only event's speaker opens with the same code (events/images.ts).
+        photoUrl: speaker.photo_path ? `/api/images/speakers/${speaker.id}${proof.code ? `?${new URLSearchParams({ code: proof.code })}` : ""}` : null,
       },
       event: { id: event.id, slug: event.slug, title: event.title },
       sessions: sessions.map((s) => ({ id: s.id, title: s.title, description: s.description, startsAt: s.starts_at, endsAt: s.ends_at, track: s.track })),

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { authorizeEvent } from "../events/access.ts";
-import { requireVisibleEvent } from "../feedback/visibility.ts";
+import { codeProof, requireVisibleEvent } from "../feedback/visibility.ts";
 import { parseBody } from "../http/validate.ts";
 import { countSponsor, PLACEMENTS, sponsorStats, sponsorsByTier } from "./queries.ts";
 
@@ -64,7 +64,7 @@ export function sponsorRoutes(app: FastifyInstance, db: Kysely<DB>) {
 
   app.get("/api/events/:id/sponsors", { config: { action: "sponsors.read" } }, async (request) => {
     const { id } = parseBody(eventParams, request.params);
-    await requireVisibleEvent(db, request.actor, id);
+    await requireVisibleEvent(db, request.actor, id, codeProof(request));
     return { tiers: await sponsorsByTier(db, id) };
   });
 
@@ -141,7 +141,7 @@ export function sponsorRoutes(app: FastifyInstance, db: Kysely<DB>) {
     const rows = await db.selectFrom("sponsors").select(["id", "event_id"]).where("id", "in", unique).execute();
     const events = new Set(rows.map((r) => r.event_id));
     if (rows.length !== unique.length || events.size !== 1) throw AppError.notFound("No such sponsor");
-    await requireVisibleEvent(db, request.actor, [...events][0]!);
+    await requireVisibleEvent(db, request.actor, [...events][0]!, codeProof(request));
     await countSponsor(db, unique, placement, "impressions");
     return reply.code(202).send({ counted: unique.length });
   });
@@ -151,7 +151,7 @@ export function sponsorRoutes(app: FastifyInstance, db: Kysely<DB>) {
     const { sponsorId } = parseBody(sponsorParams, request.params);
     const { placement } = parseBody(visitQuery, request.query);
     const sponsor = await sponsorOf(sponsorId);
-    await requireVisibleEvent(db, request.actor, sponsor.event_id);
+    await requireVisibleEvent(db, request.actor, sponsor.event_id, codeProof(request));
     if (!sponsor.link) throw AppError.notFound("This sponsor has no link");
     await countSponsor(db, [sponsorId], placement, "clicks");
     return reply.redirect(sponsor.link, 302);

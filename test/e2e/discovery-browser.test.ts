@@ -160,9 +160,12 @@ describe("discover and open an event", { timeout: 120_000 }, () => {
     await page.getByText("Page 1 of 2").waitFor();
   });
 
-  it("shows an invite-only event's cover to a visitor who opened it with the code", async () => {
+  it("shows an invite-only event's cover and its speaker's page to a visitor who opened it with the code", async () => {
     const club = await seedOrganization(db, "Quiet Club", "quiet-club");
-    const eventId = await seedEvent(db, club, { slug: "quiet-retreat", title: "Quiet retreat", visibility: "invite_only", accessCode: "STILL-WATER", startsAt: inDays(9) });
+    const eventId = await seedEvent(db, club, {
+      slug: "quiet-retreat", title: "Quiet retreat", visibility: "invite_only", accessCode: "STILL-WATER", startsAt: inDays(9),
+      sessions: [{ title: "Breathing", startsAt: inDays(9), endsAt: inDays(9.1), speakers: ["Mira Stillman"] }],
+    });
     mkdirSync(path.join(server.dataDir, "covers"), { recursive: true });
     const cover = `covers/${eventId}-0123456789ab.webp`;
     await sharp({ create: { width: 1600, height: 800, channels: 3, background: "#2a6f97" } }).webp().toFile(path.join(server.dataDir, cover));
@@ -176,5 +179,12 @@ describe("discover and open an event", { timeout: 120_000 }, () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: path.join(screenshotDir, "phone-invite-only-cover.png") });
+    // The speaker's page opens from there with the same code, and leads back to the event with it.
+    await page.getByRole("link", { name: "Mira Stillman" }).click();
+    await page.getByRole("heading", { level: 1, name: "Mira Stillman" }).waitFor();
+    expect(new URL(page.url()).searchParams.get("code")).toBe("still-water");
+    await page.getByRole("link", { name: "Quiet retreat" }).click();
+    await page.getByRole("heading", { level: 1, name: "Quiet retreat" }).waitFor();
+    expect(new URL(page.url()).searchParams.get("code")).toBe("still-water");
   });
 });

@@ -52,7 +52,7 @@ async function eventWithImages(title: string) {
   const speaker = await owner.post(`/api/organize/events/${eventId}/speakers`, { name: "Ana", title: "", bio: "", links: [], position: 0, userEmail: null });
   expect(speaker.status).toBe(201);
   const photoUrl = (await upload(owner, `/api/organize/speakers/${speaker.body.speaker.id}/photo`)).speaker.photoUrl!;
-  return { eventId, slug: fixture.eventSlug(eventId), coverUrl, photoUrl };
+  return { eventId, slug: fixture.eventSlug(eventId), coverUrl, photoUrl, speakerId: speaker.body.speaker.id as string };
 }
 
 async function image(client: TestClient | null, url: string) {
@@ -107,7 +107,7 @@ describe("event images", () => {
   });
 
   it("of an invite-only event reach its invitees and team only", async () => {
-    const { eventId, coverUrl, photoUrl } = await eventWithImages("Secret Conf");
+    const { eventId, coverUrl, photoUrl, speakerId } = await eventWithImages("Secret Conf");
     fixture.setEvent(eventId, { visibility: "invite_only" });
     const sql = new Database(path.join(server.dataDir, "plenary.sqlite"));
     sql.prepare("insert into event_invitees (event_id, email, created_at) values (?, ?, ?)").run(eventId, "invitee@example.org", new Date().toISOString());
@@ -118,6 +118,9 @@ describe("event images", () => {
       expect(await image(invitee, url)).toMatchObject({ status: 200, cache: "private, no-store" });
       expect(await image(owner, url)).toMatchObject({ status: 200, cache: "private, no-store" });
     }
+    // So does the speaker's page, which the event page links to.
+    const speakerPage = async (client: TestClient | null) => (await fetch(`${server.url}/api/speakers/${speakerId}`, { headers: client ? { cookie: client.cookieHeader } : {} })).status;
+    expect([await speakerPage(null), await speakerPage(outsider), await speakerPage(invitee), await speakerPage(owner)]).toEqual([404, 404, 200, 200]);
     // A crawler would be sent to an image it cannot fetch: the preview keeps the icon.
     const html = await (await fetch(`${server.url}/events/${fixture.eventSlug(eventId)}`, { headers: { accept: "text/html", cookie: invitee.cookieHeader } })).text();
     expect(html).not.toContain(coverUrl.replaceAll("&", "&#38;"));
@@ -127,7 +130,7 @@ describe("event images", () => {
 describe("an invite-only event opened by its access code", () => {
   // Last of the code tests in this file: it pauses this address for further codes.
   it("shows its images with the code the page took, refuses wrong codes and pauses guessing", async () => {
-    const { eventId, slug, coverUrl, photoUrl } = await eventWithImages("Code Conf");
+    const { eventId, slug, coverUrl, photoUrl, speakerId } = await eventWithImages("Code Conf");
     fixture.setEvent(eventId, { visibility: "invite_only" });
     const sql = new Database(path.join(server.dataDir, "plenary.sqlite"));
     sql.prepare("update events set access_code_hash = ? where id = ?").run(hashAccessCode("GARDEN-GATE"), eventId);
@@ -143,6 +146,41 @@ describe("an invite-only event opened by its access code", () => {
       expect((await image(null, withCode(url, "GARDEN-GATES"))).status).toBe(404);
       expect((await image(outsider, withCode(url, "nope-nope"))).status).toBe(404);
     }
+    // The page's speaker links pass the code on: the speaker's page, and its photo, open with it.
+    const speakerPage = (code: string | null, client: TestClient | null = null) =>
+      fetch(`${server.url}/api/speakers/${speakerId}${code === null ? "" : `?code=${encodeURIComponent(code)}`}`, { headers: client ? { cookie: client.cookieHeader } : {} });
+    const opened = await speakerPage("garden-gate");
+    expect(opened.status).toBe(200);
+    const profile = (await opened.json()) as { speaker: { photoUrl: string }; event: { id: string } };
+    expect(profile.event.id).toBe(eventId);
+    expect(await image(null, profile.speaker.photoUrl)).toMatchObject({ status: 200, cache: "private, no-store" });
+    expect((await speakerPage(null)).status).toBe(404);
+    expect((await speakerPage("GARDEN-GATES")).status).toBe(404);
+    // Those who may see the event need no code: its invitees and its team.
+    expect((await speakerPage(null, owner)).status).toBe(200);
+    // So do its sponsors (their list, the impressions the page reports, the counted link) and its ratings.
+    const sponsor = await owner.post(`/api/organize/events/${eventId}/sponsors`, { name: "Acme", link: "https://acme.example/" });
+    expect(sponsor.status).toBe(201);
+    const sponsorId = sponsor.body.sponsor.id as string;
+    const codeUrls = [
+      `/api/events/${eventId}/sponsors`,
+      `/api/sponsors/${sponsorId}/visit?placement=event_page`,
+      `/api/events/${eventId}/ratings/summary`,
+      `/api/events/${eventId}/ratings`,
+    ];
+    for (const url of codeUrls) {
+      const opened = await fetch(server.url + withCode(url, "garden-gate"), { redirect: "manual" });
+      expect([url, opened.status]).toEqual([url, url.includes("/visit") ? 302 : 200]);
+      expect([url, (await fetch(server.url + url, { redirect: "manual" })).status]).toEqual([url, 404]);
+    }
+    const impressions = (code: string | null) =>
+      fetch(`${server.url}/api/sponsors/impressions${code ? `?code=${code}` : ""}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: server.url },
+        body: JSON.stringify({ sponsorIds: [sponsorId], placement: "event_page" }),
+      });
+    expect([(await impressions("garden-gate")).status, (await impressions(null)).status]).toEqual([202, 404]);
+
     // A draft stays closed to the code, as its page does.
     fixture.setEvent(eventId, { status: "draft" });
     expect((await image(null, withCode(coverUrl, "GARDEN-GATE"))).status).toBe(404);

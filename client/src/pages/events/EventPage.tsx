@@ -43,12 +43,14 @@ export function EventPage() {
 function EventView(props: { event: PublicEvent; code?: string }) {
   const e = () => props.event;
   const shareUrl = () => `${location.origin}/events/${e().slug}${e().visibility === 'invite_only' && props.code ? `?code=${encodeURIComponent(props.code)}` : ''}`;
-  // An invite-only event's cover goes to whoever may see the page: to a visitor who opened it with its code, with that code.
-  const coverSrc = () => {
-    const url = e().coverUrl;
-    if (!url || !props.code || e().visibility !== 'invite_only' || e().accessCode !== 'accepted') return url;
-    return `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams({ code: props.code })}`;
+  // An invite-only event's cover and speakers go to whoever may see the page: to a visitor who
+  // opened it with its code, with that code.
+  const openedWith = () => (props.code && e().visibility === 'invite_only' && e().accessCode === 'accepted' ? props.code : undefined);
+  const withCode = (url: string) => {
+    const code = openedWith();
+    return code ? `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams({ code })}` : url;
   };
+  const coverSrc = () => e().coverUrl && withCode(e().coverUrl!);
   const speakerName = createMemo(() => new Map(e().speakers.map((s) => [s.id, s.name])));
   // Sessions grouped by their day in the viewer's zone.
   const days = createMemo(() => {
@@ -143,7 +145,7 @@ function EventView(props: { event: PublicEvent; code?: string }) {
                 <For each={e().speakers}>
                   {(s) => (
                     <li class="speaker">
-                      <h3 class="speaker__name"><A href={`/speakers/${s.id}`}>{s.name}</A></h3>
+                      <h3 class="speaker__name"><A href={withCode(`/speakers/${s.id}`)}>{s.name}</A></h3>
                       <Show when={s.title}><p class="muted">{s.title}</p></Show>
                       <Show when={s.bio}><p>{s.bio}</p></Show>
                       <Show when={s.links.length > 0}>
@@ -164,11 +166,11 @@ function EventView(props: { event: PublicEvent; code?: string }) {
               <LobbyChat eventId={e().id} />
             </section>
           </Show>
-          <SponsorStrip eventId={e().id} placement="event_page" />
+          <SponsorStrip eventId={e().id} placement="event_page" code={openedWith()} />
           <Show when={e().viewer.rate}>
             <p class="event-section"><A class="button" href={`/events/${e().slug}/feedback`}>Rate this event</A></p>
           </Show>
-          <EventRatings eventId={e().id} />
+          <EventRatings eventId={e().id} code={openedWith()} />
         </div>
       </div>
     </article>

@@ -50,8 +50,9 @@ export function Testimonials(props: { comments: PublicComment[]; title?: string 
 }
 
 /** The event's average and its testimonials; renders nothing until someone rated it. */
-export function EventRatings(props: { eventId: string }) {
-  const [summary] = createResource(() => props.eventId, (id) => feedbackApi.summary(id));
+/** `code`: the access code an invite-only event's page was opened with. */
+export function EventRatings(props: { eventId: string; code?: string }) {
+  const [summary] = createResource(() => [props.eventId, props.code] as const, ([id, code]) => feedbackApi.summary(id, code));
   return (
     <Show when={summary.latest && (summary.latest.event.count > 0 || summary.latest.testimonials.length > 0)}>
       <section class="event-ratings" aria-labelledby="event-ratings-title">

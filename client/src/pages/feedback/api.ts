@@ -30,7 +30,7 @@ export const feedbackApi = {
   rate: (eventId: string, rating: { targetType: TargetType; targetId: string; stars: number; comment: string }) =>
     api.put<{ rating: MyRating; summary: Summary }>(`/events/${eventId}/ratings`, rating),
   answer: (eventId: string, answers: { questionId: string; value: string }[]) => api.put<{ saved: number }>(`/events/${eventId}/survey-answers`, { answers }),
-  summary: (eventId: string) => api.get<EventRatingSummary>(`/events/${eventId}/ratings/summary`),
+  summary: (eventId: string, code?: string) => api.get<EventRatingSummary>(`/events/${eventId}/ratings/summary${code ? `?code=${encodeURIComponent(code)}` : ''}`),
   report: (eventId: string) => api.get<{ report: FeedbackReport; comments: OrganizerComment[] }>(`/organize/events/${eventId}/feedback`),
   addQuestion: (eventId: string, question: { label: string; kind: 'stars' | 'text' }) => api.post<unknown>(`/organize/events/${eventId}/survey-questions`, question),
   reply: (ratingId: string, reply: string) => api.put<unknown>(`/organize/ratings/${ratingId}/reply`, { reply }),

@@ -1,5 +1,5 @@
 /** A speaker's public page: photo, bio, links, their sessions in the event, their rating and testimonials. */
-import { A, useParams } from '@solidjs/router';
+import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, For, Show } from 'solid-js';
 import { api, ApiError } from '../../api/http.ts';
 import { PageHeader } from '../../ui/PageHeader.tsx';
@@ -19,7 +19,10 @@ type SpeakerProfile = {
 
 export function SpeakerPage() {
   const params = useParams<{ speakerId: string }>();
-  const [profile] = createResource(() => params.speakerId, (id) => api.get<SpeakerProfile>(`/speakers/${id}`));
+  // An invite-only event's speaker opens with the access code its event page passed on.
+  const [search] = useSearchParams<{ code?: string }>();
+  const codeQuery = () => (search.code ? `?${new URLSearchParams({ code: search.code })}` : '');
+  const [profile] = createResource(() => [params.speakerId, codeQuery()] as const, ([id, query]) => api.get<SpeakerProfile>(`/speakers/${id}${query}`));
   const notFound = () => profile.error instanceof ApiError && (profile.error.status === 404 || profile.error.status === 400);
   return (
     <Show when={!notFound()} fallback={<NotFoundPage />}>
@@ -42,7 +45,7 @@ export function SpeakerPage() {
               </ul>
             </Show>
             <section class="card" aria-labelledby="speaker-sessions">
-              <h2 class="card__title" id="speaker-sessions">Sessions at <A href={`/events/${p().event.slug}`}>{p().event.title}</A></h2>
+              <h2 class="card__title" id="speaker-sessions">Sessions at <A href={`/events/${p().event.slug}${codeQuery()}`}>{p().event.title}</A></h2>
               <ul class="testimonials__list">
                 <For each={p().sessions}>
                   {(s) => (

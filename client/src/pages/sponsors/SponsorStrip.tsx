@@ -7,13 +7,14 @@ import { createEffect, createResource, For, on, Show } from 'solid-js';
 import { type Placement, sponsorsApi, visitUrl } from './api.ts';
 import './sponsors.css';
 
-export function SponsorStrip(props: { eventId: string; placement: Placement; title?: string }) {
-  const [tiers] = createResource(() => props.eventId, (id) => sponsorsApi.list(id).then((r) => r.tiers));
+/** `code`: the access code an invite-only event's page was opened with, passed on to every call. */
+export function SponsorStrip(props: { eventId: string; placement: Placement; title?: string; code?: string }) {
+  const [tiers] = createResource(() => [props.eventId, props.code] as const, ([id, code]) => sponsorsApi.list(id, code).then((r) => r.tiers));
   const shown = () => (tiers.latest ?? []).filter((t) => t.sponsors.length > 0);
   createEffect(
     on(shown, (list) => {
       const ids = list.flatMap((t) => t.sponsors.map((s) => s.id));
-      if (ids.length) void sponsorsApi.impressions(ids, props.placement).catch(() => undefined);
+      if (ids.length) void sponsorsApi.impressions(ids, props.placement, props.code).catch(() => undefined);
     }),
   );
   return (
@@ -29,7 +30,7 @@ export function SponsorStrip(props: { eventId: string; placement: Placement; tit
                   {(sponsor) => (
                     <li class="sponsor-strip__item">
                       <Show when={sponsor.link} fallback={<SponsorMark name={sponsor.name} logoUrl={sponsor.logoUrl} />}>
-                        <a class="sponsor-strip__link" href={visitUrl(sponsor.id, props.placement)} target="_blank" rel="noopener sponsored">
+                        <a class="sponsor-strip__link" href={visitUrl(sponsor.id, props.placement, props.code)} target="_blank" rel="noopener sponsored">
                           <SponsorMark name={sponsor.name} logoUrl={sponsor.logoUrl} />
                         </a>
                       </Show>

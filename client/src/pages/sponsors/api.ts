@@ -26,12 +26,17 @@ declare module '../../api/realtime.ts' {
   }
 }
 
+/** An invite-only event's access code, as its page took it, for the calls its page makes. */
+const codeParam = (code?: string) => (code ? `code=${encodeURIComponent(code)}` : '');
+
 /** Where a sponsor's link goes: through the counting redirect. */
-export const visitUrl = (sponsorId: string, placement: Placement) => `/api/sponsors/${sponsorId}/visit?placement=${placement}`;
+export const visitUrl = (sponsorId: string, placement: Placement, code?: string) =>
+  `/api/sponsors/${sponsorId}/visit?placement=${placement}${code ? `&${codeParam(code)}` : ''}`;
 
 export const sponsorsApi = {
-  list: (eventId: string) => api.get<{ tiers: PublicTier[] }>(`/events/${eventId}/sponsors`),
-  impressions: (sponsorIds: string[], placement: Placement) => api.post<{ counted: number }>('/sponsors/impressions', { sponsorIds, placement }),
+  list: (eventId: string, code?: string) => api.get<{ tiers: PublicTier[] }>(`/events/${eventId}/sponsors${code ? `?${codeParam(code)}` : ''}`),
+  impressions: (sponsorIds: string[], placement: Placement, code?: string) =>
+    api.post<{ counted: number }>(`/sponsors/impressions${code ? `?${codeParam(code)}` : ''}`, { sponsorIds, placement }),
   createTier: (eventId: string, tier: { name: string; logoSize: LogoSize; position?: number }) => api.post<{ tier: Tier }>(`/organize/events/${eventId}/sponsor-tiers`, tier),
   deleteTier: (tierId: string) => api.delete<void>(`/organize/sponsor-tiers/${tierId}`),
   create: (eventId: string, sponsor: Partial<SponsorInput> & { name: string }) => api.post<{ sponsor: PublicSponsor }>(`/organize/events/${eventId}/sponsors`, sponsor),
