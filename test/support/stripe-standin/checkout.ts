@@ -1,6 +1,7 @@
 /**
  * Checkout Sessions and what paying one makes: a PaymentIntent, its Charge, the Charge's
- * balance transaction with Stripe's fee, and the application fee a Connect platform takes.
+ * balance transaction with Stripe's fee (in the settlement currency: settlement.ts), and the
+ * application fee a Connect platform takes.
  * Validation follows Stripe's rules that Plenary can get wrong (expiry window, application
  * fee only on direct or destination charges, minimum amount), with Stripe's messages.
  */
@@ -14,6 +15,7 @@ import {
   requiredInteger,
   requiredString,
 } from "./params.ts";
+import { merchantOf, settlementOf } from "./settlement.ts";
 import { list, nowSeconds, type StandinContext, StripeApiError, type StripeObject, stripeId } from "./store.ts";
 
 const MINIMUM_AMOUNT: Record<string, number> = { gbp: 30 };
@@ -219,6 +221,9 @@ export function payCheckoutSession(ctx: StandinContext, id: string, buyer: Buyer
   if (customer && data.setup_future_usage) paymentMethod.customer = customer;
   const amount = stored.amount_total as number;
   const currency = stored.currency as string;
+  // The balance transaction is in the settlement merchant's currency: converted when that is
+  // not the charge's, Stripe's fee then stated (and worked out) in the settlement currency.
+  const settlement = settlementOf(ctx, currency, merchantOf(account, data.on_behalf_of));
   const created = nowSeconds();
   const chargeId = stripeId("ch");
   const paymentIntent = ctx.store.put(account, {
@@ -241,25 +246,29 @@ export function payCheckoutSession(ctx: StandinContext, id: string, buyer: Buyer
     status: buyer.delayed ? "processing" : "succeeded",
     transfer_data: data.transfer_data,
   });
-  const processing = ctx.processingFee(amount);
+  const settled = settlement.convert(amount);
+  const processing = ctx.processingFee(settled);
   // On a direct charge (made on the connected account) the application fee is part of the
   // connected account's fee; on a destination charge the platform pays Stripe's fee itself.
   const direct = account !== null;
   const applicationFee = data.application_fee_amount;
-  const feeDetails: { amount: number; application: string | null; currency: string; description: string; type: string }[] = [{ amount: processing, application: null, currency, description: "Stripe processing fees", type: "stripe_fee" }];
-  if (direct && applicationFee) feeDetails.push({ amount: applicationFee, application: "ca_plenary", currency, description: "Application fee", type: "application_fee" });
+  const feeDetails: { amount: number; application: string | null; currency: string; description: string; type: string }[] = [
+    { amount: processing, application: null, currency: settlement.currency, description: "Stripe processing fees", type: "stripe_fee" },
+  ];
+  if (direct && applicationFee) feeDetails.push({ amount: settlement.convert(applicationFee), application: "ca_plenary", currency: settlement.currency, description: "Application fee", type: "application_fee" });
   const fee = feeDetails.reduce((sum, f) => sum + f.amount, 0);
   const balanceTransaction: StripeObject = {
     id: stripeId("txn"),
     object: "balance_transaction",
-    amount,
+    amount: settled,
     available_on: created + 2 * 86_400,
     created,
-    currency,
+    currency: settlement.currency,
     description: null,
+    exchange_rate: settlement.exchangeRate,
     fee,
     fee_details: feeDetails,
-    net: amount - fee,
+    net: settled - fee,
     reporting_category: "charge",
     source: chargeId,
     status: "pending",

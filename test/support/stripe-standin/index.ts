@@ -3,7 +3,8 @@
  * (`new Stripe(key, { host: "127.0.0.1", port, protocol: "http" })`), with webhooks signed the
  * way Stripe signs them and a control API for what happens outside the API: the customer
  * paying at the hosted page, a session expiring, a refund settling, a dispute and its outcome,
- * a fee known only later, payouts to connected accounts, onboarding.
+ * a fee known only later, payouts to connected accounts, onboarding, and an account that
+ * settles in another currency than the charge's (`settleIn`, at stated exchange rates).
  *
  *   const stripe = await StripeStandin.start({ webhookUrl });
  *   const session = await stripe.client().checkout.sessions.create({...});
@@ -43,6 +44,14 @@ export type StandinOptions = {
    * when it wins (default false; some accounts and networks do, per dispute in closeDispute).
    */
   disputeFee?: { amount?: number; returnedWhenWon?: boolean };
+  /**
+   * The platform's settlement currency: charges made on the platform (and not on behalf of a
+   * connected account) in another currency are converted into it at `exchangeRates`. Default:
+   * none, each charge settles in its own currency. Connected accounts: `settleIn`.
+   */
+  settlementCurrency?: string;
+  /** Fixed exchange rates for those conversions, by "from:to" (`{ "eur:usd": 1.1 }`: 10.00 EUR settles as 11.00 USD). */
+  exchangeRates?: Record<string, number>;
 };
 
 export class StripeStandin {
@@ -74,6 +83,7 @@ export class StripeStandin {
       emit: (type, object, account, previous) => this.#emit(type, object, account, previous),
       processingFee: (amount) => Math.round((amount * fee.basisPoints) / 10_000) + fee.fixed,
       disputeFee: { amount: options.disputeFee?.amount ?? 1_500, returnedWhenWon: options.disputeFee?.returnedWhenWon ?? false },
+      settlement: { currencies: new Map(options.settlementCurrency ? [["", options.settlementCurrency.toLowerCase()]] : []), rates: { ...options.exchangeRates } },
     };
     this.#api = new StandinApi(this.#ctx, this.#state);
     this.#server = createServer((req, res) => void this.#serve(req, res));
@@ -170,6 +180,21 @@ export class StripeStandin {
   /** The customer enters a card for a SetupIntent. */
   confirmSetupIntent(setupIntentId: string): StripeObject {
     return structuredClone(confirmSetupIntent(this.#ctx, setupIntentId));
+  }
+
+  /**
+   * From now on `account` (a connected account, or null: the platform) settles only in
+   * `currency`, its default currency: charges in other currencies made for it are converted at
+   * the stated exchange rates, their balance transactions (and those of their refunds and
+   * disputes) in `currency` with `exchange_rate` set. Null: it settles in every currency again.
+   */
+  settleIn(account: string | null, currency: string | null): void {
+    if (account !== null) {
+      const found = this.#store.get(account, null, "account");
+      if (currency) found.default_currency = currency.toLowerCase();
+    }
+    if (currency) this.#ctx.settlement.currencies.set(account ?? "", currency.toLowerCase());
+    else this.#ctx.settlement.currencies.delete(account ?? "");
   }
 
   /** The organizer finishes Connect onboarding (account.updated). */

@@ -1,5 +1,9 @@
-/** Refunds (full or partial, by PaymentIntent or Charge) and disputes, with their events. */
+/**
+ * Refunds (full or partial, by PaymentIntent or Charge) and disputes, with their events; their
+ * balance transactions are in the currency the charge settled in (settlement.ts).
+ */
 import { metadata, oneOf, optionalInteger, optionalString, type Params } from "./params.ts";
+import { merchantOf, type Settlement, settlementOf } from "./settlement.ts";
 import { nowSeconds, type StandinContext, StripeApiError, type StripeObject, stripeId } from "./store.ts";
 
 export type RefundStatus = "pending" | "succeeded" | "failed" | "canceled";
@@ -24,16 +28,18 @@ export function createRefund(ctx: StandinContext, account: string | null, params
     });
   }
   const created = nowSeconds();
+  const settlement = settlementOfCharge(ctx, account, charge);
   const balanceTransaction = ctx.store.put(account, {
     id: stripeId("txn"),
     object: "balance_transaction",
-    amount: -amount,
+    amount: settlement.convert(-amount),
     available_on: created,
     created,
-    currency: charge.currency,
+    currency: settlement.currency,
+    exchange_rate: settlement.exchangeRate,
     fee: 0,
     fee_details: [],
-    net: -amount,
+    net: settlement.convert(-amount),
     reporting_category: "refund",
     source: null as string | null,
     status: "available",
@@ -82,6 +88,11 @@ function applyToCharge(charge: StripeObject, refund: StripeObject, amount: numbe
   refunds.data = amount > 0 ? [refund, ...refunds.data] : refunds.data.filter((r) => r.id !== refund.id);
 }
 
+/** Refunds and disputes move the balance the charge settled in, converted the same way. */
+function settlementOfCharge(ctx: StandinContext, account: string | null, charge: StripeObject): Settlement {
+  return settlementOf(ctx, charge.currency as string, merchantOf(account, charge.on_behalf_of));
+}
+
 function chargeOf(ctx: StandinContext, account: string | null, paymentIntent: StripeObject): StripeObject {
   if (!paymentIntent.latest_charge) {
     throw new StripeApiError(400, "invalid_request_error", `This PaymentIntent (${paymentIntent.id}) does not have a successful charge to refund.`);
@@ -95,16 +106,19 @@ export function openDispute(ctx: StandinContext, paymentIntentId: string, reason
   const charge = chargeOf(ctx, account, ctx.store.get(paymentIntentId, account, "payment_intent"));
   const created = nowSeconds();
   const amount = charge.amount as number;
+  // Taken from the balance the charge went to, in its currency; the dispute fee is stated in it too.
+  const settlement = settlementOfCharge(ctx, account, charge);
   const withdrawal = ctx.store.put(account, {
     id: stripeId("txn"),
     object: "balance_transaction",
-    amount: -amount,
+    amount: settlement.convert(-amount),
     available_on: created,
     created,
-    currency: charge.currency,
+    currency: settlement.currency,
+    exchange_rate: settlement.exchangeRate,
     fee: ctx.disputeFee.amount,
-    fee_details: [{ amount: ctx.disputeFee.amount, application: null, currency: charge.currency, description: "Dispute fee", type: "stripe_fee" }],
-    net: -amount - ctx.disputeFee.amount,
+    fee_details: [{ amount: ctx.disputeFee.amount, application: null, currency: settlement.currency, description: "Dispute fee", type: "stripe_fee" }],
+    net: settlement.convert(-amount) - ctx.disputeFee.amount,
     reporting_category: "dispute",
     source: null as string | null,
     status: "available",
@@ -146,7 +160,8 @@ export function closeDispute(ctx: StandinContext, id: string, outcome: "won" | "
   dispute.status = outcome;
   if (outcome === "won") {
     const created = nowSeconds();
-    const amount = dispute.amount as number;
+    const settlement = settlementOfCharge(ctx, account, ctx.store.get(dispute.charge as string, account, "charge"));
+    const amount = settlement.convert(dispute.amount as number);
     const withdrawn = (dispute.balance_transactions as StripeObject[])[0];
     const returned = feeReturned ? -(withdrawn.fee as number) : 0;
     (dispute.balance_transactions as StripeObject[]).push({
@@ -155,9 +170,10 @@ export function closeDispute(ctx: StandinContext, id: string, outcome: "won" | "
       amount,
       available_on: created,
       created,
-      currency: dispute.currency,
+      currency: settlement.currency,
+      exchange_rate: settlement.exchangeRate,
       fee: returned,
-      fee_details: returned === 0 ? [] : [{ amount: returned, application: null, currency: dispute.currency, description: "Dispute fee refund", type: "stripe_fee" }],
+      fee_details: returned === 0 ? [] : [{ amount: returned, application: null, currency: settlement.currency, description: "Dispute fee refund", type: "stripe_fee" }],
       net: amount - returned,
       reporting_category: "dispute_reversal",
       source: dispute.id,

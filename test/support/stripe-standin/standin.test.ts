@@ -14,7 +14,7 @@ let stripe: Stripe;
 
 beforeAll(async () => {
   receiver = await WebhookReceiver.start();
-  standin = await StripeStandin.start({ webhookUrl: receiver.url, retryDelaysMs: [20, 20] });
+  standin = await StripeStandin.start({ webhookUrl: receiver.url, retryDelaysMs: [20, 20], exchangeRates: { "eur:usd": 1.1, "eur:jpy": 160 } });
   stripe = standin.client();
 });
 afterAll(async () => {
@@ -244,6 +244,71 @@ describe("paying, fees and refunds", () => {
     expect(await stripe.balanceTransactions.retrieve(balance.id)).toMatchObject({ id: balance.id, source: after.latest_charge && (after.latest_charge as Stripe.Charge).id });
     await standin.webhooks.idle();
     expect(verified(standin.event("charge.updated", (after.latest_charge as Stripe.Charge).id)!.id).data.previous_attributes).toEqual({ balance_transaction: null });
+  });
+});
+
+describe("settlement in another currency", () => {
+  const balanceOf = async (intentId: string, stripeAccount?: string) =>
+    ((await stripe.paymentIntents.retrieve(intentId, { expand: ["latest_charge.balance_transaction"] }, { stripeAccount })).latest_charge as Stripe.Charge).balance_transaction as Stripe.BalanceTransaction;
+  const shape = (t: Stripe.BalanceTransaction) => ({ amount: t.amount, currency: t.currency, exchange_rate: t.exchange_rate, fee: t.fee, net: t.net, fees: t.fee_details.map((d) => [d.type, d.amount, d.currency]) });
+
+  it("converts a destination charge made on behalf of an account settling in USD: amount, fee, refunds and disputes in USD", async () => {
+    const organizer = await stripe.accounts.create({ type: "express", country: "US", email: "usd@example.com" });
+    standin.settleIn(organizer.id, "usd");
+    expect((await stripe.accounts.retrieve(organizer.id)).default_currency).toBe("usd");
+    const session = await stripe.checkout.sessions.create(
+      sessionParams({ payment_intent_data: { application_fee_amount: 300, transfer_data: { destination: organizer.id }, on_behalf_of: organizer.id } }),
+    );
+    const intentId = standin.pay(session.id).payment_intent as string;
+    // 60.00 EUR × 1.1 = 66.00 USD; Stripe's 2.9 % + 30 worked out on the USD amount.
+    const fee = Math.round((6_600 * 290) / 10_000) + 30;
+    expect(shape(await balanceOf(intentId))).toEqual({ amount: 6_600, currency: "usd", exchange_rate: 1.1, fee, net: 6_600 - fee, fees: [["stripe_fee", fee, "usd"]] });
+    // The PaymentIntent and charge stay in the buyer's currency.
+    expect(await stripe.paymentIntents.retrieve(intentId)).toMatchObject({ amount: 6_000, currency: "eur" });
+
+    const refund = await stripe.refunds.create({ payment_intent: intentId, amount: 1_000, expand: ["balance_transaction"] });
+    expect(refund).toMatchObject({ amount: 1_000, currency: "eur" });
+    expect(shape(refund.balance_transaction as Stripe.BalanceTransaction)).toEqual({ amount: -1_100, currency: "usd", exchange_rate: 1.1, fee: 0, net: -1_100, fees: [] });
+
+    const dispute = standin.dispute(intentId);
+    standin.closeDispute(dispute.id, "won", { feeReturned: true });
+    const won = await stripe.disputes.retrieve(dispute.id);
+    expect(won).toMatchObject({ amount: 6_000, currency: "eur" });
+    expect(won.balance_transactions.map(shape)).toEqual([
+      { amount: -6_600, currency: "usd", exchange_rate: 1.1, fee: 1_500, net: -8_100, fees: [["stripe_fee", 1_500, "usd"]] },
+      { amount: 6_600, currency: "usd", exchange_rate: 1.1, fee: -1_500, net: 8_100, fees: [["stripe_fee", -1_500, "usd"]] },
+    ]);
+  });
+
+  it("converts a direct charge on its account and a platform charge on the platform, each by its own settlement currency", async () => {
+    const account = await stripe.accounts.create({ type: "standard" });
+    standin.settleIn(account.id, "usd");
+    const asAccount = standin.client({ stripeAccount: account.id });
+    const direct = await asAccount.checkout.sessions.create(sessionParams({ payment_intent_data: { application_fee_amount: 250 } }));
+    const directFee = Math.round((6_600 * 290) / 10_000) + 30;
+    // The application fee in fee_details is converted with the rest.
+    expect(shape(await balanceOf(standin.pay(direct.id).payment_intent as string, account.id))).toEqual({
+      amount: 6_600, currency: "usd", exchange_rate: 1.1, fee: directFee + 275, net: 6_600 - directFee - 275, fees: [["stripe_fee", directFee, "usd"], ["application_fee", 275, "usd"]],
+    });
+
+    // A destination charge not on behalf of that account settles on the platform: in EUR, unconverted.
+    const platform = await stripe.checkout.sessions.create(sessionParams({ payment_intent_data: { application_fee_amount: 300, transfer_data: { destination: account.id } } }));
+    expect(shape(await balanceOf(standin.pay(platform.id).payment_intent as string))).toEqual({ amount: 6_000, currency: "eur", exchange_rate: null, fee: 204, net: 5_796, fees: [["stripe_fee", 204, "eur"]] });
+
+    // A platform settling in JPY (no minor unit): 60.00 EUR × 160 = 9 600 JPY.
+    standin.settleIn(null, "jpy");
+    try {
+      const yen = await stripe.checkout.sessions.create(sessionParams());
+      const yenFee = Math.round((9_600 * 290) / 10_000) + 30;
+      expect(shape(await balanceOf(standin.pay(yen.id).payment_intent as string))).toEqual({ amount: 9_600, currency: "jpy", exchange_rate: 160, fee: yenFee, net: 9_600 - yenFee, fees: [["stripe_fee", yenFee, "jpy"]] });
+      // A conversion the test stated no rate for is the test's mistake, said so before anything is paid.
+      standin.settleIn(null, "gbp");
+      const unstated = await stripe.checkout.sessions.create(sessionParams());
+      expect(() => standin.pay(unstated.id)).toThrow(/no exchange rate from eur to gbp/);
+      expect((await stripe.checkout.sessions.retrieve(unstated.id)).status).toBe("open");
+    } finally {
+      standin.settleIn(null, null);
+    }
   });
 });
 

@@ -4,6 +4,7 @@
  * what decides who may read it, as on Stripe.
  */
 import { randomBytes } from "node:crypto";
+import type { SettlementSettings } from "./settlement.ts";
 
 export type StripeObject = { id: string; object: string; [field: string]: unknown };
 
@@ -136,4 +137,6 @@ export type StandinContext = {
   processingFee(amount: number): number;
   /** Stripe's dispute fee, taken with the withdrawal; `returnedWhenWon`: given back with the reinstatement. */
   disputeFee: { amount: number; returnedWhenWon: boolean };
+  /** Which currency each account settles in, and the fixed rates charges in other currencies are converted at. */
+  settlement: SettlementSettings;
 };
