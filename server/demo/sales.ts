@@ -60,7 +60,7 @@ export async function insertDemoOrder(
     })
     .execute();
   if (paymentId) {
-    await recordPayment(trx, { order, payment: { id: paymentId, amount: price, currency: "eur", processorFee: demoStripeFee(price), applicationFee: commission, amountRefunded: 0 } });
+    await recordPayment(trx, { order, payment: { id: paymentId, amount: price, currency: "eur", processorFee: { amount: demoStripeFee(price), currency: "eur" }, applicationFee: commission, amountRefunded: 0 } });
   }
   return { name: person.name, email: person.email, ticketId, orderId, total: price };
 }

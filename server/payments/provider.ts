@@ -2,7 +2,8 @@
  * What Plenary needs from a payment provider, in Plenary's words: a hosted checkout for an
  * order, refunds, the fees a payment cost, verified webhooks turned into a small event union,
  * and payout accounts for organizers (the platform keeps its commission from each payment).
- * Money is integer minor units with a lower-case ISO 4217 currency, as everywhere in Plenary.
+ * Money is integer minor units with a lower-case ISO 4217 currency, as everywhere in Plenary;
+ * fees are in the currency the provider states them in, which may not be the payment's.
  *
  * Stripe (StripeProvider) is the first implementation. PayPal Orders v2 fits the same shape:
  * - createCheckout → POST /v2/checkout/orders (intent CAPTURE, purchase_units[0].custom_id =
@@ -23,7 +24,8 @@
  *   /v1/notifications/verify-webhook-signature) is fetched.
  * - payout accounts → Partner Referrals v2 (`action_url` as the onboarding link) and the
  *   merchant-integrations status for chargesEnabled/payoutsEnabled.
- * - the fee is in the capture's seller_receivable_breakdown.paypal_fee at once, so
+ * - the fee is in the capture's seller_receivable_breakdown.paypal_fee at once (with its own
+ *   currency_code, the receivable's when PayPal converted the payment), so
  *   "payment.fee_available" is never needed; CUSTOMER.DISPUTE.CREATED/UPDATED/RESOLVED become
  *   "dispute.opened"/"dispute.updated" (RESOLVED_SELLER_FAVOUR → won, RESOLVED_BUYER_FAVOUR →
  *   lost); sellers are paid into their own PayPal balance, so there is no "payout.updated".
@@ -79,14 +81,23 @@ export type Checkout = {
   expiresAt: Date;
 };
 
+/** An amount of money: minor units of its own currency. */
+export type Money = { amount: number; currency: string };
+
 /** What a payment brought in and cost, for the ledger. */
 export type Payment = {
   id: string;
+  /** What the buyer paid, in the checkout's (presentment) currency. */
   amount: number;
   currency: string;
-  /** The provider's processing fee; null when it is not known yet. */
-  processorFee: number | null;
-  /** The platform's commission taken from this payment. */
+  /**
+   * The provider's processing fee, in the currency the provider states it in: the one the
+   * payment settles in, which differs from `currency` when the seller's account converts it
+   * (Stripe: the charge's balance transaction; PayPal: the capture's
+   * seller_receivable_breakdown.paypal_fee). Null when it is not known yet.
+   */
+  processorFee: Money | null;
+  /** The platform's commission taken from this payment, in `currency`. */
   applicationFee: number;
   amountRefunded: number;
 };

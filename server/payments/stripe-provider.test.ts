@@ -17,7 +17,7 @@ let provider: PaymentProvider;
 
 beforeAll(async () => {
   receiver = await WebhookReceiver.start();
-  standin = await StripeStandin.start({ webhookUrl: receiver.url });
+  standin = await StripeStandin.start({ webhookUrl: receiver.url, exchangeRates: { "eur:usd": 1.1 } });
   const config = configSchema.parse({
     stripe: {
       secret_key: standin.apiKey,
@@ -102,7 +102,7 @@ describe("checkout and payment", () => {
     const paymentId = completed.type === "checkout.completed" ? completed.checkout.paymentId! : "";
     expect(await delivered(standin.event("payment_intent.succeeded", paymentId)!.id)).toMatchObject({ type: "payment.succeeded", paymentId, orderId: request.orderId, amount: 6_000 });
     expect(await provider.retrieveCheckout(checkout.id)).toMatchObject({ state: "paid", paymentId });
-    expect(await provider.retrievePayment(paymentId)).toEqual({ id: paymentId, amount: 6_000, currency: "eur", processorFee: 204, applicationFee: 300, amountRefunded: 0 });
+    expect(await provider.retrievePayment(paymentId)).toEqual({ id: paymentId, amount: 6_000, currency: "eur", processorFee: { amount: 204, currency: "eur" }, applicationFee: 300, amountRefunded: 0 });
   });
 
   it("follows a delayed payment from processing to paid, or to expired when the bank refuses it", async () => {
@@ -203,7 +203,20 @@ describe("refunds and disputes", () => {
     expect((await provider.retrievePayment(paymentId)).processorFee).toBeNull();
     const charge = standin.attachBalanceTransaction(paymentId);
     expect(await delivered(standin.event("charge.updated", charge.id)!.id)).toMatchObject({ type: "payment.fee_available", paymentId, orderId: checkout.orderId });
-    expect((await provider.retrievePayment(paymentId)).processorFee).toBe(Math.round((6_000 * 290) / 10_000) + 30);
+    expect((await provider.retrievePayment(paymentId)).processorFee).toEqual({ amount: Math.round((6_000 * 290) / 10_000) + 30, currency: "eur" });
+  });
+
+  it("states the fee in the currency the payment settles in: a EUR sale for an organizer settling in USD", async () => {
+    const organizer = await provider.createPayoutAccount({ organizationId: "org-usd", email: "usd@example.com", country: "US", idempotencyKey: "payout-org-usd" });
+    standin.settleIn(organizer.id, "usd");
+    const checkout = await provider.createCheckout(checkoutRequest({ payee: { accountId: organizer.id, applicationFee: 300 } }));
+    const paymentId = standin.pay(checkout.id).payment_intent as string;
+    // 60.00 EUR at the stated 1.1 settles as 66.00 USD; Stripe's 2.9 % + 30 of that, in USD.
+    const fee = { amount: Math.round((6_600 * 290) / 10_000) + 30, currency: "usd" };
+    expect(await provider.retrievePayment(paymentId)).toEqual({ id: paymentId, amount: 6_000, currency: "eur", processorFee: fee, applicationFee: 300, amountRefunded: 0 });
+    // The dispute is of the EUR payment; Stripe's fee for it is taken in USD.
+    const dispute = standin.dispute(paymentId);
+    expect(await delivered(standin.event("charge.dispute.created", dispute.id)!.id)).toMatchObject({ amount: 6_000, currency: "eur", fees: [{ amount: 1_500, currency: "usd" }] });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * PaymentProvider on Stripe: Checkout Sessions with destination charges (the organizer's
  * Express account is paid, the platform keeps `application_fee_amount`), refunds by
- * PaymentIntent, fees read from the charge's balance transaction, and webhooks verified by
+ * PaymentIntent, fees read from the charge's balance transaction (in its currency, the
+ * settlement currency, which may not be the payment's), and webhooks verified by
  * the stripe package on the raw body.
  */
 import Stripe from "stripe";
@@ -15,6 +16,7 @@ import type {
   DisputeChange,
   DisputeFee,
   DisputeState,
+  Money,
   Payment,
   PaymentEvent,
   PaymentProvider,
@@ -130,7 +132,7 @@ export class StripeProvider implements PaymentProvider {
       id: intent.id,
       amount: intent.amount_received,
       currency: intent.currency,
-      processorFee: balance ? balance.fee_details.filter((f) => f.type === "stripe_fee").reduce((sum, f) => sum + f.amount, 0) : null,
+      processorFee: balance ? processingFeeOf(balance) : null,
       applicationFee: intent.application_fee_amount ?? 0,
       amountRefunded: charge?.amount_refunded ?? 0,
     };
@@ -273,6 +275,17 @@ function disputeOf(dispute: Stripe.Dispute): Dispute {
 function disputeFeeOf(transaction: Stripe.BalanceTransaction): DisputeFee {
   const amount = (transaction.fee_details ?? []).filter((f) => f.type !== "application_fee").reduce((sum, f) => sum + f.amount, 0);
   return { id: transaction.id, amount, currency: transaction.currency, at: new Date(transaction.created * 1000) };
+}
+
+/**
+ * Stripe's processing fee on a charge's balance transaction, in the currency Stripe states it
+ * in: the balance transaction's, the account's settlement currency (USD for a EUR charge
+ * settled in USD, with amount and fee converted at its exchange_rate). An application fee in
+ * fee_details is the platform's commission, booked with the sale, so only stripe_fee counts.
+ */
+function processingFeeOf(transaction: Stripe.BalanceTransaction): Money {
+  const amount = transaction.fee_details.filter((f) => f.type === "stripe_fee").reduce((sum, f) => sum + f.amount, 0);
+  return { amount, currency: transaction.currency };
 }
 
 function idOf(value: string | { id: string } | null | undefined): string | null {

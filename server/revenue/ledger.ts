@@ -1,7 +1,8 @@
 /**
  * The revenue ledger: every sale, provider fee (processing and dispute fees), platform
  * commission, refund, dispute and payout is one signed row (+ the organization gains, − it
- * loses), so reports are sums.
+ * loses), so reports are sums. Each row is in the currency the money moved in: a sale in its
+ * checkout's currency, a provider fee in the one the provider states it in (which may differ).
  * A row is unique per (kind, reference), the reference being the provider object behind it,
  * so recording the same payment, refund or dispute twice (a webhook delivered again, a
  * retried request) changes nothing.
@@ -72,12 +73,15 @@ export async function recordPayment(trx: Transaction<DB>, input: { order: Select
 /**
  * Books the provider's processing fee (−) of a payment once the provider has told it; Stripe
  * may tell it only after the payment (the charge's balance transaction), so this runs again
- * from that webhook and writes the entry the first time the fee is known.
+ * from that webhook and writes the entry the first time the fee is known. The fee is booked in
+ * the currency the provider states it in (the settlement currency, USD for a EUR sale settled
+ * in USD), never relabelled as the sale's: reports keep each currency apart.
  */
-export async function recordFee(db: Db, order: Pick<Selectable<OrdersTable>, "id" | "event_id" | "currency">, payment: Payment, at = new Date()): Promise<boolean> {
-  if (payment.processorFee === null || payment.processorFee <= 0) return false;
+export async function recordFee(db: Db, order: Pick<Selectable<OrdersTable>, "id" | "event_id">, payment: Payment, at = new Date()): Promise<boolean> {
+  const fee = payment.processorFee;
+  if (fee === null || fee.amount <= 0) return false;
   const owner = await orderOwner(db, order);
-  return recordEntry(db, { ...owner, orderId: order.id, kind: "provider_fee", amount: -payment.processorFee, currency: payment.currency || order.currency, reference: payment.id, at });
+  return recordEntry(db, { ...owner, orderId: order.id, kind: "provider_fee", amount: -fee.amount, currency: fee.currency, reference: payment.id, at });
 }
 
 /**

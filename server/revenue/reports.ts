@@ -1,7 +1,9 @@
 /**
  * Revenue reports: sums of ledger entries for an event, an organization or the whole
  * platform, per day, ISO week (starting Monday) or month in UTC, and per currency (an
- * organization may sell in several; amounts in different currencies are never added).
+ * organization may sell in several, and the provider states fees in the currency the sale
+ * settled in, so a EUR event settled in USD has a USD row with its fees; amounts in
+ * different currencies are never added).
  *
  * Columns, all positive minor units except net:
  * - gross: sales; refunds: money given back; disputes: lost to chargebacks, less reversals;

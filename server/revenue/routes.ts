@@ -76,8 +76,9 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
   });
 
   // Cardholders' disputes of the event's orders, newest first, with where each stands and
-  // the provider's dispute fee: the order's provider fees other than its payment's own (a
-  // payment is disputed once), net of any the provider gave back.
+  // the provider's dispute fees: the order's provider fees other than its payment's own (a
+  // payment is disputed once), net of any the provider gave back, per currency the provider
+  // stated them in (its settlement currency, which may not be the dispute's).
   app.get("/api/events/:id/revenue/disputes", { config: { action: "revenue.read" } }, async (request) => {
     const params = parseBody(z.object({ id }), request.params);
     await authorizeEvent(db, request.actor, "revenue.read", params.id);
@@ -85,23 +86,26 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
       .selectFrom("disputes")
       .innerJoin("orders", "orders.id", "disputes.order_id")
       .select(["disputes.id", "disputes.order_id", "orders.buyer_name", "orders.buyer_email", "disputes.amount", "disputes.currency", "disputes.status", "disputes.reason", "disputes.created_at", "disputes.updated_at"])
-      .select((eb) =>
-        eb
-          .selectFrom("ledger_entries")
-          .select(sql<number>`coalesce(-sum(ledger_entries.amount), 0)`.as("fee"))
-          .whereRef("ledger_entries.order_id", "=", "disputes.order_id")
-          .where("ledger_entries.kind", "=", "provider_fee")
-          .where((w) => w.or([w("orders.payment_id", "is", null), w("ledger_entries.reference", "!=", w.ref("orders.payment_id"))]))
-          .as("fee"),
-      )
       .where("orders.event_id", "=", params.id)
       .orderBy("disputes.created_at", "desc")
       .limit(500)
       .execute();
+    const orderIds = [...new Set(rows.map((r) => r.order_id).filter((o) => o !== null))];
+    const fees = orderIds.length === 0 ? [] : await db
+      .selectFrom("ledger_entries")
+      .innerJoin("orders", "orders.id", "ledger_entries.order_id")
+      .select(["ledger_entries.order_id", "ledger_entries.currency", sql<number>`-sum(ledger_entries.amount)`.as("amount")])
+      .where("ledger_entries.order_id", "in", orderIds)
+      .where("ledger_entries.kind", "=", "provider_fee")
+      .where((w) => w.or([w("orders.payment_id", "is", null), w("ledger_entries.reference", "!=", w.ref("orders.payment_id"))]))
+      .groupBy(["ledger_entries.order_id", "ledger_entries.currency"])
+      .orderBy("ledger_entries.currency")
+      .execute();
+    const feesOf = (orderId: string | null) => fees.filter((f) => f.order_id === orderId && f.amount !== 0).map((f) => ({ amount: f.amount, currency: f.currency }));
     return {
       disputes: rows.map((r) => ({
         id: r.id, orderId: r.order_id, buyer: { name: r.buyer_name, email: r.buyer_email }, amount: r.amount, currency: r.currency,
-        fee: r.fee ?? 0, status: r.status, reason: r.reason, openedAt: r.created_at, updatedAt: r.updated_at,
+        fees: feesOf(r.order_id), status: r.status, reason: r.reason, openedAt: r.created_at, updatedAt: r.updated_at,
       })),
     };
   });

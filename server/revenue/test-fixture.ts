@@ -44,12 +44,13 @@ export class RevenueFixture {
     this.provider = paymentProviderFrom(config)!;
   }
 
-  static async start(options: { refundStatus?: "pending" | "succeeded" } = {}): Promise<RevenueFixture> {
+  /** `exchangeRates`: the stand-in's fixed rates, for tests where an account settles in another currency (`standin.settleIn`). */
+  static async start(options: { refundStatus?: "pending" | "succeeded"; exchangeRates?: Record<string, number> } = {}): Promise<RevenueFixture> {
     const dir = mkdtempSync(path.join(tmpdir(), "plenary-revenue-"));
     const db = openSqlite({ file: path.join(dir, "plenary.sqlite") });
     await migrateToLatest(db as Kysely<unknown>);
     const receiver = await WebhookReceiver.start();
-    const standin = await StripeStandin.start({ webhookUrl: receiver.url, refundStatus: options.refundStatus ?? "pending" });
+    const standin = await StripeStandin.start({ webhookUrl: receiver.url, refundStatus: options.refundStatus ?? "pending", exchangeRates: options.exchangeRates });
     return new RevenueFixture(dir, db, standin, receiver);
   }
 

@@ -3,7 +3,8 @@
  * totals, refunds one ticket of an order from the page, and once the stand-in's webhook has
  * settled it the page shows the refund; on a phone-sized screen nothing overflows. The buyer
  * prints the receipt with the organization's details and the VAT line. An admin sees the
- * platform's revenue and sets the commission default. A lost dispute shows on both sides.
+ * platform's revenue and sets the commission default. A lost dispute shows on both sides. An
+ * organizer whose account settles EUR sales in USD sees the fees under USD, apart.
  */
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +20,7 @@ let order: Awaited<ReturnType<typeof buy>>;
 
 // Up to three server starts on a busy machine (see startRevenueWorld).
 beforeAll(async () => {
-  world = await startRevenueWorld({ refundStatus: "succeeded" });
+  world = await startRevenueWorld({ refundStatus: "succeeded", exchangeRates: { "eur:usd": 1.1 } });
   // Until the first admin exists, every page is the first-run page.
   admin = await firstAdmin(world.server);
   [owner, buyer] = await Promise.all(["owner", "buyer"].map((name) => verifiedUser(world.server, world.smtp, `${name}@example.org`)));
@@ -160,5 +161,41 @@ describe("disputes on the revenue page", () => {
     const orderPage = await open(buyerContext, `/orders/${disputed.orderId}`, '[data-dispute-status="lost"]');
     expect(await orderPage.locator('[data-dispute-status="lost"]').textContent()).toContain("taken back after a dispute");
     await buyerContext.close();
+  });
+});
+
+describe("fees in another currency than the sales", () => {
+  it("shows EUR sales and USD fees under their own currencies, with a note, at phone width too", async () => {
+    const usd = world.fixture.event("owner@example.org", "Dollar Fest");
+    const typeId = paidTicketType(world, usd.eventId, 4_000);
+    const account = await world.standin.client().accounts.create({ type: "express", country: "US", email: "owner@example.org" });
+    world.standin.settleIn(account.id, "usd");
+    world.sql.prepare("update organizations set payout_account_id = ?, payout_ready = 1 where id = ?").run(account.id, usd.organizationId);
+    const sold = await buy(world, buyer, usd.eventId, typeId, 1);
+    const dispute = world.standin.dispute(sold.paymentId, "fraudulent");
+    world.standin.closeDispute(dispute.id, "lost");
+    await world.standin.webhooks.idle();
+    // 40.00 EUR settles as 44.00 USD at the stated 1.1: Stripe's 2.9 % + 30 of that, and its 15.00 dispute fee, in USD.
+    const usdFees = Math.round((4_400 * 290) / 10_000) + 30 + 1_500;
+    const dollars = (minor: number) => `$${(minor / 100).toFixed(2)}`;
+
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
+      const context = await contextFor(owner, viewport);
+      const page = await open(context, `/organize/events/${usd.eventId}/revenue`, '[data-totals-currency="usd"]');
+      expect(await page.locator("[data-totals-currency]").allTextContents()).toEqual(["In EUR", "In USD"]);
+      const total = (currency: string, column: string) => page.locator(`[aria-label="Totals in ${currency}"] [data-total="${column}"]`).textContent();
+      expect(await total("EUR", "gross")).toBe("€40.00");
+      expect(await total("EUR", "fees")).toBe("€0.00");
+      expect(await total("USD", "gross")).toBe("$0.00");
+      expect(await total("USD", "fees")).toBe(dollars(usdFees));
+      expect(await total("USD", "net")).toBe(`-${dollars(usdFees)}`);
+      expect(await page.locator("[data-currencies-note]").textContent()).toContain("never converted or added to another");
+      expect(await page.locator('[data-dispute-status="lost"]').innerText()).toMatch(/€40\.00[\s\S]*dispute fee \$15\.00/);
+      const overflowing = await page.evaluate(() =>
+        [...document.querySelectorAll(".revenue-page *")].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName.toLowerCase()),
+      );
+      expect(overflowing).toEqual([]);
+      await context.close();
+    }
   });
 });

@@ -3,7 +3,8 @@
  * fee known only once the charge's balance transaction exists, payouts to the organizer's
  * connected account (events carrying `account`), and disputes opened, won and lost, delivered
  * in order, reversed and twice, with Stripe's dispute fee (and its return on a won dispute
- * where the account gets it back). Each ends in the ledger and the revenue report.
+ * where the account gets it back); and for an organizer whose account settles EUR sales in
+ * USD, those fees in USD. Each ends in the ledger and the revenue report.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
@@ -16,7 +17,7 @@ let owner: TestClient, buyer: TestClient;
 let eventId: string, organizationId: string, typeId: string, accountId: string;
 
 beforeAll(async () => {
-  world = await startRevenueWorld({ refundStatus: "succeeded" });
+  world = await startRevenueWorld({ refundStatus: "succeeded", exchangeRates: { "eur:usd": 1.1 } });
   const admin = await firstAdmin(world.server);
   [owner, buyer] = await Promise.all(["owner", "buyer"].map((name) => verifiedUser(world.server, world.smtp, `${name}@example.org`)));
   ({ eventId, organizationId } = world.fixture.event("owner@example.org", "Settlement Summit"));
@@ -175,9 +176,9 @@ describe("disputes", () => {
     expect(totals.fees).toBe(feesBefore + 1_500);
     expect(totals.net).toBe(totals.gross - totals.refunds - totals.disputes - totals.fees - totals.commission);
     // The organizer's dispute list says what each dispute cost in fees.
-    const list = (await owner.get(`/api/events/${eventId}/revenue/disputes`)).body.disputes as { orderId: string; fee: number }[];
-    expect(list.find((d) => d.orderId === lost.orderId)?.fee).toBe(1_500);
-    expect(list.find((d) => d.orderId === won.orderId)?.fee).toBe(0);
+    const list = (await owner.get(`/api/events/${eventId}/revenue/disputes`)).body.disputes as { orderId: string; fees: { amount: number; currency: string }[] }[];
+    expect(list.find((d) => d.orderId === lost.orderId)?.fees).toEqual([{ amount: 1_500, currency: "eur" }]);
+    expect(list.find((d) => d.orderId === won.orderId)?.fees).toEqual([]);
   });
 
   it("shows in the event's report and the organizer's dispute list", async () => {
@@ -187,5 +188,59 @@ describe("disputes", () => {
     const list = await owner.get(`/api/events/${eventId}/revenue/disputes`);
     expect(list.status).toBe(200);
     expect(list.body.disputes.map((d: { status: string }) => d.status).sort()).toEqual(["lost", "lost", "lost", "won", "won", "won"]);
+  });
+});
+
+describe("fees in the settlement currency", () => {
+  it("a EUR sale for an organizer settling in USD books Stripe's fees in USD, on the USD row, apart from the EUR sales", async () => {
+    const usd = world.fixture.event("owner@example.org", "Dollar Summit");
+    const usdType = paidTicketType(world, usd.eventId, 4_000);
+    const account = await world.standin.client().accounts.create({ type: "express", country: "US", email: "owner@example.org" });
+    world.standin.settleIn(account.id, "usd");
+    world.sql.prepare("update organizations set payout_account_id = ?, payout_ready = 1, commission_bp = 500 where id = ?").run(account.id, usd.organizationId);
+    const entries = (orderId: string) =>
+      world.sql.prepare("select kind, amount, currency from ledger_entries where order_id = ? order by kind, currency, amount desc").all(orderId) as { kind: string; amount: number; currency: string }[];
+    // 40.00 EUR on behalf of the organizer settles as 44.00 USD at the stated 1.1; Stripe's fee is in USD.
+    const usdFee = stripeFee(4_400);
+
+    // The fee told only later, by charge.updated, as for the EUR organizer above.
+    const { orderId, sessionId } = await checkout(world, buyer, usd.eventId, usdType, 1);
+    world.standin.pay(sessionId, { feeLater: true });
+    await world.standin.webhooks.idle();
+    const paymentId = (world.sql.prepare("select payment_id from orders where id = ?").get(orderId) as { payment_id: string }).payment_id;
+    world.standin.attachBalanceTransaction(paymentId);
+    await world.standin.webhooks.idle();
+    // The platform's commission is a share of the EUR payment: in EUR.
+    expect(entries(orderId)).toEqual([
+      { kind: "commission", amount: -200, currency: "eur" },
+      { kind: "provider_fee", amount: -usdFee, currency: "usd" },
+      { kind: "sale", amount: 4_000, currency: "eur" },
+    ]);
+
+    // A lost dispute: the EUR amount taken back, Stripe's dispute fee in USD.
+    const disputed = await buy(world, buyer, usd.eventId, usdType, 1);
+    const dispute = world.standin.dispute(disputed.paymentId, "fraudulent");
+    world.standin.closeDispute(dispute.id, "lost");
+    await world.standin.webhooks.idle();
+    expect(entries(disputed.orderId).filter((e) => e.kind === "dispute" || e.kind === "provider_fee")).toEqual([
+      { kind: "dispute", amount: -4_000, currency: "eur" },
+      { kind: "provider_fee", amount: -usdFee, currency: "usd" },
+      { kind: "provider_fee", amount: -1_500, currency: "usd" },
+    ]);
+
+    const report = (await owner.get(`/api/events/${usd.eventId}/revenue?group=month`)).body.report as { totals: { currency: string; gross: number; disputes: number; fees: number; commission: number; net: number }[] };
+    const [eur, dollars] = report.totals;
+    expect(report.totals.map((t) => t.currency)).toEqual(["eur", "usd"]);
+    expect(eur).toMatchObject({ gross: 8_000, disputes: 4_000, fees: 0, commission: 400, net: 8_000 - 4_000 - 400 });
+    expect(dollars).toMatchObject({ gross: 0, disputes: 0, fees: 2 * usdFee + 1_500, commission: 0, net: -(2 * usdFee + 1_500) });
+    const organization = (await owner.get(`/api/organizations/${usd.organizationId}/revenue?group=month`)).body.report.totals as { currency: string; fees: number }[];
+    expect(organization.map((t) => [t.currency, t.fees])).toEqual([["eur", 0], ["usd", 2 * usdFee + 1_500]]);
+    const csv = await owner.get(`/api/events/${usd.eventId}/revenue?group=month&format=csv`);
+    expect(csv.body as string).toMatch(new RegExp(`^\\d{4}-\\d{2},USD,0\\.00,0\\.00,0\\.00,${((2 * usdFee + 1_500) / 100).toFixed(2).replace(".", "\\.")},`, "m"));
+    // The organizer's dispute list gives the fee in the currency it was taken in.
+    const list = (await owner.get(`/api/events/${usd.eventId}/revenue/disputes`)).body.disputes as { orderId: string; amount: number; currency: string; fees: unknown }[];
+    expect(list.find((d) => d.orderId === disputed.orderId)).toMatchObject({ amount: 4_000, currency: "eur", fees: [{ amount: 1_500, currency: "usd" }] });
+    // The EUR organizer's sales, settled in EUR, still book their fees in EUR.
+    expect((await owner.get(`/api/events/${eventId}/revenue?group=month`)).body.report.totals.map((t: { currency: string }) => t.currency)).toEqual(["eur"]);
   });
 });

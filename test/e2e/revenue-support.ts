@@ -22,9 +22,10 @@ export type RevenueWorld = {
   close(): Promise<void>;
 };
 
-export async function startRevenueWorld(options: { refundStatus?: "pending" | "succeeded" } = {}): Promise<RevenueWorld> {
+/** `exchangeRates`: the stand-in's fixed rates, for organizers whose account settles in another currency (`standin.settleIn`). */
+export async function startRevenueWorld(options: { refundStatus?: "pending" | "succeeded"; exchangeRates?: Record<string, number> } = {}): Promise<RevenueWorld> {
   const smtp = await TestSmtpServer.start();
-  const standin = await StripeStandin.start({ refundStatus: options.refundStatus ?? "pending" });
+  const standin = await StripeStandin.start({ refundStatus: options.refundStatus ?? "pending", exchangeRates: options.exchangeRates });
   const configToml = [
     "[stripe]",
     `secret_key = "${standin.apiKey}"`,

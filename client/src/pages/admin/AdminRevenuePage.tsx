@@ -26,7 +26,7 @@ export function AdminRevenuePage() {
               <table class="revenue-table">
                 <caption class="visually-hidden">Revenue per organization</caption>
                 <thead>
-                  <tr><th scope="col">Organization</th><th scope="col" class="num">Gross</th><th scope="col" class="num">Refunds</th><th scope="col" class="num">Commission</th><th scope="col" class="num">Net</th></tr>
+                  <tr><th scope="col">Organization</th><th scope="col" class="num">Gross</th><th scope="col" class="num">Refunds</th><th scope="col" class="num">Fees</th><th scope="col" class="num">Commission</th><th scope="col" class="num">Net</th></tr>
                 </thead>
                 <tbody>
                   <For each={data()?.byOrganization}>
@@ -35,6 +35,7 @@ export function AdminRevenuePage() {
                         <th scope="row">{row.name} <span class="revenue-table__currency">{row.currency.toUpperCase()}</span></th>
                         <td class="num" data-label="Gross">{money(row.gross, row.currency)}</td>
                         <td class="num" data-label="Refunds">{money(row.refunds, row.currency)}</td>
+                        <td class="num" data-label="Fees">{money(row.fees, row.currency)}</td>
                         <td class="num" data-label="Commission">{money(row.commission, row.currency)}</td>
                         <td class="num" data-label="Net">{money(row.net, row.currency)}</td>
                       </tr>

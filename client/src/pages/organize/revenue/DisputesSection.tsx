@@ -26,8 +26,8 @@ export function DisputesSection(props: { eventId: string }) {
                   <strong>{d.buyer.name}</strong> <span class="revenue-orders__muted">{d.buyer.email}</span>
                   <p class="revenue-orders__muted">
                     {new Date(d.openedAt).toLocaleString()} · {money(d.amount, d.currency)} · reason: {d.reason.replaceAll('_', ' ')}
-                    <Show when={d.fee !== 0}>
-                      {' '}· <span data-dispute-fee>dispute fee {money(d.fee, d.currency)}</span>
+                    <Show when={d.fees.length > 0}>
+                      {' '}· <span data-dispute-fee>dispute fee {d.fees.map((f) => money(f.amount, f.currency)).join(' + ')}</span>
                     </Show>
                   </p>
                 </div>

@@ -1,6 +1,7 @@
 /**
  * A revenue report as the event, organization and admin pages show it: the period controls,
- * totals per currency, the table per period (a list of cards on phones) and the CSV download.
+ * totals per currency (each apart, with a note when there are several), the table per period
+ * (a list of cards on phones) and the CSV download.
  */
 import { createSignal, For, type JSX, Show } from 'solid-js';
 import { type Grouping, money, type ReportQuery, type RevenueReport } from './api.ts';
@@ -48,23 +49,34 @@ export function ReportControls(props: { query: ReportQuery; onChange: (query: Re
 }
 
 export function ReportTotals(props: { report: RevenueReport }) {
+  const several = () => props.report.totals.length > 1;
   return (
     <Show when={props.report.totals.length > 0} fallback={<p class="revenue-empty">No money has moved in this period yet.</p>}>
       <For each={props.report.totals}>
         {(t) => (
-          <dl class="revenue-totals" aria-label={`Totals in ${t.currency.toUpperCase()}`}>
-            <For each={COLUMNS}>
-              {([key, label]) => (
-                <div class="revenue-totals__item" classList={{ 'revenue-totals__item--net': key === 'net' }}>
-                  <dt>{label}</dt>
-                  <dd data-total={key}>{money(t[key], t.currency)}</dd>
-                </div>
-              )}
-            </For>
-          </dl>
+          <>
+            <Show when={several()}>
+              <h3 class="revenue-subtitle" data-totals-currency={t.currency}>In {t.currency.toUpperCase()}</h3>
+            </Show>
+            <dl class="revenue-totals" aria-label={`Totals in ${t.currency.toUpperCase()}`}>
+              <For each={COLUMNS}>
+                {([key, label]) => (
+                  <div class="revenue-totals__item" classList={{ 'revenue-totals__item--net': key === 'net' }}>
+                    <dt>{label}</dt>
+                    <dd data-total={key}>{money(t[key], t.currency)}</dd>
+                  </div>
+                )}
+              </For>
+            </dl>
+          </>
         )}
       </For>
       <p class="revenue-note" data-fees-note>Fees are the payment provider's: its processing fee on each payment, and its fee on each dispute less any it gave back.</p>
+      <Show when={several()}>
+        <p class="revenue-note" data-currencies-note>
+          Each currency is counted on its own, never converted or added to another. The payment provider states its fees in the currency the payout account settles in, so where that is not the tickets' currency the fees (and the net they take) stand under it.
+        </p>
+      </Show>
     </Show>
   );
 }

@@ -32,8 +32,11 @@ export type OrderRefunds = {
 
 export type DisputeSummary = {
   id: string; orderId: string; buyer: { name: string; email: string }; amount: number; currency: string;
-  /** The payment provider's dispute fee, less any it gave back (minor units). */
-  fee: number;
+  /**
+   * The payment provider's dispute fee, less any it gave back, per currency it stated it in:
+   * the payout account's settlement currency, which may not be the dispute's. Empty: none.
+   */
+  fees: { amount: number; currency: string }[];
   status: string; reason: string; openedAt: string; updatedAt: string;
 };
 
