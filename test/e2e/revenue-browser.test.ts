@@ -6,6 +6,7 @@
  * platform's revenue and sets the commission default. A lost dispute shows on both sides. An
  * organizer whose account settles EUR sales in USD sees the fees under USD, apart.
  */
+import { randomUUID } from "node:crypto";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
@@ -84,6 +85,28 @@ describe("revenue page", () => {
     expect(await page.locator('[data-total="refunds"]').textContent()).toBe("€30.00");
     expect(await page.locator(`[data-order-id="${order.orderId}"] [data-status]`).textContent()).toBe("partially refunded");
     expect(world.sql.prepare("select status from tickets where order_id = ? order by status").all(order.orderId)).toEqual([{ status: "refunded" }, { status: "valid" }]);
+    await context.close();
+  });
+
+  it("cancels a free order's tickets from the order list, with no refund to ask for", async () => {
+    const freeType = paidTicketType(world, eventId, 0, "Community");
+    const placed = await buyer.request("POST", `/api/events/${eventId}/checkout`, { seats: [{ ticketTypeId: freeType, name: "Free Guest", email: "free@example.org" }] }, { "idempotency-key": randomUUID() });
+    expect(placed.status).toBe(201);
+    const freeOrderId = placed.body.order.id as string;
+    const context = await contextFor(owner);
+    const page = await open(context, `/organize/events/${eventId}/revenue`, `[data-order-id="${freeOrderId}"]`);
+    const row = page.locator(`[data-order-id="${freeOrderId}"]`);
+    expect(await row.textContent()).toContain("1 ticket · free");
+    expect(await row.getByRole("button", { name: "Refund…" }).count()).toBe(0);
+    await row.getByRole("button", { name: "Cancel tickets…" }).click();
+    await row.getByText("A free order: cancelling its tickets refunds nothing").waitFor();
+    expect(await row.getByLabel(/^Amount/).count()).toBe(0);
+    await row.getByLabel("Reason (the attendee sees it)").fill("Duplicate registration");
+    await row.getByRole("button", { name: "Cancel tickets", exact: true }).click();
+    await row.getByRole("status").waitFor();
+    expect(await row.getByRole("status").textContent()).toContain("1 ticket cancelled");
+    expect(world.sql.prepare("select status from tickets where order_id = ?").all(freeOrderId)).toEqual([{ status: "cancelled" }]);
+    expect(world.sql.prepare("select count(*) as n from refunds where order_id = ?").get(freeOrderId)).toEqual({ n: 0 });
     await context.close();
   });
 

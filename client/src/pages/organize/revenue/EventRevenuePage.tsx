@@ -54,7 +54,7 @@ export function EventRevenuePage() {
                   <div>
                     <strong>{order().buyer_name}</strong> <span class="revenue-orders__muted">{order().buyer_email}</span>
                     <p class="revenue-orders__muted">
-                      {new Date(order().created_at).toLocaleString()} · {order().tickets} ticket(s) · {money(order().total, order().currency)}
+                      {new Date(order().created_at).toLocaleString()} · {order().tickets} {order().tickets === 1 ? 'ticket' : 'tickets'} · {order().total === 0 ? 'free' : money(order().total, order().currency)}
                       <Show when={order().refunded > 0}> · refunded {money(order().refunded, order().currency)}</Show>
                     </p>
                   </div>
@@ -65,7 +65,7 @@ export function EventRevenuePage() {
                     <Show when={order().user_id === null}><span class="badge">guest</span></Show>
                     <a class="button" href={`/orders/${order().id}/receipt`}>Receipt</a>
                     <button type="button" class="button" aria-expanded={open() === order().id} aria-controls={`refund-${order().id}`} onClick={() => setOpen(open() === order().id ? null : order().id)}>
-                      {open() === order().id ? 'Close' : 'Refund…'}
+                      {open() === order().id ? 'Close' : order().total === 0 ? 'Cancel tickets…' : 'Refund…'}
                     </button>
                   </div>
                 </div>

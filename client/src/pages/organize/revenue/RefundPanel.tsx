@@ -13,6 +13,8 @@ export function RefundPanel(props: { orderId: string; onRefunded: () => void }) 
   const [reason, setReason] = createSignal('');
   const form = createFormState<'amount' | 'reason' | 'ticketIds'>();
   const idFor = (name: string) => `refund-${props.orderId}-${name}`;
+  // A free order has nothing to refund: the same form cancels its tickets.
+  const free = () => data()?.order.total === 0;
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -31,7 +33,7 @@ export function RefundPanel(props: { orderId: string; onRefunded: () => void }) 
       const { result } = await revenueApi.refund(props.orderId, { ticketIds: selected().length ? selected() : undefined, amount: minor, reason: reason() });
       form.setNotice(result.kind === 'refund'
         ? `Refund of ${money(result.amount, d.order.currency)} ${result.status === 'pending' ? 'asked for; it settles when the payment provider confirms it' : 'failed'}.`
-        : `${result.ticketIds.length} ticket(s) cancelled.`);
+        : `${result.ticketIds.length} ${result.ticketIds.length === 1 ? 'ticket' : 'tickets'} cancelled.`);
       setSelected([]);
       setAmount('');
       setReason('');
@@ -46,10 +48,12 @@ export function RefundPanel(props: { orderId: string; onRefunded: () => void }) 
       <Show when={data()}>
         {(d) => (
           <>
-            <p class="refund-panel__summary">
-              Paid {money(d().order.total, d().order.currency)} · refunded {money(d().order.refunded, d().order.currency)} ·{' '}
-              <strong>refundable {money(d().remaining, d().order.currency)}</strong>
-            </p>
+            <Show when={!free()} fallback={<p class="refund-panel__summary">A free order: cancelling its tickets refunds nothing and frees their seats.</p>}>
+              <p class="refund-panel__summary">
+                Paid {money(d().order.total, d().order.currency)} · refunded {money(d().order.refunded, d().order.currency)} ·{' '}
+                <strong>refundable {money(d().remaining, d().order.currency)}</strong>
+              </p>
+            </Show>
             <Show when={d().refunds.length > 0}>
               <ul class="refund-panel__history" aria-label="Refunds of this order">
                 <For each={d().refunds}>
@@ -61,10 +65,14 @@ export function RefundPanel(props: { orderId: string; onRefunded: () => void }) 
                 </For>
               </ul>
             </Show>
-            <form class="refund-panel__form" onSubmit={submit} aria-label={`Refund order of ${d().order.buyerName}`}>
+            <form class="refund-panel__form" onSubmit={submit} aria-label={`${free() ? 'Cancel tickets of' : 'Refund'} order of ${d().order.buyerName}`}>
               <fieldset>
-                <legend class="field__label">Tickets to refund</legend>
-                <p class="field__hint">Tick tickets to cancel them and refund what they cost; tick none to refund an amount only, or everything left when the amount is empty.</p>
+                <legend class="field__label">{free() ? 'Tickets to cancel' : 'Tickets to refund'}</legend>
+                <p class="field__hint">
+                  {free()
+                    ? 'Tick the tickets to cancel; tick none to cancel them all.'
+                    : 'Tick tickets to cancel them and refund what they cost; tick none to refund an amount only, or everything left when the amount is empty.'}
+                </p>
                 <For each={d().tickets}>
                   {(t) => (
                     <label class="refund-panel__ticket">
@@ -80,17 +88,19 @@ export function RefundPanel(props: { orderId: string; onRefunded: () => void }) 
                   )}
                 </For>
               </fieldset>
+              <Show when={!free()}>
               <div class="field" classList={{ 'field--invalid': Boolean(form.errors().amount) }}>
                 <label class="field__label" for={idFor('amount')}>Amount ({d().order.currency.toUpperCase()}, optional)</label>
                 <input id={idFor('amount')} class="field__input" inputmode="decimal" value={amount()} onInput={(e) => setAmount(e.currentTarget.value)} aria-invalid={form.errors().amount ? true : undefined} />
                 <Show when={form.errors().amount}><p class="field__error">{form.errors().amount}</p></Show>
               </div>
+              </Show>
               <div class="field" classList={{ 'field--invalid': Boolean(form.errors().reason) }}>
                 <label class="field__label" for={idFor('reason')}>Reason (the attendee sees it)</label>
                 <input id={idFor('reason')} class="field__input" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} maxlength={500} required />
                 <Show when={form.errors().reason}><p class="field__error">{form.errors().reason}</p></Show>
               </div>
-              <SubmitButton busy={form.busy()} busyLabel="Refunding…" block={false}>Refund</SubmitButton>
+              <SubmitButton busy={form.busy()} busyLabel={free() ? 'Cancelling…' : 'Refunding…'} block={false}>{free() ? 'Cancel tickets' : 'Refund'}</SubmitButton>
               <FormMessages alert={form.alert() ?? form.errors().ticketIds ?? null} notice={form.notice()} />
             </form>
           </>
