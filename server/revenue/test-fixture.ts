@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
+import * as seed from "../../test/support/seed.ts";
 import { StripeStandin } from "../../test/support/stripe-standin/index.ts";
 import { WebhookReceiver } from "../../test/support/stripe-standin/receiver.ts";
-import { createUser } from "../accounts/users.ts";
 import { configSchema } from "../config/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { DB } from "../db/schema.ts";
@@ -62,67 +62,33 @@ export class RevenueFixture {
   }
 
   async user(email: string): Promise<string> {
-    return (await createUser(this.db, { email, displayName: email.split("@")[0], password: "revenue password 1" }, "user", { emailVerified: true })).id;
+    return seed.user(this.db, { email });
   }
 
   async organization(ownerId: string, details: { commissionBp?: number | null; legalAddress?: string; vatId?: string } = {}): Promise<string> {
     const id = randomUUID();
-    const now = new Date().toISOString();
-    await this.db
-      .insertInto("organizations")
-      .values({ id, name: "Acme Events", slug: `acme-${id.slice(0, 8)}`, created_at: now, updated_at: now, commission_bp: details.commissionBp ?? null, legal_address: details.legalAddress ?? "", vat_id: details.vatId ?? "" })
-      .execute();
-    await this.db.insertInto("organization_members").values({ organization_id: id, user_id: ownerId, role: "owner", created_at: now }).execute();
-    return id;
+    return (await seed.write(this.db, seed.organization({ id, name: "Acme Events", slug: `acme-${id.slice(0, 8)}`, ownerId, ...details }))).id;
   }
 
   async event(organizationId: string, policy: { startsInHours?: number; cancelDeadlineHours?: number | null; cancelFeeBp?: number; vatRateBp?: number; vatInclusive?: boolean } = {}): Promise<string> {
-    const id = randomUUID();
-    const now = new Date().toISOString();
-    const start = Date.now() + (policy.startsInHours ?? 72) * 3_600_000;
-    await this.db
-      .insertInto("events")
-      .values({
-        id,
-        organization_id: organizationId,
-        slug: `event-${id.slice(0, 8)}`,
-        title: "Revenue Summit",
-        time_zone: "Europe/Paris",
-        starts_at: new Date(start).toISOString(),
-        ends_at: new Date(start + 3 * 3_600_000).toISOString(),
-        currency: "eur",
-        status: "approved",
-        cancel_deadline_hours: policy.cancelDeadlineHours ?? null,
-        cancel_fee_bp: policy.cancelFeeBp ?? 0,
-        vat_rate_bp: policy.vatRateBp ?? 0,
-        vat_inclusive: policy.vatInclusive === false ? 0 : 1,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    return id;
+    const { startsInHours = 72, ...rest } = policy;
+    const startsAt = new Date(Date.now() + startsInHours * 3_600_000).toISOString();
+    return (await seed.write(this.db, seed.event({ organizationId, title: "Revenue Summit", timeZone: "Europe/Paris", startsAt, ...rest }))).id;
   }
 
   async ticketType(eventId: string, price: number, quantity = 100): Promise<string> {
-    const id = randomUUID();
-    const now = new Date().toISOString();
-    await this.db.insertInto("ticket_types").values({ id, event_id: eventId, name: price > 0 ? "Conference pass" : "Free pass", price, currency: "eur", quantity, created_at: now, updated_at: now }).execute();
-    return id;
+    return (await seed.write(this.db, seed.ticketType({ eventId, name: price > 0 ? "Conference pass" : "Free pass", price, quantity }))).id;
   }
 
   /**
    * A completed order with one ticket per seat. Paid orders are paid at the stand-in's hosted
-   * checkout and booked with recordPayment; `total` defaults to the seats' net sum.
+   * checkout and booked with recordPayment; `total` is the seats' net sum plus tax.
    */
   async order(eventId: string, userId: string | null, seats: Seat[], options: { commissionBp?: number; tax?: number; vatRateBp?: number } = {}) {
     const orderId = randomUUID();
-    const now = new Date().toISOString();
-    const subtotal = seats.reduce((s, seat) => s + seat.unitAmount, 0);
-    const discount = seats.reduce((s, seat) => s + (seat.discount ?? 0), 0);
-    const total = subtotal - discount + (options.tax ?? 0);
-    const paid = total > 0;
+    const { total } = seed.orderAmounts(seats, options.tax);
     let paymentId: string | null = null;
-    if (paid) {
+    if (total > 0) {
       const checkout = await this.provider.createCheckout({
         orderId,
         currency: "eur",
@@ -136,46 +102,17 @@ export class RevenueFixture {
       paymentId = (await this.provider.retrieveCheckout(checkout.id)).paymentId;
     }
     const payment = paymentId ? await this.provider.retrievePayment(paymentId) : null;
-    const ticketIds: string[] = [];
+    const rows = seed.order({
+      id: orderId, eventId, userId, buyerName: "Bea Buyer", buyerEmail: "bea@example.org", paymentId,
+      tax: options.tax, commission: commissionFor(total, options.commissionBp ?? 0), vatRateBp: options.vatRateBp,
+      seats: seats.map((seat, i) => ({ ...seat, holderName: `Holder ${i + 1}`, holderEmail: `holder${i + 1}@example.org` })),
+    });
     await this.db.transaction().execute(async (trx) => {
-      const order = await trx
-        .insertInto("orders")
-        .values({
-          id: orderId,
-          event_id: eventId,
-          user_id: userId,
-          buyer_name: "Bea Buyer",
-          buyer_email: "bea@example.org",
-          status: "paid",
-          currency: "eur",
-          subtotal,
-          discount,
-          tax: options.tax ?? 0,
-          total,
-          commission: commissionFor(total, options.commissionBp ?? 0),
-          vat_rate_bp: options.vatRateBp ?? 0,
-          provider: paid ? "stripe" : "free",
-          payment_id: paymentId,
-          created_at: now,
-          updated_at: now,
-          paid_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      for (const [i, seat] of seats.entries()) {
-        const itemId = randomUUID();
-        const ticketId = randomUUID();
-        ticketIds.push(ticketId);
-        await trx.insertInto("order_items").values({ id: itemId, order_id: orderId, ticket_type_id: seat.ticketTypeId, unit_amount: seat.unitAmount, discount: seat.discount ?? 0, holder_name: `Holder ${i + 1}`, holder_email: `holder${i + 1}@example.org` }).execute();
-        await trx
-          .insertInto("tickets")
-          .values({ id: ticketId, order_id: orderId, order_item_id: itemId, event_id: eventId, ticket_type_id: seat.ticketTypeId, user_id: userId, holder_name: `Holder ${i + 1}`, holder_email: `holder${i + 1}@example.org`, code: `code-${ticketId}`, created_at: now, updated_at: now })
-          .execute();
-        await trx.updateTable("ticket_types").set((eb) => ({ sold: eb("sold", "+", 1) })).where("id", "=", seat.ticketTypeId).execute();
-      }
+      await seed.write(trx, rows);
+      const order = await trx.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirstOrThrow();
       if (payment) await recordPayment(trx, { order, payment });
     });
-    return { orderId, ticketIds, paymentId, total };
+    return { orderId, ticketIds: rows.result.tickets.map((ticket) => ticket.id), paymentId, total };
   }
 
   /** Verifies and applies every webhook delivered since the last call; returns their types. */

@@ -1,16 +1,13 @@
 /**
  * Live-room fixtures for end-to-end tests: people (with a session cookie), an organization,
  * an approved event with a session that has a live room, a free ticket type and tickets,
- * written straight into the test server's database file (the server reads them as it would
- * rows its own routes wrote).
+ * written straight into the test server's database file with seed.ts (the server reads them as
+ * it would rows its own routes wrote).
  */
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import type { Kysely } from "kysely";
-import { createSession, SESSION_COOKIE } from "../../server/accounts/sessions.ts";
-import { createUser } from "../../server/accounts/users.ts";
 import type { DB } from "../../server/db/schema.ts";
-import { openSqlite } from "../../server/db/sqlite.ts";
+import * as seed from "./seed.ts";
 import type { TestServer } from "./server.ts";
 
 export type RoomPerson = { id: string; name: string; cookie: string; sessionToken: string };
@@ -29,88 +26,47 @@ export class RoomFixture {
 
   /** An organization with an approved event and one free ticket type granting every session. */
   static async create(server: TestServer): Promise<RoomFixture> {
-    const fixture = new RoomFixture(openSqlite({ file: path.join(server.dataDir, "plenary.sqlite"), busyTimeoutMs: 5_000 }));
-    const now = new Date().toISOString();
+    const fixture = new RoomFixture(seed.openServerDb(server.dataDir));
     const { db } = fixture;
     // An admin exists, so the web app is past its first-run page.
     if (!(await db.selectFrom("users").select("id").where("role", "=", "admin").executeTakeFirst())) {
-      await createUser(db, { email: `admin.${fixture.slug}@example.org`, displayName: "Site Admin", password: "room test password 1" }, "admin", { emailVerified: true });
+      await seed.user(db, { email: `admin.${fixture.slug}@example.org`, name: "Site Admin", role: "admin" });
     }
-    await db.insertInto("organizations").values({ id: fixture.organizationId, name: "Live Org", slug: `org-${fixture.slug}`, created_at: now, updated_at: now }).execute();
-    await db
-      .insertInto("events")
-      .values({
-        id: fixture.eventId, organization_id: fixture.organizationId, slug: fixture.slug, title: "Live Event", time_zone: "UTC",
-        starts_at: now, ends_at: new Date(Date.now() + 3_600_000).toISOString(), currency: "eur", status: "approved",
-        created_by: null, created_at: now, updated_at: now,
-      })
-      .execute();
-    await db
-      .insertInto("ticket_types")
-      .values({ id: fixture.ticketTypeId, event_id: fixture.eventId, name: "Free", price: 0, currency: "eur", quantity: 1000, created_at: now, updated_at: now })
-      .execute();
+    await seed.write(db, seed.organization({ id: fixture.organizationId, name: "Live Org", slug: `org-${fixture.slug}` }));
+    const startsAt = new Date().toISOString();
+    await seed.write(db, seed.event({ id: fixture.eventId, organizationId: fixture.organizationId, slug: fixture.slug, title: "Live Event", startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() }));
+    await seed.write(db, seed.ticketType({ id: fixture.ticketTypeId, eventId: fixture.eventId, name: "Free", quantity: 1000 }));
     return fixture;
   }
 
   /** A session of the event with a live room; returns its id (the room name). */
   async session(options: { lobbyMode?: "ticket_holders" | "knock"; maxPeers?: number; maxPublishers?: number; title?: string } = {}): Promise<string> {
-    const id = randomUUID();
-    const now = new Date().toISOString();
-    await this.db
-      .insertInto("event_sessions")
-      .values({
-        id, event_id: this.eventId, title: options.title ?? "Opening keynote", starts_at: now, ends_at: new Date(Date.now() + 3_600_000).toISOString(),
-        lobby_mode: options.lobbyMode ?? "ticket_holders", max_peers: options.maxPeers ?? null, max_publishers: options.maxPublishers ?? null,
-        created_at: now, updated_at: now,
-      })
-      .execute();
-    return id;
+    return seed.write(this.db, seed.session({ eventId: this.eventId, ...options }));
   }
 
   /** A verified user with a logged-in session cookie. */
   async person(name: string): Promise<RoomPerson> {
     const email = `${name.toLowerCase().replace(/\W+/g, ".")}.${++this.#people}.${this.eventId.slice(0, 6)}@example.org`;
-    const user = await createUser(this.db, { email, displayName: name, password: "room test password 1" }, "user", { emailVerified: true });
-    const session = await createSession(this.db, user.id, { userAgent: "test", ip: "127.0.0.1" }, 1);
-    return { id: user.id, name, cookie: `${SESSION_COOKIE}=${session.token}`, sessionToken: session.token };
+    const id = await seed.user(this.db, { email, name });
+    const session = await seed.signedIn(this.db, id);
+    return { id, name, cookie: session.cookie, sessionToken: session.token };
   }
 
   async teamMember(person: RoomPerson, role: "owner" | "co_host" | "moderator" | "check_in_staff"): Promise<void> {
-    await this.db.insertInto("event_team").values({ event_id: this.eventId, user_id: person.id, role, added_by: null, created_at: new Date().toISOString() }).execute();
+    await seed.write(this.db, seed.teamMember({ eventId: this.eventId, userId: person.id, role }));
   }
 
   async speaker(person: RoomPerson, sessionId: string): Promise<void> {
-    const id = randomUUID();
-    const now = new Date().toISOString();
-    await this.db.insertInto("speakers").values({ id, event_id: this.eventId, user_id: person.id, name: person.name, created_at: now, updated_at: now }).execute();
-    await this.db.insertInto("session_speakers").values({ session_id: sessionId, speaker_id: id }).execute();
+    await seed.write(this.db, seed.speaker({ eventId: this.eventId, userId: person.id, name: person.name, sessionIds: [sessionId] }));
   }
 
-  /** A paid (free) order with one valid ticket for the person; `sessions` limits the ticket type when given. */
+  /** A paid (free) order with one valid ticket for the person; `onlySessions` limits its ticket type to those sessions. */
   async ticket(person: RoomPerson, options: { status?: "valid" | "cancelled"; onlySessions?: string[] } = {}): Promise<string> {
-    const now = new Date().toISOString();
-    let typeId = this.ticketTypeId;
-    if (options.onlySessions) {
-      typeId = randomUUID();
-      await this.db.insertInto("ticket_types").values({ id: typeId, event_id: this.eventId, name: "Day pass", price: 0, currency: "eur", quantity: 100, created_at: now, updated_at: now }).execute();
-      for (const session of options.onlySessions) await this.db.insertInto("ticket_type_sessions").values({ ticket_type_id: typeId, session_id: session }).execute();
-    }
-    const orderId = randomUUID();
-    const itemId = randomUUID();
-    const ticketId = randomUUID();
-    await this.db
-      .insertInto("orders")
-      .values({ id: orderId, event_id: this.eventId, user_id: person.id, buyer_name: person.name, buyer_email: "x@example.org", status: "paid", currency: "eur", subtotal: 0, total: 0, provider: "free", created_at: now, updated_at: now })
-      .execute();
-    await this.db.insertInto("order_items").values({ id: itemId, order_id: orderId, ticket_type_id: typeId, unit_amount: 0, holder_name: person.name, holder_email: "x@example.org" }).execute();
-    await this.db
-      .insertInto("tickets")
-      .values({
-        id: ticketId, order_id: orderId, order_item_id: itemId, event_id: this.eventId, ticket_type_id: typeId, user_id: person.id,
-        holder_name: person.name, holder_email: "x@example.org", status: options.status ?? "valid", code: `code-${ticketId}`, created_at: now, updated_at: now,
-      })
-      .execute();
-    return ticketId;
+    let ticketTypeId: string = this.ticketTypeId;
+    if (options.onlySessions) ({ id: ticketTypeId } = await seed.write(this.db, seed.ticketType({ eventId: this.eventId, name: "Day pass", sessionIds: options.onlySessions })));
+    const holder = { holderName: person.name, holderEmail: "x@example.org" };
+    const order = seed.order({ eventId: this.eventId, userId: person.id, buyerName: person.name, buyerEmail: holder.holderEmail, seats: [{ ticketTypeId, ...holder, status: options.status }] });
+    return (await seed.write(this.db, order)).tickets[0].id;
   }
 
   /** Asks the real server for a join token as `person`. */
