@@ -164,7 +164,7 @@ export function FirstRunPage() {
             <Show
               when={askForToken()}
               fallback={
-                <p class="form-note">
+                <p class="form-note form-note--success">
                   <CheckIcon size={16} /> Using the setup code from your link.
                 </p>
               }

@@ -72,16 +72,19 @@ export function DashboardTab(props: TabProps) {
           </section>
           <section class="card" aria-labelledby="activity">
             <h2 id="activity" class="card__title">Recent activity</h2>
-            <ol class="organize-activity">
-              <For each={d().activity} fallback={<li>Nothing yet.</li>}>{(a) => (
-                <li><strong>{a.by ?? 'Someone'}</strong> {ACTIONS[a.action] ?? a.action}{changed(a)} <time datetime={a.at}>{formatInZone(a.at, zone())}</time></li>
-              )}</For>
-            </ol>
+            <Show when={d().activity.length > 0} fallback={<p class="muted">No changes yet. What the team changes shows here, with who changed it.</p>}>
+              <ol class="organize-activity">
+                <For each={d().activity}>{(a) => (
+                  <li><strong>{a.by ?? 'Someone'}</strong> {ACTIONS[a.action] ?? a.action}{changed(a)} <time datetime={a.at}>{formatInZone(a.at, zone())}</time></li>
+                )}</For>
+              </ol>
+            </Show>
           </section>
           <Show when={props.detail.permissions.update && props.detail.event.status !== 'cancelled'}>
-            <section class="card organize-grid__wide" aria-label="Announcement">
+            {/* The composer is a card of its own. */}
+            <div class="organize-grid__wide">
               <AnnouncementComposer eventId={props.detail.event.id} sessions={props.detail.sessions.map((s) => ({ id: s.id, title: s.title }))} />
-            </section>
+            </div>
           </Show>
         </div>
       )}
