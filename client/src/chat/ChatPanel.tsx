@@ -33,6 +33,8 @@ export function ChatPanel(props: {
   // The channel's event, from the join reply (the moderation view lists its private-message reports).
   const [eventId, setEventId] = createSignal('');
   const [hasMore, setHasMore] = createSignal(false);
+  // Whether the channel's history has arrived once (an empty channel says so only then).
+  const [joined, setJoined] = createSignal(false);
   const [draft, setDraft] = createSignal('');
   const [replyTo, setReplyTo] = createSignal<ChatMessage | null>(null);
   // People picked with "Mention"; sent as mentions while their @name is still in the text.
@@ -82,6 +84,7 @@ export function ChatPanel(props: {
       props.onJoin?.(reply);
       if (!lastId()) setHasMore(reply.hasMore);
       merge(reply.messages);
+      setJoined(true);
       setError('');
       if (reply.truncated) void join();
     } catch (e) {
@@ -231,6 +234,7 @@ export function ChatPanel(props: {
           )}
         </For>
       </ol>
+      <Show when={joined() && messages.length === 0}><p class="form-note chat__empty">{settings().disabled ? 'No messages.' : 'No messages yet. Say hello.'}</p></Show>
       <Show when={canModerate()}>
         <div class="chat__moderation" role="group" aria-label="Chat moderation">
           <label>
