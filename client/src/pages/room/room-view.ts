@@ -1,6 +1,7 @@
 /**
- * What the room page shows, as the media side keeps it (room-media.ts): the phase of the
- * visit, the people and remote tracks, the local media, the room's state and the lobby.
+ * What the room page shows, as the media side keeps it (room-media.ts, local-media.ts and
+ * remote-media.ts): the phase of the visit, the people and remote tracks, the local media,
+ * the room's state and the lobby.
  */
 import type { LobbyEntry, MediaSource, PeerInfo, RoomRole, RoomState } from './signaling.ts';
 
