@@ -73,13 +73,8 @@ describe("checkout rate limit across a restart", () => {
     await firstAdmin(server);
     const fixture = new EventFixture(server);
     const { eventId } = fixture.event("admin@example.org", "Restart Meetup");
+    const typeId = fixture.ticketType(eventId, "Free entry").id;
     fixture.close();
-    const typeId = randomUUID();
-    const sql = new SQLite(path.join(dataDir, "plenary.sqlite"));
-    sql.pragma("busy_timeout = 5000");
-    const now = new Date().toISOString();
-    sql.prepare("insert into ticket_types (id, event_id, name, price, currency, quantity, created_at, updated_at) values (?, ?, 'Free entry', 0, 'eur', 100, ?, ?)").run(typeId, eventId, now, now);
-    sql.close();
 
     expect((await guestCheckout(server.url, eventId, typeId, "gus@example.org")).status).toBe(201);
     expect((await guestCheckout(server.url, eventId, typeId, "gus@example.org")).status).toBe(429);

@@ -61,12 +61,7 @@ export async function startRevenueWorld(options: { refundStatus?: "pending" | "s
 
 /** A paid ticket type on sale now. */
 export function paidTicketType(world: RevenueWorld, eventId: string, price: number, name = "Conference pass"): string {
-  const id = randomUUID();
-  const now = new Date().toISOString();
-  world.sql
-    .prepare("insert into ticket_types (id, event_id, name, price, currency, quantity, created_at, updated_at) values (?, ?, ?, ?, 'eur', 100, ?, ?)")
-    .run(id, eventId, name, price, now, now);
-  return id;
+  return world.fixture.ticketType(eventId, name, 100, price).id;
 }
 
 /** Checks out `seats` tickets as the client and returns the hosted checkout's session id. */

@@ -66,8 +66,9 @@ export class EventFixture {
     return seed.writeNow(this.#db, seed.session({ eventId, title, startsAt: new Date(Date.now() + 600_000).toISOString() }));
   }
 
-  ticketType(eventId: string, name: string, quantity = 100): SeededTicketType {
-    return seed.writeNow(this.#db, seed.ticketType({ eventId, name, quantity }));
+  /** A ticket type on sale now; `price` in minor units of the event's currency (euros). */
+  ticketType(eventId: string, name: string, quantity = 100, price = 0): SeededTicketType {
+    return seed.writeNow(this.#db, seed.ticketType({ eventId, name, quantity, price }));
   }
 
   /** A paid-for (free) order with one valid ticket for the holder; `userEmail` links it to an account. */
