@@ -156,7 +156,7 @@ export function event(input: EventSeed): Rows<{ id: string; slug: string }> {
       })
       .compile(),
   ];
-  if (input.ownerId) queries.push(teamMember({ eventId: id, userId: input.ownerId, role: "owner" }).queries[0]);
+  if (input.ownerId) queries.push(...teamMember({ eventId: id, userId: input.ownerId, role: "owner" }).queries);
   return { queries, result: { id, slug } };
 }
 
