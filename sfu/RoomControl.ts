@@ -4,7 +4,9 @@
  * or when the session makes everyone knock; raised hands; media a host muted and did not
  * allow back; bans; whether the session was ended. It is keyed by identity (the user), not
  * by peer, so a role a host gave survives a reconnect. It knows no wire protocol and no
- * mediasoup: signaling asks it to decide and tells it what happened.
+ * mediasoup: signaling asks it to decide and tells it what happened. Roles a host gave that
+ * raise a person above their join token's are also kept by the room directory, and a control
+ * made after a restart starts from them (`kept`).
  */
 import { randomUUID } from "node:crypto";
 import type { RoomRole } from "../server/accounts/policy.ts";
@@ -33,6 +35,24 @@ export interface RoomDirectory {
   ban(room: string, identity: string, bannedBy: string): Promise<void>;
   /** Notes that a person entered the room (past the lobby; not on a reconnect of the same peer). */
   attended(room: string, identity: string): Promise<void>;
+  /** The roles hosts gave in `room` above people's join tokens, by identity, as kept so far. */
+  grants(room: string): Promise<Map<string, RaisedRole>>;
+  /** Keeps the role a host gave `identity` beyond this process. */
+  grant(room: string, identity: string, role: RaisedRole, grantedBy: string): Promise<void>;
+  /** Forgets the role a host gave `identity` (sent back, removed from the room). */
+  revokeGrant(room: string, identity: string): Promise<void>;
+  /** Forgets every role hosts gave in `room` (a host ended it). */
+  forgetGrants(room: string): Promise<void>;
+}
+
+/** A role a host can raise someone to; an attendee role is never kept, it is the floor. */
+export type RaisedRole = Exclude<RoomRole, "attendee">;
+
+const RANK: Record<RoomRole, number> = { attendee: 0, speaker: 1, host: 2 };
+
+/** The role to keep when a host sets `role` for someone whose join token says `tokenRole`: only a raise is kept. */
+export function raisedRole(role: RoomRole, tokenRole: RoomRole): RaisedRole | null {
+  return role !== "attendee" && RANK[role] > RANK[tokenRole] ? role : null;
 }
 
 export const OPEN_ROOM: RoomSettings = { lobbyMode: "open", maxPeers: null, maxPublishers: null };
@@ -73,8 +93,10 @@ export class RoomControl extends TypedEmitter<RoomControlEvents> {
   #locked = false;
   // Set when a host ended the session for everyone; a host joining opens it again.
   #ended = false;
-  // Roles hosts gave, by identity; they win over the join token's role.
+  // Roles hosts gave in this process, by identity; they win over the join token's role (but a team host stays host).
   readonly #roles = new Map<string, RoomRole>();
+  // Roles hosts gave before a restart, kept by the directory; they only ever raise the join token's role.
+  readonly #kept: Map<string, RaisedRole>;
   // Raised hands: identity → order of raising.
   readonly #hands = new Map<string, number>();
   #handCounter = 0;
@@ -87,10 +109,11 @@ export class RoomControl extends TypedEmitter<RoomControlEvents> {
   // Identities removed with a ban.
   readonly #bans = new Set<string>();
 
-  constructor(name: string, settings: RoomSettings) {
+  constructor(name: string, settings: RoomSettings, kept: ReadonlyMap<string, RaisedRole> = new Map()) {
     super();
     this.name = name;
     this.settings = settings;
+    this.#kept = new Map(kept);
     this.#opened = settings.lobbyMode === "open";
   }
 
@@ -107,9 +130,16 @@ export class RoomControl extends TypedEmitter<RoomControlEvents> {
     return [...this.#lobby.values()];
   }
 
-  /** The role of `identity`: what a host gave, else what its token says. */
+  /**
+   * The role of `identity`: a team host (token role host) is always host; else what a host
+   * gave in this process, else the higher of a kept grant and what its token says.
+   */
   roleOf(identity: string, tokenRole: RoomRole): RoomRole {
-    return this.#roles.get(identity) ?? tokenRole;
+    if (tokenRole === "host") return "host";
+    const given = this.#roles.get(identity);
+    if (given) return given;
+    const kept = this.#kept.get(identity);
+    return kept && RANK[kept] > RANK[tokenRole] ? kept : tokenRole;
   }
 
   /**
@@ -209,8 +239,15 @@ export class RoomControl extends TypedEmitter<RoomControlEvents> {
 
   setRole(identity: string, role: RoomRole): void {
     this.#roles.set(identity, role);
+    this.#kept.delete(identity);
     this.#hands.delete(identity);
     this.safeEmit("changed");
+  }
+
+  /** Takes back whatever role hosts gave `identity` (it was removed from the room): its token decides again. */
+  revokeRole(identity: string): void {
+    const had = this.#roles.delete(identity);
+    if (this.#kept.delete(identity) || had) this.safeEmit("changed");
   }
 
   raiseHand(identity: string): void {
@@ -254,9 +291,11 @@ export class RoomControl extends TypedEmitter<RoomControlEvents> {
     for (const entry of this.#lobby.values()) if (entry.identity === identity) this.#lobby.delete(entry.id);
   }
 
-  /** Ends the session: nobody but a host enters until a host comes back. */
+  /** Ends the session: nobody but a host enters until a host comes back, and roles hosts gave end with it. */
   end(): LobbyEntry[] {
     this.#ended = true;
+    this.#roles.clear();
+    this.#kept.clear();
     this.#opened = this.settings.lobbyMode === "open";
     this.#locked = false;
     this.#hands.clear();
@@ -268,6 +307,6 @@ export class RoomControl extends TypedEmitter<RoomControlEvents> {
 
   /** Whether nothing here needs keeping once the media room is gone. */
   get disposable(): boolean {
-    return this.#lobby.size === 0 && !this.#ended && this.#bans.size === 0 && this.#roles.size === 0 && !this.#locked;
+    return this.#lobby.size === 0 && !this.#ended && this.#bans.size === 0 && this.#roles.size === 0 && this.#kept.size === 0 && !this.#locked;
   }
 }

@@ -2,7 +2,9 @@
  * The `room.*` messages: hands, roles and the stage, host muting, screen-share stop,
  * removal and bans, lock, lobby decisions and ending the session. Everyone in the room may
  * send the participant ones (`room.participate`); the rest need the host role in this room
- * (`room.host`), which the server keeps per identity (see RoomControl).
+ * (`room.host`), which the server keeps per identity (see RoomControl). A role a host raises
+ * someone to is kept in the database until they are sent back, removed or the room is ended,
+ * so that a restart gives it back (room-moderation.ts).
  */
 import { z } from "zod";
 import { type Actor, actorFor, ANONYMOUS } from "../server/accounts/actor.ts";
@@ -97,7 +99,7 @@ export function registerRoomMessages(router: MessageRouter, { sessions, moderati
     return null;
   });
 
-  host("room.peer.setRole", roomSchemas.setRole, ({ peerId, role }, session, control) => {
+  host("room.peer.setRole", roomSchemas.setRole, async ({ peerId, role }, session, control) => {
     const other = target(session, peerId);
     const current = moderation.roleOf(other);
     if (current === role) return { role };
@@ -106,11 +108,13 @@ export function registerRoomMessages(router: MessageRouter, { sessions, moderati
     if (role === "speaker" && max !== null && moderation.speakers(session.room) >= max) {
       throw AppError.conflict("stage_full", `The stage is full: at most ${max} ${max === 1 ? "speaker" : "speakers"} at once. Send someone back first.`);
     }
-    control.setRole(other.peer.identity, role);
+    const kept = moderation.setRole(control, other, role, session.peer.identity);
     // Publishing follows the role at once: a speaker sent back loses its send transport and producers.
     other.peer.updateGrants({ ...other.peer.grants, canPublish: role !== "attendee" });
     sessions.toPeer(other.peer, { t: "room.role", role, by: session.peer.name });
     log.info({ room: session.room.name, peer: other.peer.id, role, by: session.peer.identity }, "room role changed");
+    // The reply says the role is saved: a restart right after it gives it back.
+    await kept;
     return { role };
   });
 
@@ -143,6 +147,7 @@ export function registerRoomMessages(router: MessageRouter, { sessions, moderati
     const other = target(session, peerId);
     if (other === session) throw AppError.badRequest("self", "Leave the room instead of removing yourself");
     teamHost(other);
+    const revoked = moderation.revokeRole(control, other);
     sessions.toPeer(other.peer, { t: "room.removed", ban, by: session.peer.name });
     if (ban) {
       control.ban(other.peer.identity);
@@ -152,6 +157,7 @@ export function registerRoomMessages(router: MessageRouter, { sessions, moderati
     }
     log.info({ room: session.room.name, peer: other.peer.id, identity: other.peer.identity, ban, by: session.peer.identity }, "peer removed from room");
     other.peer.close();
+    await revoked;
     return null;
   });
 
@@ -169,13 +175,15 @@ export function registerRoomMessages(router: MessageRouter, { sessions, moderati
     return null;
   });
 
-  host("room.end", roomSchemas.empty, (_, session, control) => {
+  host("room.end", roomSchemas.empty, async (_, session, control) => {
     const { room } = session;
     const frame = { t: "room.ended", by: session.peer.name };
-    moderation.notifyLobby(control.end(), frame);
+    const { waiting, forgotten } = moderation.endRoom(control);
+    moderation.notifyLobby(waiting, frame);
     sessions.broadcast(room, frame);
     log.info({ room: room.name, by: session.peer.identity }, "room ended for everyone");
     room.close();
+    await forgotten;
     return null;
   });
 }

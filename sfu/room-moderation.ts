@@ -2,14 +2,17 @@
  * Room moderation beside the media: one RoomControl per room name (made on first join with
  * the settings the room directory gives), the gate a join passes (enter or wait in the
  * lobby), and the lobby's connections. Who is there, in which role, with which hand raised
- * and which media on reaches the room through its roster (room-roster.ts).
+ * and which media on reaches the room through its roster (room-roster.ts). Roles hosts give
+ * that raise someone above their join token are written through the directory, one room's
+ * writes in the order they were decided, so that a control made after a restart starts from
+ * them; the room's first join reads them with its settings, later joins read nothing.
  */
 import type { Logger } from "../server/log.ts";
 import type { RealtimeConnection } from "../server/realtime/connection.ts";
 import type { MediaSession, MediaSessions, PushFrame } from "./media-sessions.ts";
 import type { Room } from "./Room.ts";
 import { RoomRoster } from "./room-roster.ts";
-import { type LobbyEntry, type LobbyReason, OPEN_ROOM, RoomControl, type RoomDirectory, type RoomRole } from "./RoomControl.ts";
+import { type LobbyEntry, type LobbyReason, OPEN_ROOM, raisedRole, RoomControl, type RoomDirectory, type RoomRole } from "./RoomControl.ts";
 import type { Sfu } from "./Sfu.ts";
 
 export type GateResult = { kind: "enter"; role: RoomRole; control: RoomControl } | { kind: "lobby"; entry: LobbyEntry; hosts: string[] };
@@ -26,6 +29,8 @@ export class RoomModeration {
   // Lobby connections by entry id, and the entry of each waiting connection.
   readonly #lobbyConnections = new Map<string, RealtimeConnection>();
   readonly #lobbyOf = new Map<string, { control: RoomControl; entryId: string }>();
+  // The last pending grant write of each room; the next one waits for it, so the database ends as the control did.
+  readonly #grantWrites = new Map<string, Promise<void>>();
   /** Who is in each room as others see it, and the deltas that keep them up to date. */
   readonly roster: RoomRoster;
 
@@ -73,8 +78,8 @@ export class RoomModeration {
     let loading = this.#loading.get(room);
     if (!loading) {
       loading = (async () => {
-        const settings = (await this.#directory?.settings(room)) ?? OPEN_ROOM;
-        const control = this.#controls.get(room) ?? this.#watch(new RoomControl(room, settings));
+        const [settings, kept] = await Promise.all([this.#directory?.settings(room), this.#directory?.grants(room)]);
+        const control = this.#controls.get(room) ?? this.#watch(new RoomControl(room, settings ?? OPEN_ROOM, kept));
         this.#controls.set(room, control);
         return control;
       })().finally(() => this.#loading.delete(room));
@@ -93,7 +98,48 @@ export class RoomModeration {
     return control;
   }
 
-  /** The role a session has now: what a host gave, else its token's. */
+  /**
+   * A host sets the role of `target` in the room: it applies at once, and is kept beyond this
+   * process when it raises the person above their join token (otherwise any kept one is
+   * forgotten). Resolves once the write is done; a failed write is logged, the role stays.
+   */
+  setRole(control: RoomControl, target: MediaSession, role: RoomRole, by: string): Promise<void> {
+    const { identity } = target.peer;
+    control.setRole(identity, role);
+    const kept = raisedRole(role, target.tokenRole);
+    return this.#writeGrant(control.name, (directory) =>
+      kept ? directory.grant(control.name, identity, kept, by) : directory.revokeGrant(control.name, identity),
+    );
+  }
+
+  /** `target` is being removed from the room: a role a host raised it to does not come back with it. */
+  revokeRole(control: RoomControl, target: MediaSession): Promise<void> {
+    const { identity } = target.peer;
+    if (!raisedRole(this.roleOf(target), target.tokenRole)) return Promise.resolve();
+    control.revokeRole(identity);
+    return this.#writeGrant(control.name, (directory) => directory.revokeGrant(control.name, identity));
+  }
+
+  /** A host ended the room: every role hosts gave in it ends too (a restart, by contrast, keeps them). */
+  endRoom(control: RoomControl): { waiting: LobbyEntry[]; forgotten: Promise<void> } {
+    const waiting = control.end();
+    return { waiting, forgotten: this.#writeGrant(control.name, (directory) => directory.forgetGrants(control.name)) };
+  }
+
+  #writeGrant(room: string, write: (directory: RoomDirectory) => Promise<void>): Promise<void> {
+    const directory = this.#directory;
+    if (!directory) return Promise.resolve();
+    const next = (this.#grantWrites.get(room) ?? Promise.resolve())
+      .then(() => write(directory))
+      .catch((err: unknown) => this.#log.error({ err, room }, "keeping a room role failed"));
+    this.#grantWrites.set(room, next);
+    void next.then(() => {
+      if (this.#grantWrites.get(room) === next) this.#grantWrites.delete(room);
+    });
+    return next;
+  }
+
+  /** The role a session has now: what a host gave (in this process, or kept from before a restart), else its token's. */
   roleOf(session: MediaSession): RoomRole {
     return this.#controls.get(session.room.name)?.roleOf(session.peer.identity, session.tokenRole) ?? session.tokenRole;
   }

@@ -56,6 +56,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   room_bans: ["session_id", "user_id", "banned_by", "created_at"],
   session_attendance: ["session_id", "user_id", "first_joined_at", "last_joined_at", "joins"],
   checkout_buckets: ["key", "tokens", "per_minute", "at"],
+  room_grants: ["session_id", "user_id", "role", "granted_by", "granted_at"],
 };
 
 describe("database", () => {

@@ -821,6 +821,17 @@ export interface SponsorOverlaysTable {
   updated_by: string | null;
 }
 
+// ---- Live-room grants (migrations/0022_room_grants.ts) ----
+
+/** A role a host gave inside a session's room above the person's join-token role. */
+export interface RoomGrantsTable {
+  session_id: string;
+  user_id: string;
+  role: "host" | "speaker";
+  granted_by: string | null;
+  granted_at: string;
+}
+
 // ---- Checkout rate limit (migrations/0021_dispute_states_and_checkout_buckets.ts) ----
 
 export interface CheckoutBucketsTable {
@@ -919,6 +930,8 @@ export interface DB {
   sponsor_overlays: SponsorOverlaysTable;
   // 0021_dispute_states_and_checkout_buckets
   checkout_buckets: CheckoutBucketsTable;
+  // 0022_room_grants
+  room_grants: RoomGrantsTable;
 }
 
 export type User = Selectable<UsersTable>;
