@@ -1,31 +1,29 @@
 /**
  * A small world for the chat, polls, Q&A and notification tests: users, an organization
  * with an approved event, sessions and a ticket type, and tickets, written straight into the
- * running server's database (the events and ticketing routes are another issue's), plus
- * logged-in HTTP clients and sockets for those users.
+ * running server's database with seed.ts (the events and ticketing routes are another
+ * issue's), plus logged-in HTTP clients and sockets for those users.
  */
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import type { Kysely } from "kysely";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { createUser } from "../../server/accounts/users.ts";
 import type { DB } from "../../server/db/schema.ts";
-import { openSqlite } from "../../server/db/sqlite.ts";
-import { logIn, PASSWORD } from "../support/accounts.ts";
+import { logIn } from "../support/accounts.ts";
 import { TestClient } from "../support/http-client.ts";
+import * as seed from "../support/seed.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { TestSocket } from "../support/ws-client.ts";
 
-export const openDb = (server: TestServer): Kysely<DB> => openSqlite({ file: path.join(server.dataDir, "plenary.sqlite") });
+export const openDb = (server: TestServer): Kysely<DB> => seed.openServerDb(server.dataDir);
 
 export type Person = { id: string; email: string; name: string; http: TestClient };
 
 export async function person(server: TestServer, db: Kysely<DB>, name: string, role: "user" | "admin" = "user"): Promise<Person> {
   const email = `${name.toLowerCase().replace(/\W+/g, ".")}-${randomUUID().slice(0, 8)}@example.org`;
-  const user = await createUser(db, { email, displayName: name, password: PASSWORD }, role, { emailVerified: true });
+  const id = await seed.user(db, { email, name, role });
   const http = new TestClient(server.url);
   await logIn(http, email);
-  return { id: user.id, email, name, http };
+  return { id, email, name, http };
 }
 
 /** A socket that carries the person's session cookie, as their browser tab would. */
@@ -49,70 +47,54 @@ export async function refused(socket: TestSocket, t: string, payload: Record<str
 
 export type EventWorld = { organizationId: string; eventId: string; slug: string; sessionIds: string[]; ticketTypeId: string };
 
-/** An approved event owned by `owner`, with sessions starting at the given times (default: in a week). */
+/**
+ * An approved event owned by `owner` (its team's owner, with no `added_by`, as the events
+ * routes write a creator), with sessions starting at the given times (default: in a week), each
+ * an hour long, and a free ticket type for all of them; moderators are on the team as added by
+ * the owner.
+ */
 export async function eventWorld(
   db: Kysely<DB>,
   owner: Pick<Person, "id">,
   options: { sessions?: Date[]; moderators?: Person[]; reminderOffsets?: number[]; title?: string } = {},
 ): Promise<EventWorld> {
-  const now = new Date().toISOString();
-  const organizationId = randomUUID();
   const eventId = randomUUID();
   const slug = `event-${eventId.slice(0, 8)}`;
   const starts = options.sessions ?? [new Date(Date.now() + 7 * 86_400_000)];
-  await db.insertInto("organizations").values({ id: organizationId, name: `Org ${slug}`, slug: `org-${slug}`, created_at: now, updated_at: now }).execute();
-  await db.insertInto("organization_members").values({ organization_id: organizationId, user_id: owner.id, role: "owner", created_at: now }).execute();
-  await db.insertInto("events").values({
-    id: eventId, organization_id: organizationId, slug, title: options.title ?? "Test Summit", time_zone: "Europe/Paris",
-    starts_at: starts[0].toISOString(), ends_at: new Date(starts.at(-1)!.getTime() + 3_600_000).toISOString(), currency: "eur",
-    status: "approved", reminder_offsets: JSON.stringify(options.reminderOffsets ?? [1_440, 60]), created_by: owner.id, created_at: now, updated_at: now,
-  }).execute();
-  await db.insertInto("event_team").values({ event_id: eventId, user_id: owner.id, role: "owner", added_by: owner.id, created_at: now }).execute();
-  for (const moderator of options.moderators ?? []) {
-    await db.insertInto("event_team").values({ event_id: eventId, user_id: moderator.id, role: "moderator", added_by: owner.id, created_at: now }).execute();
-  }
-  const sessionIds: string[] = [];
-  for (const [i, start] of starts.entries()) {
-    const id = randomUUID();
-    sessionIds.push(id);
-    await db.insertInto("event_sessions").values({
-      id, event_id: eventId, title: `Session ${i + 1}`, starts_at: start.toISOString(), ends_at: new Date(start.getTime() + 3_600_000).toISOString(),
-      created_at: now, updated_at: now,
-    }).execute();
-  }
-  const ticketTypeId = randomUUID();
-  await db.insertInto("ticket_types").values({ id: ticketTypeId, event_id: eventId, name: "General", price: 0, currency: "eur", quantity: 1_000, created_at: now, updated_at: now }).execute();
-  return { organizationId, eventId, slug, sessionIds, ticketTypeId };
+  return db.transaction().execute(async (trx) => {
+    const organization = await seed.write(trx, seed.organization({ name: `Org ${slug}`, slug: `org-${slug}`, ownerId: owner.id }));
+    await seed.write(trx, seed.event({
+      id: eventId, organizationId: organization.id, slug, title: options.title ?? "Test Summit", timeZone: "Europe/Paris",
+      startsAt: starts[0].toISOString(), endsAt: new Date(starts.at(-1)!.getTime() + 3_600_000).toISOString(), reminderOffsets: options.reminderOffsets, ownerId: owner.id,
+    }));
+    for (const moderator of options.moderators ?? []) await seed.write(trx, seed.teamMember({ eventId, userId: moderator.id, role: "moderator", addedBy: owner.id }));
+    const sessionIds: string[] = [];
+    for (const [i, start] of starts.entries()) sessionIds.push(await seed.write(trx, seed.session({ eventId, title: `Session ${i + 1}`, startsAt: start.toISOString() })));
+    const ticketType = await seed.write(trx, seed.ticketType({ eventId, name: "General", quantity: 1_000 }));
+    return { organizationId: organization.id, eventId, slug, sessionIds, ticketTypeId: ticketType.id };
+  });
 }
 
-/** A free ticket for the person (or for an address without an account); returns its id. */
+/**
+ * A free ticket for the person (or for an address without an account); returns its id. It is
+ * seed.ts's paid order: paid now and counted as sold on its ticket type, as a free checkout
+ * leaves it.
+ */
 export async function giveTicket(db: Kysely<DB>, world: EventWorld, holder: Pick<Person, "id" | "email" | "name"> | { email: string; name: string }, ticketTypeId = world.ticketTypeId): Promise<string> {
-  const now = new Date().toISOString();
-  const orderId = randomUUID();
-  const itemId = randomUUID();
-  const ticketId = randomUUID();
+  const seat = { ticketTypeId, holderName: holder.name, holderEmail: holder.email };
   const userId = "id" in holder ? holder.id : null;
-  await db.insertInto("orders").values({
-    id: orderId, event_id: world.eventId, user_id: userId, buyer_name: holder.name, buyer_email: holder.email, status: "paid", currency: "eur",
-    subtotal: 0, total: 0, provider: "free", created_at: now, updated_at: now,
-  }).execute();
-  await db.insertInto("order_items").values({ id: itemId, order_id: orderId, ticket_type_id: ticketTypeId, unit_amount: 0, holder_name: holder.name, holder_email: holder.email }).execute();
-  await db.insertInto("tickets").values({
-    id: ticketId, order_id: orderId, order_item_id: itemId, event_id: world.eventId, ticket_type_id: ticketTypeId, user_id: userId,
-    holder_name: holder.name, holder_email: holder.email, code: `test-${ticketId}`, created_at: now, updated_at: now,
-  }).execute();
-  return ticketId;
+  const order = await seed.write(db, seed.order({ eventId: world.eventId, userId, buyerName: holder.name, buyerEmail: holder.email, seats: [seat] }));
+  return order.tickets[0].id;
 }
 
 /** Puts someone on the event's team in a role (a moderator without the cast's "Mo", check-in staff). */
 export async function addToTeam(db: Kysely<DB>, world: EventWorld, who: Pick<Person, "id">, role: "co_host" | "moderator" | "check_in_staff"): Promise<void> {
-  await db.insertInto("event_team").values({ event_id: world.eventId, user_id: who.id, role, added_by: null, created_at: new Date().toISOString() }).execute();
+  await seed.write(db, seed.teamMember({ eventId: world.eventId, userId: who.id, role }));
 }
 
 /** Lists the person as one of the event's speakers. */
 export async function addSpeaker(db: Kysely<DB>, world: EventWorld, who: Pick<Person, "id" | "name">): Promise<void> {
-  const now = new Date().toISOString();
-  await db.insertInto("speakers").values({ id: randomUUID(), event_id: world.eventId, user_id: who.id, name: who.name, created_at: now, updated_at: now }).execute();
+  await seed.write(db, seed.speaker({ eventId: world.eventId, userId: who.id, name: who.name }));
 }
 
 /** Pushes of a type the socket received, whether alone or inside `batch` frames. */

@@ -133,6 +133,8 @@ export type EventSeed = {
   cancelFeeBp?: number;
   vatRateBp?: number;
   vatInclusive?: boolean;
+  /** Minutes before each session its attendees are reminded; default the column's (24 h and 1 h). */
+  reminderOffsets?: number[];
 };
 
 export function event(input: EventSeed): Rows<{ id: string; slug: string }> {
@@ -151,7 +153,7 @@ export function event(input: EventSeed): Rows<{ id: string; slug: string }> {
         currency: input.currency ?? "eur", visibility: input.visibility, status: input.status ?? "approved",
         access_code_hash: input.accessCode ? hashAccessCode(input.accessCode) : undefined,
         cancel_deadline_hours: input.cancelDeadlineHours, cancel_fee_bp: input.cancelFeeBp, vat_rate_bp: input.vatRateBp,
-        vat_inclusive: input.vatInclusive === undefined ? undefined : Number(input.vatInclusive),
+        vat_inclusive: input.vatInclusive === undefined ? undefined : Number(input.vatInclusive), reminder_offsets: input.reminderOffsets && JSON.stringify(input.reminderOffsets),
         created_by: input.ownerId ?? null, created_at: at, updated_at: at,
       })
       .compile(),
@@ -160,8 +162,10 @@ export function event(input: EventSeed): Rows<{ id: string; slug: string }> {
   return { queries, result: { id, slug } };
 }
 
-export function teamMember(input: { eventId: string; userId: string; role: EventTeamRoleColumn }): Rows<void> {
-  return { queries: [compiler.insertInto("event_team").values({ event_id: input.eventId, user_id: input.userId, role: input.role, added_by: null, created_at: now() }).compile()], result: undefined };
+/** `addedBy`: who brought them on (as an accepted invitation records it); default nobody, as for an event's creator. */
+export function teamMember(input: { eventId: string; userId: string; role: EventTeamRoleColumn; addedBy?: string }): Rows<void> {
+  const values = { event_id: input.eventId, user_id: input.userId, role: input.role, added_by: input.addedBy ?? null, created_at: now() };
+  return { queries: [compiler.insertInto("event_team").values(values).compile()], result: undefined };
 }
 
 export type TicketTypeSeed = {
@@ -228,11 +232,14 @@ export function session(input: SessionSeed): Rows<string> {
 }
 
 /** A speaker of the event (linked to an account when `userId` is given) on the given sessions. */
-export function speaker(input: { id?: string; eventId: string; name: string; userId?: string; bio?: string; sessionIds?: string[] }): Rows<string> {
+export function speaker(input: {
+  id?: string; eventId: string; name: string; userId?: string; bio?: string; links?: { label: string; url: string }[]; sessionIds?: string[];
+}): Rows<string> {
   const id = input.id ?? randomUUID();
   const at = now();
+  const values = { id, event_id: input.eventId, user_id: input.userId ?? null, name: input.name, bio: input.bio, links: input.links && JSON.stringify(input.links), created_at: at, updated_at: at };
   const queries: CompiledQuery[] = [
-    compiler.insertInto("speakers").values({ id, event_id: input.eventId, user_id: input.userId ?? null, name: input.name, bio: input.bio, created_at: at, updated_at: at }).compile(),
+    compiler.insertInto("speakers").values(values).compile(),
     ...(input.sessionIds ?? []).flatMap((sessionId) => sessionSpeaker({ sessionId, speakerId: id }).queries),
   ];
   return { queries, result: id };
