@@ -25,8 +25,10 @@ export class LiveAudioMix {
   // Decoding sources by producer id.
   readonly #sources = new Map<string, AudioSource>();
   readonly #options: { dir: string; ffmpeg: string; log: Logger };
-  // Pacing timer, set by start().
+  // Pacing timer, set by the first start().
   #timer: NodeJS.Timeout | undefined;
+  // The composer's stdin the mix goes to now.
+  #output: Writable | undefined;
   // Sample frames written since start().
   #written = 0;
   #startedAt = 0;
@@ -80,24 +82,36 @@ export class LiveAudioMix {
     source.tap.close();
   }
 
-  /** Writes the mix to `output` in real time from now on. */
+  /**
+   * Writes the mix to `output` in real time from now on. Called again with a restarted
+   * composer's stdin, the clock starts over at its time zero and what the sources queued
+   * meanwhile is dropped, so the new encoder gets live sound, not a burst of the gap.
+   */
   start(output: Writable): void {
+    if (this.#closed) return;
+    this.#output = output;
     this.#startedAt = performance.now();
-    this.#timer = setInterval(() => this.#tick(output), TICK_MS);
+    this.#written = 0;
+    for (const source of this.#sources.values()) take(source, source.bytes);
+    this.#timer ??= setInterval(() => this.#tick(), TICK_MS);
   }
 
-  #tick(output: Writable) {
+  #tick() {
     const due = Math.floor(((performance.now() - this.#startedAt) * RATE) / 1000) - this.#written;
     if (due <= 0) return;
     this.#written += due;
+    // Mixed even when nobody reads (a dead composer, waiting for its restart): the sources' queues must not grow.
+    const pcm = mix([...this.#sources.values()], due);
+    const output = this.#output;
     // A composer that stopped reading (dying) gets no more: memory must not grow.
-    if (output.writableLength > 4 * 1024 * 1024 || output.destroyed) return;
-    output.write(mix([...this.#sources.values()], due));
+    if (!output || output.writableLength > 4 * 1024 * 1024 || output.destroyed || !output.writable) return;
+    output.write(pcm);
   }
 
   close(): void {
     this.#closed = true;
     clearInterval(this.#timer);
+    this.#output = undefined;
     for (const id of [...this.#sources.keys()]) this.remove(id);
   }
 }

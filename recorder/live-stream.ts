@@ -9,6 +9,13 @@
  * same port, then closes the old tap and asks for a keyframe. The composer timestamps
  * video by arrival (`-use_wallclock_as_timestamps`), so the sources' own RTP clocks and
  * sequence numbers may differ. Audio: a LiveAudioMix on the composer's stdin.
+ *
+ * A composer that dies is restarted with backoff (the destinations' first delay, doubling
+ * up to 30 s) on the same video port and audio mix: the live playlist goes on where it
+ * was (`append_list`, an `#EXT-X-DISCONTINUITY` at the seam), output timestamps continue
+ * from the stream's start (`-output_ts_offset`), and the pushes keep their ingest
+ * connections and get the new MPEG-TS. Only after `maxEncoderFailures` quick failures in
+ * a row (each within `stableRunMs` of its start) does the stream fail.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -40,8 +47,24 @@ export type LiveStreamOptions = {
   segmentSeconds?: number;
   /** Segments kept in the rolling playlist. Default 6. */
   playlistSize?: number;
-  /** First retry delay for a failed destination, in ms (default 1 s). */
+  /** First retry delay for a failed destination or encoder, in ms (default 1 s). */
   retryBackoffMs?: number;
+  /** Quick encoder failures in a row before the stream fails. Default 5. */
+  maxEncoderFailures?: number;
+  /** An encoder run this long (ms) counts as stable: its failure starts the count over. Default 30 s. */
+  stableRunMs?: number;
+};
+
+export type EncoderState = "live" | "reconnecting";
+
+export type EncoderHealth = {
+  state: EncoderState;
+  /** Times the composer was started again after dying. */
+  restarts: number;
+  /** Why it last died (null until it has). */
+  lastError: string | null;
+  /** When the current state began (ISO). */
+  since: string;
 };
 
 export type LiveHealth = {
@@ -51,13 +74,20 @@ export type LiveHealth = {
   droppedFrames: number;
   /** Peer whose video is on the program now. */
   programPeer: string | null;
+  encoder: EncoderHealth;
   destinations: PushHealth[];
 };
 
 export type LiveStreamEvents = {
-  /** The composer died: the stream is over (the reason says why). */
+  /** The composer died too often in a row: the stream is over (the reason says why). */
   failed: [Error];
+  /** The composer died and is being restarted ("reconnecting"), or encodes again ("live"). */
+  encoder: [EncoderHealth];
 };
+
+/** MPEG-TS packet size: the pushes get whole packets only, so a dead composer's torn last packet never reaches them. */
+const TS_PACKET = 188;
+const MAX_ENCODER_BACKOFF_MS = 30_000;
 
 export class LiveStream extends TypedEmitter<LiveStreamEvents> {
   readonly startedAt = new Date().toISOString();
@@ -74,7 +104,16 @@ export class LiveStream extends TypedEmitter<LiveStreamEvents> {
   #switching: Promise<void> = Promise.resolve();
   #speaker: string | undefined;
   #composer: ChildProcess | undefined;
+  // When the running composer was started (performance.now()), and the first one.
+  #composerStartedAt = 0;
+  #firstComposerAt = 0;
+  readonly #encoder: EncoderHealth = { state: "live", restarts: 0, lastError: null, since: new Date().toISOString() };
+  // Quick composer failures in a row, the next restart delay and its timer.
+  #quickFailures = 0;
+  #restartDelayMs: number;
+  #restartTimer: NodeJS.Timeout | undefined;
   #progress = { frames: 0, droppedFrames: 0 };
+  // The running composer's last error lines.
   #stderr = "";
   #unsubscribe: () => void = () => {};
   #stopped: Promise<void> | undefined;
@@ -82,6 +121,7 @@ export class LiveStream extends TypedEmitter<LiveStreamEvents> {
   private constructor(options: LiveStreamOptions) {
     super();
     this.#options = options;
+    this.#restartDelayMs = options.retryBackoffMs ?? 1_000;
     this.#audio = new LiveAudioMix({ dir: options.dir, ffmpeg: options.ffmpeg, log: options.log });
     this.#pushes = options.destinations.map(
       (d) => new LivePush({ ...d, ffmpeg: options.ffmpeg, log: options.log, backoffMs: options.retryBackoffMs }),
@@ -113,6 +153,7 @@ export class LiveStream extends TypedEmitter<LiveStreamEvents> {
       frames: this.#progress.frames,
       droppedFrames: this.#progress.droppedFrames,
       programPeer: this.#videoTap?.peerId ?? null,
+      encoder: { ...this.#encoder },
       destinations: this.#pushes.map((p) => p.health),
     };
   }
@@ -136,14 +177,19 @@ export class LiveStream extends TypedEmitter<LiveStreamEvents> {
     this.#audio.start(this.#composer!.stdin!);
   }
 
-  #spawnComposer() {
+  /** Starts a composer; a restart continues the playlist and the timestamps of the one before. */
+  #spawnComposer(restart = false) {
     const o = this.#options;
+    const now = performance.now();
+    if (!restart) this.#firstComposerAt = now;
+    this.#composerStartedAt = now;
+    this.#stderr = "";
     const [w, h, fps, kbps] = [o.width ?? 1280, o.height ?? 720, o.fps ?? 25, o.videoKbps ?? 2_500];
     const gop = fps * (o.segmentSeconds ?? 1);
     const hls = [
       "f=hls", `hls_time=${o.segmentSeconds ?? 1}`, `hls_list_size=${o.playlistSize ?? 6}`,
       // Segments leave the disk a playlist's length after leaving the playlist: a slow viewer still finds them.
-      "hls_flags=delete_segments+independent_segments", `hls_delete_threshold=${o.playlistSize ?? 6}`, "hls_segment_filename=seg_%05d.ts",
+      `hls_flags=delete_segments+independent_segments${restart ? "+append_list+discont_start" : ""}`, `hls_delete_threshold=${o.playlistSize ?? 6}`, "hls_segment_filename=seg_%05d.ts",
     ].join(":");
     const child = spawn(
       o.ffmpeg,
@@ -159,26 +205,78 @@ export class LiveStream extends TypedEmitter<LiveStreamEvents> {
         "-g", String(gop), "-keyint_min", String(gop), "-sc_threshold", "0",
         "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2",
         "-progress", "pipe:2",
+        ...(restart ? ["-output_ts_offset", ((now - this.#firstComposerAt) / 1000).toFixed(3)] : []),
         "-f", "tee", `[${hls}]index.m3u8|[f=mpegts]pipe:1`,
       ],
       { cwd: o.dir, stdio: ["pipe", "pipe", "pipe"] },
     );
     this.#composer = child;
     child.stdin?.on("error", () => {});
+    let torn: Buffer = Buffer.alloc(0);
     child.stdout?.on("data", (chunk: Buffer) => {
-      for (const push of this.#pushes) push.write(chunk);
+      if (this.#composer !== child) return;
+      const data = torn.length > 0 ? Buffer.concat([torn, chunk]) : chunk;
+      const whole = data.length - (data.length % TS_PACKET);
+      torn = data.subarray(whole);
+      if (whole > 0) for (const push of this.#pushes) push.write(data.subarray(0, whole));
     });
     const parser = new ProgressParser();
+    // Frame counts start over with each composer: health counts on from where the last one stopped.
+    const base = { ...this.#progress };
     child.stderr?.on("data", (chunk: Buffer) => {
+      if (this.#composer !== child) return;
       const { progress, other } = parser.push(chunk.toString());
-      for (const p of progress) this.#progress = { frames: p.frame, droppedFrames: p.dropFrames };
+      for (const p of progress) {
+        this.#progress = { frames: base.frames + p.frame, droppedFrames: base.droppedFrames + p.dropFrames };
+        if (p.frame > 0 && this.#encoder.state === "reconnecting" && !this.#stopped) this.#setEncoder("live");
+      }
       if (other.length > 0) this.#stderr = [this.#stderr, ...other].join("\n").slice(-2_000);
     });
-    child.once("exit", (code, signal) => {
-      if (this.#stopped) return;
-      const reason = this.#stderr.trim().split("\n").pop() ?? "";
-      this.safeEmit("failed", new Error(`the live encoder stopped (${code ?? signal})${reason ? `: ${reason}` : ""}`));
-    });
+    // "close", not "exit": its last error line has been read by then.
+    child.once("close", (code, signal) => this.#composerExited(child, code ?? signal));
+  }
+
+  #composerExited(child: ChildProcess, how: number | string | null) {
+    if (this.#stopped || this.#composer !== child) return;
+    const tail = this.#stderr.trim().split("\n").pop() ?? "";
+    const reason = `the live encoder stopped (${how})${tail ? `: ${tail}` : ""}`;
+    // A composer that ran a while earns a quick restart and a fresh count.
+    if (performance.now() - this.#composerStartedAt >= (this.#options.stableRunMs ?? 30_000)) {
+      this.#quickFailures = 0;
+      this.#restartDelayMs = this.#options.retryBackoffMs ?? 1_000;
+    }
+    this.#quickFailures += 1;
+    const limit = this.#options.maxEncoderFailures ?? 5;
+    this.#encoder.lastError = reason;
+    if (this.#quickFailures >= limit) {
+      this.safeEmit("failed", new Error(limit === 1 ? reason : `${reason} (${this.#quickFailures} failures in a row: given up)`));
+      return;
+    }
+    this.#options.log.warn({ reason, retryInMs: this.#restartDelayMs, failures: this.#quickFailures }, "live encoder died; restarting");
+    this.#setEncoder("reconnecting");
+    this.#restartTimer = setTimeout(() => void this.#restartComposer(), this.#restartDelayMs);
+    this.#restartDelayMs = Math.min(this.#restartDelayMs * 2, MAX_ENCODER_BACKOFF_MS);
+  }
+
+  /** A new composer on the same video port and audio mix; the exit handler deals with one that dies again. */
+  async #restartComposer() {
+    if (this.#stopped) return;
+    this.#encoder.restarts += 1;
+    this.#spawnComposer(true);
+    const composer = this.#composer!;
+    try {
+      await waitUdpListening(this.#videoPort, 10_000);
+      if (this.#stopped || this.#composer !== composer) return;
+      await this.#videoTap?.tap.consumer.requestKeyFrame().catch(() => {});
+      this.#audio.start(composer.stdin!);
+    } catch (error) {
+      this.#options.log.warn({ err: error }, "live encoder restart failed");
+    }
+  }
+
+  #setEncoder(state: EncoderState) {
+    Object.assign(this.#encoder, { state, since: new Date().toISOString() });
+    this.safeEmit("encoder", { ...this.#encoder });
   }
 
   #subscribe() {
@@ -233,6 +331,7 @@ export class LiveStream extends TypedEmitter<LiveStreamEvents> {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       this.#unsubscribe();
+      clearTimeout(this.#restartTimer);
       await this.#switching;
       this.#audio.close();
       const composer = this.#composer;

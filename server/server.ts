@@ -151,7 +151,7 @@ export async function startServer(
     await db.destroy();
     throw error;
   });
-  const streaming: LiveService = await startStreaming({ app, db, config, sfu, log });
+  const streaming: LiveService = await startStreaming({ app, db, config, sfu, log, router, fanout });
   checkinRoutes(app, { db, ticketKeys, fanout, router });
   const ticketing = { db, config, jobs, mailer, ticketKeys, provider: payments, log };
   revenueRoutes(app, { db, provider: payments, seatsReleased: offerSeatsToWaitlist(ticketing, () => listenUrl) });

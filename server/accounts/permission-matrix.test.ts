@@ -285,6 +285,7 @@ const EXPECTED: Record<string, Expectation> = {
   "POST /api/sessions/:sessionId/stream/start": ["signed_in", "events:write"],
   "POST /api/sessions/:sessionId/stream/stop": ["signed_in", "events:write"],
   "POST /api/sessions/:sessionId/stream/watch": ["anyone", null],
+  "message stream.subscribe": ["anyone", null],
 };
 
 function expectedAllowed([who, scope]: Expectation, caller: Caller): boolean {

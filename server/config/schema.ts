@@ -225,8 +225,10 @@ export const configSchema = z.strictObject({
       video_kbps: z.number().int().min(100).max(20_000).default(2_500),
       /** Live HLS segment length, in seconds (viewers are about three segments behind). */
       segment_seconds: z.number().int().min(1).max(10).default(1),
-      /** First delay before a failed RTMP destination is tried again, in ms (doubles up to 30 s). */
+      /** First delay before a failed RTMP destination or live encoder is started again, in ms (doubles up to 30 s). */
       retry_backoff_ms: z.number().int().min(50).default(1_000),
+      /** Live encoder deaths in a row (each within 30 s of its start) before the stream is given up as failed. */
+      encoder_max_failures: z.number().int().min(1).max(50).default(5),
       /** How long a live HLS watch link stays valid, in seconds (the player fetches a new one). */
       watch_ttl_seconds: z.number().int().min(30).default(3_600),
     })

@@ -2,9 +2,12 @@
  * The live stream in Chromium: a room that is full turns a ticket holder away and offers
  * the live stream instead; the watch page plays the live HLS (its video's time advances);
  * the organizer's streaming page lists the live session; a host starts and stops a stream
- * of Chromium's own camera from the room's header.
+ * of Chromium's own camera from the room's header, sees "reconnecting" while a killed
+ * encoder restarts, and an attendee's header (at phone width) shows the stream start and
+ * end as the server pushes them (nothing polls).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
@@ -57,6 +60,14 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+/** A session's composer: the server's ffmpeg child reading the program video, in that session's live folder. */
+function composerPid(sessionId: string): number {
+  const children = execFileSync("pgrep", ["-P", String(server.process.pid), "ffmpeg"]).toString().trim().split("\n").map(Number);
+  const pid = children.find((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0").includes("video.sdp") && readlinkSync(`/proc/${p}/cwd`).endsWith(sessionId));
+  if (pid === undefined) throw new Error("no composer runs");
+  return pid;
+}
+
 describe("watching the live stream", () => {
   it("offers the live stream when the room is full, and plays it", async () => {
     const { page } = await openRoom(browser, server.url, holder, sessionId, { width: 390, height: 844 });
@@ -83,10 +94,14 @@ describe("watching the live stream", () => {
     await expect.poll(() => liveNow.textContent(), { timeout: 30_000 }).toContain("Live HLS only");
   }, 180_000);
 
-  it("lets a host start and stop the live stream from the room", async () => {
+  it("lets a host start and stop the live stream from the room; attendees see it as it happens", async () => {
     const other = await fixture.session({ title: "Hosted from the room" });
     const room = await openRoom(browser, server.url, host, other);
     await join(room);
+    const attendee = await openRoom(browser, server.url, holder, other, { width: 375, height: 812 });
+    await join(attendee);
+    const attendeeControl = attendee.page.getByTestId("stream-control");
+    await attendeeControl.waitFor({ state: "attached" });
     const control = room.page.getByTestId("stream-control");
     // Until the camera is published the server answers no_video, shown beside the button.
     const start = control.getByRole("button", { name: "Start live stream" });
@@ -98,9 +113,24 @@ describe("watching the live stream", () => {
       }, { timeout: 90_000, interval: 2_000 })
       .toBe("live");
     await control.getByRole("link", { name: "Open the live page" }).waitFor();
+    // The attendee's page fetched once, before the start: the push tells it.
+    await attendeeControl.getByTestId("live-indicator").waitFor({ timeout: 30_000 });
+    expect(await attendeeControl.getByRole("button").count()).toBe(0);
+
+    // The encoder crashes: the host reads that it reconnects, then it is live again.
+    process.kill(composerPid(other), "SIGKILL");
+    const reconnecting = control.getByTestId("stream-reconnecting");
+    await reconnecting.waitFor({ timeout: 30_000 });
+    expect(await reconnecting.textContent()).toContain("being restarted");
+    await reconnecting.waitFor({ state: "detached", timeout: 60_000 });
+    expect(await control.getByTestId("live-indicator").count()).toBe(1);
+    expect(await attendeeControl.getByTestId("stream-reconnecting").count()).toBe(0);
+
     await control.getByRole("button", { name: "Stop live stream" }).click();
     await control.getByRole("button", { name: "Start live stream" }).waitFor({ timeout: 60_000 });
     expect(await control.getByTestId("live-indicator").count()).toBe(0);
+    await attendeeControl.getByTestId("live-indicator").waitFor({ state: "detached", timeout: 30_000 });
+    await attendee.context.close();
     await room.context.close();
-  }, 180_000);
+  }, 240_000);
 });

@@ -1,20 +1,59 @@
 /**
  * Live streaming in the room's header: everyone sees when the session is streamed; hosts
- * choose destinations, start and stop, and read each destination's health (bitrate,
- * dropped frames, reconnects, the last error). The state is polled from the server every
- * few seconds, so a stream started by another host shows up too.
+ * choose destinations, start and stop, and read the encoder's state (reconnecting after a
+ * crash) and each destination's health (bitrate, dropped frames, reconnects, the last
+ * error). One fetch at the start; then the server pushes over the realtime socket
+ * (`stream.subscribe`): to everyone when a stream starts or ends (also one started by
+ * another host), to hosts its health every few seconds and at once on any change.
  */
-import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { ApiError } from '../../api/http.ts';
-import { describeDestination, streamingApi } from '../watch/api.ts';
+import { onPush } from '../../chat/protocol.ts';
+import { useRealtime } from '../../shell/realtime-context.tsx';
+import { describeDestination, type HostStreamStatus, type StreamStatus, streamingApi } from '../watch/api.ts';
 import '../watch/watch.css';
 
-const POLL_MS = 3_000;
+declare module '../../api/realtime.ts' {
+  interface RealtimePushes {
+    'stream.live': { t: 'stream.live'; sessionId: string; live: boolean; startedAt: string | null };
+    'stream.health': { t: 'stream.health'; sessionId: string } & HostStreamStatus;
+  }
+  interface RealtimeRequests {
+    'stream.subscribe': {
+      payload: { sessionId: string };
+      reply: { live: boolean; startedAt: string | null; isHost: false } | (HostStreamStatus & { isHost: true });
+    };
+  }
+}
+
+type StatusUpdate = { live: boolean; startedAt: string | null } & Partial<HostStreamStatus>;
 
 export function StreamControl(props: { sessionId: string; isHost: boolean }) {
-  const [status, { refetch }] = createResource(() => props.sessionId, (id) => streamingApi.status(id));
-  const timer = setInterval(() => void refetch(), POLL_MS);
-  onCleanup(() => clearInterval(timer));
+  const [status, { refetch, mutate }] = createResource(() => props.sessionId, (id) => streamingApi.status(id));
+  // A push (or a subscription's reply) updates what the fetch gave; attendees keep only whether it is live.
+  const apply = (u: StatusUpdate) => {
+    const current = status.latest;
+    if (!current) return;
+    const next: StreamStatus = current.isHost
+      ? { ...current, live: u.live, startedAt: u.startedAt, ...(u.state ? { state: u.state, failure: u.failure ?? null, health: u.health ?? null } : {}) }
+      : { ...current, live: u.live, startedAt: u.startedAt };
+    mutate(next);
+  };
+  const { client } = useRealtime();
+  const subscribe = () => {
+    client.request('stream.subscribe', { sessionId: props.sessionId }).then(apply, () => undefined);
+  };
+  const mine = (push: { sessionId: string }) => push.sessionId === props.sessionId;
+  const offs = [
+    onPush(client, 'stream.live', (push) => mine(push) && apply(push)),
+    onPush(client, 'stream.health', (push) => mine(push) && apply(push)),
+    // Missed while the socket was slow: read it again.
+    onPush(client, 'sys.resync', (push) => push.topics.some((t) => t.startsWith(`stream:${props.sessionId}`)) && void refetch()),
+    // Subscribed again after a reconnect, whose reply brings what was missed.
+    client.onStatus((s) => s === 'open' && subscribe()),
+  ];
+  createEffect(subscribe);
+  onCleanup(() => offs.forEach((off) => off()));
   const [chosen, setChosen] = createSignal<string[]>([]);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal('');
@@ -62,6 +101,12 @@ export function StreamControl(props: { sessionId: string; isHost: boolean }) {
                 </For>
               </fieldset>
             </Show>
+            <Show when={h().live && h().state === 'reconnecting'}>
+              <p class="stream-control__reconnecting" role="status" data-testid="stream-reconnecting">
+                The live encoder stopped and is being restarted: viewers and destinations wait a few seconds.
+                {h().health?.encoder.lastError ? ` Reason: ${h().health!.encoder.lastError}.` : ''}
+              </p>
+            </Show>
             <Show when={h().live && h().health}>
               <div class="stream-control__panel">
                 <a href={`/watch/${props.sessionId}`} target="_blank" rel="noopener">Open the live page</a>
@@ -73,7 +118,9 @@ export function StreamControl(props: { sessionId: string; isHost: boolean }) {
                 </ul>
               </div>
             </Show>
-            <Show when={h().failure && !h().live}><span class="field__error" role="alert">{h().failure}</span></Show>
+            <Show when={h().failure && !h().live}>
+              <span class="field__error" role="alert" data-testid="stream-failure">The live stream ended by itself: {h().failure}</span>
+            </Show>
           </>
         )}
       </Show>

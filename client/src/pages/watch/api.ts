@@ -12,10 +12,22 @@ export type DestinationHealth = {
   lastError: string | null;
   since: string;
 };
-export type LiveHealth = { startedAt: string; frames: number; droppedFrames: number; programPeer: string | null; destinations: DestinationHealth[] };
+/** The one encoder of the stream: "reconnecting" while it is restarted after dying. */
+export type EncoderHealth = { state: 'live' | 'reconnecting'; restarts: number; lastError: string | null; since: string };
+export type LiveHealth = {
+  startedAt: string;
+  frames: number;
+  droppedFrames: number;
+  programPeer: string | null;
+  encoder: EncoderHealth;
+  destinations: DestinationHealth[];
+};
+export type LiveState = 'off' | EncoderHealth['state'];
+/** What hosts are told of a stream (GET, the `stream.subscribe` reply and each `stream.health` push). */
+export type HostStreamStatus = { live: boolean; state: LiveState; startedAt: string | null; failure: string | null; health: LiveHealth | null };
 export type StreamStatus =
   | { live: boolean; startedAt: string | null; isHost: false }
-  | { live: boolean; startedAt: string | null; isHost: true; failure: string | null; health: LiveHealth | null; destinations: Destination[] };
+  | (HostStreamStatus & { isHost: true; destinations: Destination[] });
 export type WatchLink = { title: string; live: boolean; playlistUrl: string; expiresAt: string };
 export type DestinationInput = { name: string; ingestUrl: string; streamKey: string };
 
