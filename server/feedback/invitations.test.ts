@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import * as seed from "../../test/support/seed.ts";
 import { loadConfig } from "../config/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { DB } from "../db/schema.ts";
@@ -24,12 +25,11 @@ beforeAll(async () => {
   await migrateToLatest(db as Kysely<unknown>);
   // Not started: planning only writes rows, and this test reads them.
   jobs = new JobRunner({ db, config: config.jobs, log: createLogger("silent") });
-  const stamp = now.toISOString();
-  await db.insertInto("organizations").values({ id: "org", name: "Org", slug: "org", created_at: stamp, updated_at: stamp }).execute();
+  await seed.write(db, seed.organization({ id: "org", name: "Org", slug: "org" }));
   const event = (id: string, status: "approved" | "draft", endsIn: number) =>
-    db.insertInto("events").values({ id, organization_id: "org", slug: id, title: id, time_zone: "UTC", starts_at: at(endsIn - 2), ends_at: at(endsIn), currency: "eur", status, created_at: stamp, updated_at: stamp }).execute();
+    seed.write(db, seed.event({ id, organizationId: "org", slug: id, title: id, startsAt: at(endsIn - 2), endsAt: at(endsIn), status }));
   const session = (id: string, eventId: string, endsIn: number) =>
-    db.insertInto("event_sessions").values({ id, event_id: eventId, title: id, starts_at: at(endsIn - 1), ends_at: at(endsIn), created_at: stamp, updated_at: stamp }).execute();
+    seed.write(db, seed.session({ id, eventId, title: id, startsAt: at(endsIn - 1), endsAt: at(endsIn) }));
   await event("soon", "approved", 30);
   await session("soon-1", "soon", 5);
   await session("soon-2", "soon", 30);

@@ -3,10 +3,10 @@
  * dropped socket, replies, mentions, reactions and limits, every moderation action,
  * reports, blocking, private messages and unread counts.
  */
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
+import * as seed from "../support/seed.ts";
 import type { TestServer } from "../support/server.ts";
 import type { TestSocket } from "../support/ws-client.ts";
 import { type ChatCast, chatCast, type EventWorld, giveTicket, ok, type Person, person, pushes, refused, until } from "./chat-support.ts";
@@ -41,12 +41,9 @@ describe("chat channels", () => {
   });
 
   it("opens a session's room channel only to tickets that include the session", async () => {
-    const now = new Date().toISOString();
-    const secondOnly = randomUUID();
-    await db.insertInto("ticket_types").values({ id: secondOnly, event_id: world.eventId, name: "Day 2", price: 0, currency: "eur", quantity: 10, created_at: now, updated_at: now }).execute();
-    await db.insertInto("ticket_type_sessions").values({ ticket_type_id: secondOnly, session_id: world.sessionIds[1] }).execute();
+    const secondOnly = await seed.write(db, seed.ticketType({ eventId: world.eventId, name: "Day 2", quantity: 10, sessionIds: [world.sessionIds[1]] }));
     const dana = await person(server, db, "Dana");
-    await giveTicket(db, world, dana, secondOnly);
+    await giveTicket(db, world, dana, secondOnly.id);
     const socket = await open(dana);
     expect(await refused(socket, "chat.join", { channel: `session:${world.sessionIds[0]}` })).toBe("not_found");
     await ok(socket, "chat.join", { channel: `session:${world.sessionIds[1]}` });

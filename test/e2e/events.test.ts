@@ -3,7 +3,7 @@
  * the agenda and speakers, the team and its invitations, every team role against what it may
  * do, visibility, the approval flow with its e-mails, cancellation and deletion with sales.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
 import sharp from "sharp";
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
 import type { TestClient } from "../support/http-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import * as seed from "../support/seed.ts";
 import { linkToken, TestSmtpServer } from "../support/smtp.ts";
 
 let server: TestServer;
@@ -181,9 +182,8 @@ describe("events", () => {
     expect((await coHost.patch(`/api/organize/sessions/${sessionId}`, { speakerIds: ["00000000-0000-4000-8000-000000000000"] })).body.error.fields[0].path).toBe("speakerIds");
     expect((await moderator.patch(`/api/organize/sessions/${sessionId}`, { title: "Mine" })).status).toBe(403);
     // Which ticket types admit to it; a type's last session cannot be taken away (no sessions means all).
-    const vip = randomUUID();
     const stored = db();
-    stored.prepare("insert into ticket_types (id, event_id, name, price, currency, quantity, created_at, updated_at) values (?, ?, 'VIP', 5000, 'usd', 10, ?, ?)").run(vip, eventId, when(0), when(0));
+    const { id: vip } = seed.writeNow(stored, seed.ticketType({ eventId, name: "VIP", price: 5000, currency: "usd", quantity: 10 }));
     stored.close();
     expect((await coHost.patch(`/api/organize/sessions/${sessionId}`, { ticketTypeIds: [vip] })).body.session.ticketTypeIds).toEqual([vip]);
     expect((await coHost.patch(`/api/organize/sessions/${sessionId}`, { ticketTypeIds: [] })).body.error.fields[0].path).toBe("ticketTypeIds");
@@ -285,13 +285,11 @@ function sellFreeTicket(event: string, email: string) {
   const stored = db();
   stored.exec("pragma foreign_keys = on");
   stored.transaction(() => {
-    stored.prepare("insert into ticket_types (id, event_id, name, price, currency, quantity, sold, created_at, updated_at) values ('tt1', ?, 'Free', 0, 'usd', 10, 1, ?, ?)").run(event, now, now);
-    stored.prepare("insert into orders (id, event_id, buyer_name, buyer_email, status, currency, subtotal, total, provider, created_at, updated_at, paid_at) values ('o1', ?, 'Holder', ?, 'paid', 'usd', 0, 0, 'free', ?, ?, ?)").run(event, email, now, now, now);
-    stored.prepare("insert into order_items (id, order_id, ticket_type_id, unit_amount, holder_name, holder_email) values ('i1', 'o1', 'tt1', 0, 'Holder', ?)").run(email);
-    stored.prepare("insert into tickets (id, order_id, order_item_id, event_id, ticket_type_id, holder_name, holder_email, code, created_at, updated_at) values ('t1', 'o1', 'i1', ?, 'tt1', 'Holder', ?, 'code', ?, ?)").run(event, email, now, now);
+    const type = seed.writeNow(stored, seed.ticketType({ eventId: event, name: "Free", currency: "usd", quantity: 10 }));
+    const [ticket] = seed.writeNow(stored, seed.order({ eventId: event, buyerName: "Holder", buyerEmail: email, currency: "usd", seats: [{ ticketTypeId: type.id, holderName: "Holder", holderEmail: email }] })).tickets;
     // Scanned at two doors: one attendee checked in.
     stored.prepare("insert into checkin_lists (id, event_id, name, created_at, updated_at) values ('l1', ?, 'Main', ?, ?), ('l2', ?, 'Workshop', ?, ?)").run(event, now, now, event, now, now);
-    stored.prepare("insert into checkins (id, list_id, ticket_id, nonce, source, scanned_at, synced_at) values ('c1', 'l1', 't1', 'n1', 'scan', ?, ?), ('c2', 'l2', 't1', 'n2', 'manual', ?, ?)").run(now, now, now, now);
+    stored.prepare("insert into checkins (id, list_id, ticket_id, nonce, source, scanned_at, synced_at) values ('c1', 'l1', ?, 'n1', 'scan', ?, ?), ('c2', 'l2', ?, 'n2', 'manual', ?, ?)").run(ticket.id, now, now, ticket.id, now, now);
   })();
   stored.close();
 }

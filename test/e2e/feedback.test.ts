@@ -12,6 +12,7 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
 import { TestClient } from "../support/http-client.ts";
+import * as seed from "../support/seed.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { type EventWorld, eventWorld, giveTicket, openDb, type Person, person, until } from "./chat-support.ts";
 
@@ -47,14 +48,12 @@ beforeAll(async () => {
   for (const p of [alice, bob, carol, erin, frank]) tickets.set(p, await giveTicket(db, world, p));
   // Alice, Bob and Carol entered session 1's live room; so did the owner, who holds no ticket.
   for (const p of [alice, bob, carol, owner]) await attended(world.sessionIds[0], p);
-  const dayTwo = randomUUID();
+  const dayTwo = await seed.write(db, seed.ticketType({ eventId: world.eventId, name: "Day 2", quantity: 10, sessionIds: [world.sessionIds[1]] }));
+  await giveTicket(db, world, dave, dayTwo.id);
+  speakerId = await seed.write(db, seed.speaker({
+    eventId: world.eventId, name: "Grace Hopper", bio: "Compilers.", links: [{ label: "Site", url: "https://example.org/grace" }], sessionIds: [world.sessionIds[0]],
+  }));
   const now = new Date().toISOString();
-  await db.insertInto("ticket_types").values({ id: dayTwo, event_id: world.eventId, name: "Day 2", price: 0, currency: "eur", quantity: 10, created_at: now, updated_at: now }).execute();
-  await db.insertInto("ticket_type_sessions").values({ ticket_type_id: dayTwo, session_id: world.sessionIds[1] }).execute();
-  await giveTicket(db, world, dave, dayTwo);
-  speakerId = randomUUID();
-  await db.insertInto("speakers").values({ id: speakerId, event_id: world.eventId, name: "Grace Hopper", bio: "Compilers.", links: JSON.stringify([{ label: "Site", url: "https://example.org/grace" }]), created_at: now, updated_at: now }).execute();
-  await db.insertInto("session_speakers").values({ session_id: world.sessionIds[0], speaker_id: speakerId }).execute();
   // Frank's ticket was scanned at the door.
   const listId = randomUUID();
   await db.insertInto("checkin_lists").values({ id: listId, event_id: world.eventId, name: "Main door", ticket_type_ids: null, created_at: now, updated_at: now }).execute();

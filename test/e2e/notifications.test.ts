@@ -12,6 +12,7 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
 import { TestClient } from "../support/http-client.ts";
+import * as seed from "../support/seed.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { TestSmtpServer } from "../support/smtp.ts";
 import type { TestSocket } from "../support/ws-client.ts";
@@ -153,11 +154,8 @@ describe("announcements", () => {
     world = await eventWorld(db, owner, { title: "Announce Con", sessions: [new Date(Date.now() + 86_400_000), new Date(Date.now() + 2 * 86_400_000)] });
     await giveTicket(db, world, alice);
     await giveTicket(db, world, guest);
-    const now = new Date().toISOString();
-    const dayTwo = randomUUID();
-    await db.insertInto("ticket_types").values({ id: dayTwo, event_id: world.eventId, name: "Day 2", price: 0, currency: "eur", quantity: 5, created_at: now, updated_at: now }).execute();
-    await db.insertInto("ticket_type_sessions").values({ ticket_type_id: dayTwo, session_id: world.sessionIds[1] }).execute();
-    await giveTicket(db, world, bob, dayTwo);
+    const dayTwo = await seed.write(db, seed.ticketType({ eventId: world.eventId, name: "Day 2", quantity: 5, sessionIds: [world.sessionIds[1]] }));
+    await giveTicket(db, world, bob, dayTwo.id);
   });
 
   it("reaches ticket holders in the inbox, live, and by e-mail, with an unsubscribe link", async () => {
