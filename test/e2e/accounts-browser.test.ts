@@ -6,9 +6,10 @@
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, PASSWORD } from "../support/accounts.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { TestSmtpServer } from "../support/smtp.ts";
 
@@ -24,10 +25,7 @@ beforeAll(async () => {
   smtp = await TestSmtpServer.start();
   server = await startServer({ env: smtp.env });
   await firstAdmin(server);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 });
 
 // A step that cannot happen fails with its locator in the message, well before the test timeout.

@@ -6,8 +6,9 @@
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 // Screenshots for a human (or a reviewer) to look at; nothing compares them.
@@ -48,10 +49,7 @@ async function setupStatus(): Promise<{ needsFirstRun: boolean; publicUrl: strin
 beforeAll(async () => {
   mkdirSync(screenshotDir, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
   desktopContext = await browser.newContext({ viewport: desktop, colorScheme: "light" });
 });
 

@@ -8,8 +8,9 @@ import type { Kysely } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { eventWorld, giveTicket, launchChromium, openDb, overflowing, type Person, person, windowAs } from "./chat-support.ts";
+import { eventWorld, giveTicket, openDb, overflowing, type Person, person, windowAs } from "./chat-support.ts";
 
 let server: TestServer;
 let db: Kysely<DB>;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   const world = await eventWorld(db, owner);
   sessionId = world.sessionIds[0];
   await giveTicket(db, world, alice);
-  browser = await launchChromium();
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

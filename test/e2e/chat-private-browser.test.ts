@@ -11,8 +11,9 @@ import type { Kysely } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { eventWorld, giveTicket, launchChromium, openDb, overflowing, type Person, person, windowAs } from "./chat-support.ts";
+import { eventWorld, giveTicket, openDb, overflowing, type Person, person, windowAs } from "./chat-support.ts";
 
 let server: TestServer;
 let db: Kysely<DB>;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   sessionId = world.sessionIds[0];
   slug = world.slug;
   for (const who of [alice, bob]) await giveTicket(db, world, who);
-  browser = await launchChromium();
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { DB } from "../../server/db/schema.ts";
 import { logIn } from "../support/accounts.ts";
 import { TestClient } from "../support/http-client.ts";
@@ -120,13 +120,6 @@ export function overflowing(page: Page): Promise<string[]> {
       .map((e) => `${e.tagName}.${e.getAttribute("class") ?? ""}`)
       .slice(0, 8),
   );
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
 }
 
 /** A new browser window logged in as the person (their session cookie; null: nobody), at `path`. */

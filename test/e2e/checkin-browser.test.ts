@@ -6,10 +6,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ticketQr } from "../../server/tickets/ticket-qr.ts";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { EventFixture, type SeededTicket } from "../support/event-fixture.ts";
 import type { TestClient } from "../support/http-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
@@ -18,7 +19,6 @@ import { TestSmtpServer } from "../support/smtp.ts";
 const phone = { width: 390, height: 844 };
 // Page loads on a busy 2-core machine: poll generously (nothing here measures speed).
 const eventually = { timeout: 20_000 };
-const BASE_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 let server: TestServer;
 let smtp: TestSmtpServer;
@@ -59,7 +59,7 @@ async function scannerContext(browser: Browser): Promise<BrowserContext> {
 }
 
 async function launch(extraArgs: string[] = []) {
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: [...BASE_ARGS, ...extraArgs] });
+  const browser = await launchBrowser(extraArgs);
   browsers.push(browser);
   return browser;
 }

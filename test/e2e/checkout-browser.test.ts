@@ -5,8 +5,9 @@
  * checkout goes to the stand-in's hosted page, is paid by a click, and comes back to an
  * order page that turns confirmed once the signed webhook has arrived.
  */
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../support/browser.ts";
 import type { TestClient } from "../support/http-client.ts";
 import { buyer, type CheckoutWorld, createTicketType, organizerEvent, seatCounts, startCheckoutWorld } from "./checkout-support.ts";
 
@@ -15,10 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   world = await startCheckoutWorld();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

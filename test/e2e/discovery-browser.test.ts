@@ -8,13 +8,14 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
 import { seedDemo } from "../../server/demo/demo.ts";
 import { TicketKeys } from "../../server/tickets/ticket-keys.ts";
 import { firstAdmin } from "../support/accounts.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { inDays, openServerDb, seedEvent, seedOrganization } from "./discovery-seed.ts";
 
@@ -32,10 +33,7 @@ beforeAll(async () => {
   await seedDemo(db, TicketKeys.load(path.join(server.dataDir, "keys")));
   const garden = await seedOrganization(db, "Green Thumbs", "green-thumbs");
   await seedEvent(db, garden, { slug: "gardening-basics", title: "Gardening for beginners", category: "Hobbies", startsAt: inDays(4), ticketTypes: [{ name: "Seat", price: 900 }] });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

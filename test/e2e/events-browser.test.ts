@@ -3,9 +3,10 @@
  * an event, fill its details, agenda, speakers and team, submit it for review, approve it from
  * the admin queue, and see the dashboard; the editor also works at phone width.
  */
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
+import { launchBrowser } from "../support/browser.ts";
 import type { TestClient } from "../support/http-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { TestSmtpServer } from "../support/smtp.ts";
@@ -20,10 +21,7 @@ beforeAll(async () => {
   server = await startServer({ env: { ...smtp.env, PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "10000" } });
   admin = await firstAdmin(server);
   organizer = await verifiedUser(server, smtp, "olga@example.org", "Olga Organizer");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

@@ -10,8 +10,9 @@ import type { Kysely } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { type EventWorld, eventWorld, giveTicket, launchChromium, openDb, type Person, person, windowAs } from "./chat-support.ts";
+import { type EventWorld, eventWorld, giveTicket, openDb, type Person, person, windowAs } from "./chat-support.ts";
 
 const PHONE = { width: 375, height: 740 };
 const LONG_WORD = "Supercalifragilisticexpialidociously-unbreakable-words-everywhere";
@@ -58,7 +59,7 @@ beforeAll(async () => {
     expect((await owner.http.request("PUT", `/api/organize/ratings/${id}/featured`, { featured: true })).status).toBe(200);
   }
   expect((await owner.http.request("PUT", `/api/organize/ratings/${rated.body.rating.id}/reply`, { reply: `Thank you! ${LONG_WORD}` })).status).toBe(200);
-  browser = await launchChromium();
+  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {

@@ -7,9 +7,10 @@
  * stand-in's payment page. An account holder gets the same on their order page, signed in.
  */
 import { randomUUID } from "node:crypto";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { TestClient } from "../support/http-client.ts";
 import { buy, paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
 
@@ -26,10 +27,7 @@ beforeAll(async () => {
   world.sql.prepare("update events set starts_at = ?, ends_at = ?, cancel_deadline_hours = 24, cancel_fee_bp = 1000 where id = ?")
     .run(new Date(Date.now() + 48 * 3_600_000).toISOString(), new Date(Date.now() + 50 * 3_600_000).toISOString(), eventId);
   typeId = paidTicketType(world, eventId, 2_500, "Supporter");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 }, 240_000);
 afterAll(async () => {
   await browser?.close();

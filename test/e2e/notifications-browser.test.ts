@@ -8,9 +8,10 @@ import type { Kysely } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { TestSmtpServer } from "../support/smtp.ts";
-import { type EventWorld, eventWorld, giveTicket, launchChromium, openDb, overflowing, type Person, person, windowAs } from "./chat-support.ts";
+import { type EventWorld, eventWorld, giveTicket, openDb, overflowing, type Person, person, windowAs } from "./chat-support.ts";
 
 let server: TestServer;
 let smtp: TestSmtpServer;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   [owner, alice, admin] = await Promise.all([person(server, db, "Owner"), person(server, db, "Alice"), person(server, db, "Admin", "admin")]);
   world = await eventWorld(db, owner, { title: "Bell Days" });
   await giveTicket(db, world, alice);
-  browser = await launchChromium();
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

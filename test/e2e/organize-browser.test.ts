@@ -4,10 +4,11 @@
  * count following the door live, without a reload.
  */
 import { randomUUID } from "node:crypto";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, PASSWORD, verifiedUser } from "../support/accounts.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { EventFixture } from "../support/event-fixture.ts";
 import type { TestClient } from "../support/http-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
@@ -29,7 +30,7 @@ beforeAll(async () => {
   owner = await verifiedUser(server, smtp, "owner@example.org");
   staff = await verifiedUser(server, smtp, "staff@example.org");
   fixture = new EventFixture(server);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

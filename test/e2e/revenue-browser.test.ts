@@ -7,9 +7,10 @@
  * organizer whose account settles EUR sales in USD sees the fees under USD, apart.
  */
 import { randomUUID } from "node:crypto";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
+import { launchBrowser } from "../support/browser.ts";
 import type { TestClient } from "../support/http-client.ts";
 import { buy, paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
 
@@ -31,10 +32,7 @@ beforeAll(async () => {
   world.sql.prepare("update organizations set legal_address = ?, vat_id = ? where id = ?").run("5 Harbour Road\nDublin", "IE9876543X", organizationId);
   const typeId = paidTicketType(world, eventId, 3_000);
   order = await buy(world, buyer, eventId, typeId, 2);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 }, 240_000);
 afterAll(async () => {
   await browser?.close();

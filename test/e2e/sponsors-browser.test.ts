@@ -7,9 +7,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { type EventWorld, eventWorld, giveTicket, openDb, type Person, person } from "./chat-support.ts";
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
   for (const [name, link] of [["Acme Rockets", "https://acme.example/"], ["Globex", "https://globex.example/"]]) {
     expect((await owner.http.request("POST", `/api/organize/events/${world.eventId}/sponsors`, { name, link, description: `${name} makes things` })).status).toBe(201);
   }
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {

@@ -8,10 +8,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { stripTypeScriptTypes } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TicketKeys } from "../../server/tickets/ticket-keys.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { StripeStandin } from "../support/stripe-standin/index.ts";
 import { WebhookReceiver } from "../support/stripe-standin/receiver.ts";
 
@@ -22,10 +23,7 @@ let receiver: WebhookReceiver;
 beforeAll(async () => {
   receiver = await WebhookReceiver.start();
   standin = await StripeStandin.start({ webhookUrl: receiver.url });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

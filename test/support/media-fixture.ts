@@ -8,7 +8,8 @@ import { connect } from "node:net";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchBrowser } from "./browser.ts";
 import { ROOT } from "./server.ts";
 
 export type FixturePage = {
@@ -61,14 +62,7 @@ export async function serveFixturePage(name: string, server: URL): Promise<Fixtu
   };
 }
 
-/** Debian's Chromium with the fake camera and microphone and no background traffic, plus `extraArgs`. */
-export function launchMediaBrowser(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-      ...extraArgs,
-    ],
-  });
+/** launchBrowser's Chromium with the fake camera and microphone (allowed without asking), plus `extraArgs`. */
+export function launchMediaBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return launchBrowser(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", ...extraArgs]);
 }

@@ -5,19 +5,13 @@
  * can cut to drop the page's WebSocket (WebRTC media goes to the SFU directly, not through it).
  */
 import { createServer, type Server, Socket } from "node:net";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchMediaBrowser } from "./media-fixture.ts";
 import type { RoomPerson } from "./rooms.ts";
 
-/** Chromium with fake camera, microphone and screen, and autoplay allowed. */
+/** launchMediaBrowser's Chromium with a fake screen to share too, and autoplay allowed. */
 export function launchRoomBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required",
-      "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing",
-    ],
-  });
+  return launchMediaBrowser(["--autoplay-policy=no-user-gesture-required", "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing"]);
 }
 
 /** A loopback TCP relay to `target`; `cut()` drops every connection through it. */
