@@ -1,27 +1,68 @@
 /**
- * The client side of bench/fanout.ts, as its own process: opens `count` subscribers to one
- * topic (Plenary's /ws or socket.io), and in the process told to publish, one more
- * connection that sends chat messages at a fixed rate. Latency is measured from the
- * publisher's send time to each subscriber's receipt, on the machine's wall clock
- * (performance.timeOrigin + now), which all processes on one host share.
+ * The client side of bench/fanout.ts, as its own process: opens one connection per cookie
+ * (Plenary: `/ws` with the attendee's session cookie, then `chat.join` of the session
+ * channel; socket.io: a room join), and lets the first few of them publish: each sends chat
+ * messages in its turn of a global schedule, so all publishers together send `rate` a second.
+ *
+ * A message's text carries its number and send time; latency is measured from that send time
+ * to each listener's receipt, on the machine's wall clock (performance.timeOrigin + now),
+ * which all processes on one host share. Both sides' frames are read raw with one regular
+ * expression instead of JSON.parse (a Plenary batch holds several messages), so the client
+ * processes, which share the machine with the server, spend little of it and the same on
+ * either side.
  */
-import { io as connectSocketIo, type Socket } from "socket.io-client";
 import WebSocket from "ws";
 
 export type ClientsRequest =
-  | { type: "connect"; kind: "plenary" | "socketio"; url: string; count: number; topic: string; publisher: boolean }
+  | {
+      type: "connect";
+      kind: "plenary" | "socketio";
+      url: string;
+      channel: string;
+      /** One per connection (Plenary); socket.io connections carry none. */
+      cookies: (string | null)[];
+      /** Global publisher numbers this process's first connections play, in order. */
+      publishers: number[];
+      /** Publishers in all processes. */
+      publisherCount: number;
+    }
   | { type: "run"; rate: number; seconds: number; drainMs: number };
 
 export type ClientsReply =
   | { type: "connected"; count: number }
-  | { type: "report"; latencies: Float64Array; received: number; published: number; cpuMs: number; wallMs: number };
+  | {
+      type: "report";
+      latencies: Float64Array;
+      received: number;
+      /** Frames the messages came in. */
+      frames: number;
+      published: number;
+      /** Sends the server accepted, and refusals by error code. */
+      accepted: number;
+      refused: Record<string, number>;
+      /** `sys.resync` pushes (a slow consumer lost messages) and connections the server closed, by code. */
+      resyncs: number;
+      closed: Record<string, number>;
+      cpuMs: number;
+      wallMs: number;
+    };
 
 const now = () => performance.timeOrigin + performance.now();
 const reply = (message: ClientsReply) => process.send!(message);
+const TEXT = /"text":"bench (\d+) (\d+\.\d+) /g;
 
 let latencies = new Float64Array(1 << 20);
 let received = 0;
-let publish: ((n: number, sentAt: number) => void) | null = null;
+// Frames that carried bench messages.
+let frames = 0;
+let accepted = 0;
+let resyncs = 0;
+const refused: Record<string, number> = {};
+const closed: Record<string, number> = {};
+// Senders of this process's publishers, by global publisher number.
+const senders = new Map<number, (text: string) => void>();
+// Publishers in all processes (from the connect request).
+let publisherCount = 1;
 const closers: (() => void)[] = [];
 
 function record(sentAt: number, at: number) {
@@ -33,74 +74,114 @@ function record(sentAt: number, at: number) {
   latencies[received++] = at - sentAt;
 }
 
-async function inBatches(count: number, open: () => Promise<void>) {
+/** Records every bench message a pushed frame carries (a Plenary batch carries several). */
+function readFrame(text: string, at: number) {
+  let carried = 0;
+  for (const match of text.matchAll(TEXT)) {
+    record(Number(match[2]), at);
+    carried += 1;
+  }
+  if (carried > 0) frames += 1;
+}
+
+async function inBatches(count: number, open: (i: number) => Promise<void>) {
   // Bounded concurrency: thousands of simultaneous handshakes overflow the listen backlog.
   for (let done = 0; done < count; ) {
     const batch = Math.min(200, count - done);
-    await Promise.all(Array.from({ length: batch }, open));
+    await Promise.all(Array.from({ length: batch }, (_, i) => open(done + i)));
     done += batch;
   }
 }
 
-function openPlenary(url: string, topic: string): Promise<WebSocket> {
+function openPlenary(url: string, cookie: string, channel: string): Promise<(text: string) => void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url}/ws`, { perMessageDeflate: false });
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/ws`, { perMessageDeflate: false, headers: { cookie, origin: url } });
+    let nextId = 1;
+    const send = (text: string) => ws.send(JSON.stringify({ t: "chat.send", id: ++nextId, channel, text }));
     ws.once("error", reject);
-    ws.once("open", () => ws.send(JSON.stringify({ t: "bench.join", id: 1, topic })));
+    ws.once("open", () => ws.send(JSON.stringify({ t: "chat.join", id: 1, channel })));
+    ws.on("close", (code) => void (closed[code] = (closed[code] ?? 0) + 1));
     ws.on("message", (data) => {
       const at = now();
-      const frame = JSON.parse(data.toString());
-      if (frame.t === "ok" && frame.id === 1) return resolve(ws);
-      const frames = frame.t === "batch" ? frame.frames : [frame];
-      for (const f of frames) if (f.t === "chat.message") record(f.sentAt, at);
+      const text = data.toString();
+      if (text.startsWith('{"t":"ok"')) {
+        if (text.startsWith('{"t":"ok","id":1,')) resolve(send);
+        else accepted += 1;
+        return;
+      }
+      if (text.startsWith('{"t":"error"')) {
+        const { id, code } = JSON.parse(text) as { id: number | null; code: string };
+        if (id === 1) reject(new Error(`chat.join refused: ${text}`));
+        else refused[code] = (refused[code] ?? 0) + 1;
+        return;
+      }
+      if (text.startsWith('{"t":"sys.resync"')) resyncs += 1;
+      readFrame(text, at);
     });
     closers.push(() => ws.terminate());
   });
 }
 
-function openSocketIo(url: string, topic: string): Promise<Socket> {
+/**
+ * A socket.io client on a plain WebSocket (engine.io 4 and socket.io 5 packets as text): the
+ * same raw-frame reading as the Plenary side, so neither side's client costs more than the
+ * other's and the ratio prices the servers. `0{…}` open, `40` connect, `2`/`3` ping and pong,
+ * `42[event, data]` an event, `42<id>[…]` one that wants an ack, answered `43<id>[…]`.
+ */
+function openSocketIo(url: string, channel: string): Promise<(text: string) => void> {
   return new Promise((resolve, reject) => {
-    const socket = connectSocketIo(url, { transports: ["websocket"], forceNew: true, reconnection: false });
-    socket.once("connect_error", reject);
-    socket.once("connect", () => socket.emit("join", topic, () => resolve(socket)));
-    socket.on("chat.message", (m: { sentAt: number }) => record(m.sentAt, now()));
-    closers.push(() => socket.disconnect());
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
+    let nextId = 1;
+    const send = (text: string) => ws.send(`42${++nextId}${JSON.stringify(["chat", { channel, text }])}`);
+    ws.once("error", reject);
+    ws.on("close", (code) => void (closed[code] = (closed[code] ?? 0) + 1));
+    ws.on("message", (data) => {
+      const at = now();
+      const text = data.toString();
+      if (text === "2") return ws.send("3");
+      if (text.startsWith("0{")) return ws.send("40");
+      if (text.startsWith("40")) return ws.send(`421${JSON.stringify(["join", channel])}`);
+      if (text.startsWith("431[")) return resolve(send);
+      if (text.startsWith("43")) return void (accepted += 1);
+      if (text.startsWith("44")) return reject(new Error(`socket.io refused the connection: ${text}`));
+      readFrame(text, at);
+    });
+    closers.push(() => ws.terminate());
   });
 }
 
 process.on("message", async (message: ClientsRequest) => {
   if (message.type === "connect") {
-    const { kind, url, count, topic } = message;
-    await inBatches(count, async () => void (kind === "plenary" ? await openPlenary(url, topic) : await openSocketIo(url, topic)));
-    if (message.publisher) {
-      if (kind === "plenary") {
-        const ws = new WebSocket(`${url}/ws`, { perMessageDeflate: false });
-        await new Promise<void>((resolve) => ws.once("open", () => resolve()));
-        closers.push(() => ws.terminate());
-        publish = (n, sentAt) => ws.send(JSON.stringify({ t: "bench.chat", topic, n, sentAt, text: `message ${n} from the stage` }));
-      } else {
-        const socket = connectSocketIo(url, { transports: ["websocket"], forceNew: true, reconnection: false });
-        await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-        closers.push(() => socket.disconnect());
-        publish = (n, sentAt) => socket.emit("chat", { topic, n, sentAt, text: `message ${n} from the stage` });
-      }
-    }
-    reply({ type: "connected", count });
+    const { kind, url, channel, cookies, publishers } = message;
+    publisherCount = message.publisherCount;
+    await inBatches(cookies.length, async (i) => {
+      const send = kind === "plenary" ? await openPlenary(url, cookies[i]!, channel) : await openSocketIo(url, channel);
+      if (i < publishers.length) senders.set(publishers[i], send);
+    });
+    reply({ type: "connected", count: cookies.length });
   } else if (message.type === "run") {
     received = 0;
+    frames = 0;
     const cpu = process.cpuUsage();
     const started = performance.now();
     let published = 0;
-    if (publish) {
-      const send = publish;
-      const total = message.rate * message.seconds;
-      // Paced against the start time, so timer drift does not lower the rate.
+    const total = message.rate * message.seconds;
+    // Message n (1-based) is due at (n - 1) / rate s and is sent by publisher (n - 1) mod publisherCount.
+    // Paced against the start time, so timer drift does not lower the rate; it ends after `total`.
+    if (senders.size > 0) {
       await new Promise<void>((resolve) => {
+        let n = 0;
         const tick = () => {
           const due = Math.min(total, Math.floor(((performance.now() - started) / 1_000) * message.rate) + 1);
-          while (published < due) send(++published, now());
-          if (published >= total) return resolve();
-          setTimeout(tick, Math.max(1, started + (published * 1_000) / message.rate - performance.now()));
+          while (n < due) {
+            n += 1;
+            const send = senders.get((n - 1) % publisherCount);
+            if (!send) continue;
+            send(`bench ${n} ${now().toFixed(3)} Thanks for the talk, a question from the floor about scaling`);
+            published += 1;
+          }
+          if (n >= total) return resolve();
+          setTimeout(tick, Math.max(1, started + (n * 1_000) / message.rate - performance.now()));
         };
         tick();
       });
@@ -113,7 +194,12 @@ process.on("message", async (message: ClientsRequest) => {
       type: "report",
       latencies: latencies.slice(0, received),
       received,
+      frames,
       published,
+      accepted,
+      refused,
+      resyncs,
+      closed,
       cpuMs: (used.user + used.system) / 1_000,
       wallMs: performance.now() - started,
     });
