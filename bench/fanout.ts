@@ -65,9 +65,13 @@ type Result = {
   serverCpuPercent: number;
   /** Server CPU time per 1,000 delivered messages: comparable even on a machine busy with other work. */
   serverCpuMsPerThousand: number;
+  /** Server CPU time per message sent: the sender's path plus its fan-out. */
+  serverCpuMsPerSent: number;
   clientCpuPercent: number;
   rssPerConnection: number;
   connectSeconds: number;
+  /** Server CPU per connection while they connected (and, on Plenary, joined the chat). */
+  connectCpuMs: number;
 };
 
 function next<T extends { type: string }>(child: ChildProcess, type: T["type"], timeoutMs: number): Promise<T> {
@@ -150,6 +154,7 @@ async function measure(kind: Kind): Promise<{ result: Result; metrics: Map<strin
     const rssBefore = residentBytes(target.pid);
     const clients = Array.from({ length: PROCESSES }, () => forkChild("./fanout-clients.ts"));
     const connecting = performance.now();
+    const connectCpuBefore = cpuMs(target.pid);
     let offset = 0;
     await Promise.all(
       clients.map((child, p) => {
@@ -162,6 +167,7 @@ async function measure(kind: Kind): Promise<{ result: Result; metrics: Map<strin
       }),
     );
     const connectSeconds = (performance.now() - connecting) / 1_000;
+    const connectCpuMs = (cpuMs(target.pid) - connectCpuBefore) / CLIENTS;
     await pause(1_000);
     const rssAfter = residentBytes(target.pid);
 
@@ -200,9 +206,11 @@ async function measure(kind: Kind): Promise<{ result: Result; metrics: Map<strin
       closed: sum(reports.map((r) => r.closed)),
       serverCpuPercent: (serverCpu / wallMs) * 100,
       serverCpuMsPerThousand: (serverCpu / Math.max(1, latencies.length)) * 1_000,
+      serverCpuMsPerSent: serverCpu / Math.max(1, published),
       clientCpuPercent: reports.reduce((n, r) => n + (r.cpuMs / r.wallMs) * 100, 0),
       rssPerConnection: (rssAfter - rssBefore) / CLIENTS,
       connectSeconds,
+      connectCpuMs,
     };
     return { result, metrics };
   } finally {
@@ -219,8 +227,8 @@ function row(name: string, r: Result) {
     `  sent        ${r.published} messages, ${r.accepted} accepted (${refused})`,
     `  delivered   ${r.received} of ${r.expected} (${((r.received / r.expected) * 100).toFixed(1)}%), ${r.perSecond.toFixed(0)} msg/s, in ${r.frames} frames (${(r.received / Math.max(1, r.frames)).toFixed(2)} messages a frame)`,
     `  latency     p50 ${r.p50.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms   max ${r.max.toFixed(1)} ms`,
-    `  server CPU  ${r.serverCpuPercent.toFixed(0)}% of one core (run + ${DRAIN_MS / 1_000} s drain), ${r.serverCpuMsPerThousand.toFixed(2)} ms per 1,000 delivered; client processes ${r.clientCpuPercent.toFixed(0)}%`,
-    `  memory      ${kb(r.rssPerConnection)} RSS per connection; ${CLIENTS} connected in ${r.connectSeconds.toFixed(1)} s`,
+    `  server CPU  ${r.serverCpuPercent.toFixed(0)}% of one core (run + ${DRAIN_MS / 1_000} s drain), ${r.serverCpuMsPerThousand.toFixed(2)} ms per 1,000 delivered, ${r.serverCpuMsPerSent.toFixed(2)} ms per message sent; client processes ${r.clientCpuPercent.toFixed(0)}%`,
+    `  memory      ${kb(r.rssPerConnection)} RSS per connection; ${CLIENTS} connected in ${r.connectSeconds.toFixed(1)} s, ${r.connectCpuMs.toFixed(2)} ms server CPU each`,
     `  slow        ${r.resyncs} sys.resync, connections closed: ${closed}`,
   ].join("\n");
 }
