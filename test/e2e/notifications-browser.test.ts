@@ -64,6 +64,33 @@ describe("notifications in the browser", { timeout: 120_000 }, () => {
     expect(JSON.parse(prefs.notification_prefs).announcement).toEqual({ email: false });
   });
 
+  it("keeps a notification pushed while the inbox list is still on its way", async () => {
+    const page = await windowOf(alice, "/");
+    const bell = page.getByTestId("notification-bell");
+    await eventually(() => bell.getAttribute("aria-label")).toBe("Notifications");
+    // The list is read from the server at once, but reaches the page only after the push.
+    let served!: () => void;
+    const listRead = new Promise<void>((resolve) => (served = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route((url) => url.pathname === "/api/notifications", async (route) => {
+      const response = await route.fetch();
+      served();
+      await held;
+      await route.fulfill({ response });
+    });
+    await page.getByTestId("notification-bell").click();
+    await listRead;
+    const posted = await owner.http.post(`/api/events/${world.eventId}/announcements`, { subject: "Second call", body: "Last coffee before the keynote." });
+    expect(posted.status).toBe(202);
+    await eventually(() => bell.getAttribute("aria-label")).toBe("Notifications, 1 unread");
+    release();
+    await page.getByTestId("inbox-item").first().waitFor();
+    await eventually(() => page.getByTestId("inbox-item").filter({ hasText: "Second call" }).count()).toBe(1);
+    // What the list brought is there too, under it.
+    await eventually(() => page.getByTestId("inbox-item").filter({ hasText: "Doors open" }).count()).toBe(1);
+  });
+
   it("lets an admin find a dead job and retry it, at phone width", async () => {
     const now = new Date().toISOString();
     const announcement = { id: randomUUID() };

@@ -9,9 +9,20 @@ import './notifications.css';
 
 export function InboxPage() {
   const inbox = useInbox();
-  const [list, { mutate, refetch }] = createResource(async () => (await notificationsApi.list()).notifications);
+  // Notifications pushed since the list was last asked for: one that arrives while the list is
+  // on its way would otherwise be overwritten by a list read before it existed.
+  let pushed: InboxNotification[] = [];
+  const [list, { mutate, refetch }] = createResource(async () => {
+    pushed = [];
+    const fetched = (await notificationsApi.list()).notifications;
+    return [...pushed.filter((p) => !fetched.some((f) => f.id === p.id)), ...fetched];
+  });
   // A notification pushed while the page is open goes on top.
-  createEffect(on(inbox.latest, (n) => n && mutate((current) => [n, ...(current ?? []).filter((x) => x.id !== n.id)]), { defer: true }));
+  createEffect(on(inbox.latest, (n) => {
+    if (!n) return;
+    pushed = [n, ...pushed.filter((x) => x.id !== n.id)];
+    mutate((current) => [n, ...(current ?? []).filter((x) => x.id !== n.id)]);
+  }, { defer: true }));
 
   const markRead = async (notification: InboxNotification) => {
     const { unread } = await notificationsApi.markRead([notification.id]);
