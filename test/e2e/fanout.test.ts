@@ -1,8 +1,9 @@
 /**
  * The fan-out over real sockets: the real RealtimeHub and Fanout in this process behind a
- * loopback HTTP server (no chat feature is wired into the product yet, so a test-only
- * `test.subscribe` message stands in for joining a room). One client stops reading; the
- * others get every frame meanwhile, and the slow one gets a resync instead of a backlog.
+ * loopback HTTP server, with a test-only `test.subscribe` message in place of a domain's
+ * join (chat, polls, Q&A all subscribe through the same Fanout), so the slow-consumer rules
+ * are tested apart from any one of them. One client stops reading; the others get every
+ * frame meanwhile, and the slow one gets a resync instead of a backlog.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
