@@ -4,13 +4,13 @@
  * session (a ticket type with no session rows grants them all), the team and its speakers;
  * backstage for the team and speakers. Moderators are who the policy lets "event.moderate".
  */
-import type { ExpressionBuilder, Kysely } from "kysely";
-import type { Actor } from "../accounts/actor.ts";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import { type Actor, actorUserId } from "../accounts/actor.ts";
 import { can } from "../accounts/policy.ts";
 import { connectionActor } from "../accounts/realtime-gate.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import { type EventResource, eventResource } from "../events/access.ts";
+import { callerRoles, type EventResource, toEventResource } from "../events/access.ts";
 import type { RealtimeConnection } from "../realtime/connection.ts";
 
 export type EventStanding = {
@@ -24,26 +24,54 @@ export type EventStanding = {
   /** Whether the event allows private one-to-one messages. */
   privateMessages: boolean;
   eventTitle: string;
+  /** Whether the user takes part in the event in their own right (see takesPart). */
+  takesPart: boolean;
 };
 
-export async function eventStanding(db: Kysely<DB>, actor: Actor, userId: string, eventId: string): Promise<EventStanding> {
-  const resource = await eventResource(db, actor, eventId);
-  const [event, ticket, speaker] = await Promise.all([
-    db.selectFrom("events").select(["private_messages", "title"]).where("id", "=", eventId).executeTakeFirstOrThrow(),
-    db.selectFrom("tickets").select("id").where("event_id", "=", eventId).where("user_id", "=", userId).where("status", "=", "valid").executeTakeFirst(),
-    db.selectFrom("speakers").select("id").where("event_id", "=", eventId).where("user_id", "=", userId).executeTakeFirst(),
+/**
+ * The caller's standing in one query (the event row with their roles, ticket and speaker
+ * entry), since every chat message re-checks it and thousands rejoin at once after a restart.
+ */
+function standingQuery(db: Kysely<DB>, actor: Actor, userId: string) {
+  return db.selectFrom("events").select((eb) => [
+    "events.id",
+    "events.organization_id",
+    "events.private_messages",
+    "events.title",
+    ...callerRoles(eb, actorUserId(actor)),
+    eb.exists(validTickets(eb, userId)).as("has_ticket"),
+    eb.exists(eb.selectFrom("speakers").select("speakers.id").whereRef("speakers.event_id", "=", "events.id").where("speakers.user_id", "=", userId)).as("is_speaker"),
   ]);
+}
+
+type StandingRow = NonNullable<Awaited<ReturnType<ReturnType<typeof standingQuery>["executeTakeFirst"]>>>;
+
+async function toStanding(db: Kysely<DB>, actor: Actor, userId: string, row: StandingRow): Promise<EventStanding> {
+  const resource = toEventResource(row);
   const canModerate = can(actor, "event.moderate", resource);
+  const hasTicket = Boolean(row.has_ticket);
+  const isSpeaker = Boolean(row.is_speaker);
+  // The roles were read for the actor; for anyone else it takes its own query.
+  const takesPartHere = actorUserId(actor) === userId
+    ? hasTicket || isSpeaker || resource.teamRole !== null || resource.organizationRole === "admin" || resource.organizationRole === "owner"
+    : await takesPart(db, userId, row.id);
   return {
-    eventId,
+    eventId: row.id,
     resource,
     isTeam: resource.teamRole !== null || canModerate || can(actor, "event.update", resource),
-    isSpeaker: speaker !== undefined,
-    hasTicket: ticket !== undefined,
+    isSpeaker,
+    hasTicket,
     canModerate,
-    privateMessages: event.private_messages === 1,
-    eventTitle: event.title,
+    privateMessages: row.private_messages === 1,
+    eventTitle: row.title,
+    takesPart: takesPartHere,
   };
+}
+
+export async function eventStanding(db: Kysely<DB>, actor: Actor, userId: string, eventId: string): Promise<EventStanding> {
+  const row = await standingQuery(db, actor, userId).where("events.id", "=", eventId).executeTakeFirst();
+  if (!row) throw AppError.notFound("No such event");
+  return toStanding(db, actor, userId, row);
 }
 
 /**
@@ -54,37 +82,53 @@ export async function eventStanding(db: Kysely<DB>, actor: Actor, userId: string
  */
 export async function takesPart(db: Kysely<DB>, userId: string, eventId: string): Promise<boolean> {
   const row = await db
-    .selectFrom("events as e")
-    .select("e.id")
-    .where("e.id", "=", eventId)
+    .selectFrom("events")
+    .select("events.id")
+    .where("events.id", "=", eventId)
     .where((eb) => eb.or([
-      eb.exists(eb.selectFrom("tickets").select("id").whereRef("tickets.event_id", "=", "e.id").where("tickets.user_id", "=", userId).where("tickets.status", "=", "valid")),
-      eb.exists(eb.selectFrom("event_team").select("user_id").whereRef("event_team.event_id", "=", "e.id").where("event_team.user_id", "=", userId)),
-      eb.exists(eb.selectFrom("speakers").select("id").whereRef("speakers.event_id", "=", "e.id").where("speakers.user_id", "=", userId)),
-      eb.exists(eb.selectFrom("organization_members").select("user_id").whereRef("organization_members.organization_id", "=", "e.organization_id")
+      eb.exists(validTickets(eb, userId)),
+      eb.exists(eb.selectFrom("event_team").select("user_id").whereRef("event_team.event_id", "=", "events.id").where("event_team.user_id", "=", userId)),
+      eb.exists(eb.selectFrom("speakers").select("id").whereRef("speakers.event_id", "=", "events.id").where("speakers.user_id", "=", userId)),
+      eb.exists(eb.selectFrom("organization_members").select("user_id").whereRef("organization_members.organization_id", "=", "events.organization_id")
         .where("organization_members.user_id", "=", userId).where("organization_members.role", "in", ["admin", "owner"])),
     ]))
     .executeTakeFirst();
   return row !== undefined;
 }
 
+/**
+ * The user's valid tickets to the event of the outer query. Found by user: without table
+ * statistics SQLite would take the (event_id, status) index and walk every valid ticket of
+ * the event, thousands per message in a big one, so the unary `+` keeps event_id off it.
+ */
+function validTickets(eb: ExpressionBuilder<DB, "events">, userId: string) {
+  return eb
+    .selectFrom("tickets")
+    .select("tickets.id")
+    .where("tickets.user_id", "=", userId)
+    .where(sql<string>`+${sql.ref("tickets.event_id")}`, "=", eb.ref("events.id"))
+    .where("tickets.status", "=", "valid");
+}
+
 export type SessionStanding = EventStanding & { sessionId: string; mayEnter: boolean };
 
 export async function sessionStanding(db: Kysely<DB>, actor: Actor, userId: string, sessionId: string): Promise<SessionStanding> {
-  const session = await db.selectFrom("event_sessions").select("event_id").where("id", "=", sessionId).executeTakeFirst();
-  if (!session) throw AppError.notFound("No such session");
-  const standing = await eventStanding(db, actor, userId, session.event_id);
-  let mayEnter = standing.isTeam || standing.canModerate;
-  if (!mayEnter && standing.isSpeaker) {
-    mayEnter = (await db
-      .selectFrom("session_speakers")
-      .innerJoin("speakers", "speakers.id", "session_speakers.speaker_id")
-      .select("speakers.id")
-      .where("session_speakers.session_id", "=", sessionId)
-      .where("speakers.user_id", "=", userId)
-      .executeTakeFirst()) !== undefined;
-  }
-  if (!mayEnter && standing.hasTicket) mayEnter = await ticketGrantsSession(db, userId, session.event_id, sessionId);
+  const row = await standingQuery(db, actor, userId)
+    .select((eb) => [
+      eb.exists(eb.selectFrom("session_speakers")
+        .innerJoin("speakers", "speakers.id", "session_speakers.speaker_id")
+        .select("speakers.id")
+        .where("session_speakers.session_id", "=", sessionId)
+        .where("speakers.user_id", "=", userId)).as("speaks_here"),
+      eb.exists(validTickets(eb, userId).where(grantsSession(sessionId))).as("ticket_grants_session"),
+    ])
+    .where("events.id", "=", (eb) => eb.selectFrom("event_sessions").select("event_sessions.event_id").where("event_sessions.id", "=", sessionId))
+    .executeTakeFirst();
+  if (!row) throw AppError.notFound("No such session");
+  const standing = await toStanding(db, actor, userId, row);
+  const mayEnter = standing.isTeam || standing.canModerate
+    || (standing.isSpeaker && Boolean(row.speaks_here))
+    || (standing.hasTicket && Boolean(row.ticket_grants_session));
   return { ...standing, sessionId, mayEnter };
 }
 
@@ -114,18 +158,6 @@ export async function requireSessionFor(db: Kysely<DB>, connection: RealtimeConn
   const user = connection.user;
   if (!user) throw AppError.unauthorized();
   return { ...(await requireSession(db, connectionActor(user), user.id, sessionId)), userId: user.id };
-}
-
-async function ticketGrantsSession(db: Kysely<DB>, userId: string, eventId: string, sessionId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("tickets")
-    .select("tickets.id")
-    .where("tickets.event_id", "=", eventId)
-    .where("tickets.user_id", "=", userId)
-    .where("tickets.status", "=", "valid")
-    .where(grantsSession(sessionId))
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 /** Users (with accounts) and e-mail-only holders whose valid ticket grants the session, or the whole event when no session. */

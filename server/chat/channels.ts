@@ -72,8 +72,7 @@ export async function channelAccess(db: Kysely<DB>, actor: Actor, userId: string
   if (a >= b || (userId !== a && userId !== b)) throw noSuch();
   const peerId = userId === a ? b : a;
   // Both by their own part in the event (not by platform powers), so either can always answer.
-  const [mine, theirs] = await Promise.all([takesPart(db, userId, eventId), takesPart(db, peerId, eventId)]);
-  if (!mine || !theirs) throw noSuch();
+  if (!standing.takesPart || !(await takesPart(db, peerId, eventId))) throw noSuch();
   if (!standing.privateMessages) throw AppError.forbidden("private_messages_off", "The organizer turned private messages off for this event");
   return { ...base, peerId, canModerate: false };
 }

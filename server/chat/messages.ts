@@ -17,7 +17,7 @@ import { type ChannelAccess, channelAccess, channelSchema, moderationAccess, mod
 import type { ChatRooms } from "./ChatRooms.ts";
 import { deleteMessage, muteUser } from "./moderation.ts";
 import { channelSettings, messageById, messagesAfter, messagesBefore, saveChannelSettings, unreadCounts } from "./store.ts";
-import type { ReportReason } from "./wire.ts";
+import type { ChatMessage, ReportReason } from "./wire.ts";
 
 export const MAX_MESSAGE_LENGTH = 1_000;
 export const CHAT_REACTIONS = ["👍", "❤️", "😂", "🎉", "👏", "😮"] as const;
@@ -114,9 +114,16 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
           channel: input.channel, event_id: a.eventId, author_id: a.userId, text: input.text, reply_to: input.replyTo ?? null,
           mentions: JSON.stringify(mentions), created_at: new Date().toISOString(),
         })
-        .returning("id")
+        .returning((eb) => [
+          "id", "created_at",
+          eb.selectFrom("users").select("users.display_name").whereRef("users.id", "=", "chat_messages.author_id").as("author_name"),
+        ])
         .executeTakeFirstOrThrow();
-      const message = (await messageById(db, inserted.id))!;
+      // As messageById would read it back: a new message has no reactions yet.
+      const message: ChatMessage = {
+        id: inserted.id, channel: input.channel, author: { id: a.userId, name: inserted.author_name ?? "" }, text: input.text,
+        replyTo: input.replyTo ?? null, mentions, reactions: {}, createdAt: inserted.created_at, deleted: false,
+      };
       await rooms.publish(input.channel, { t: "chat.message", message }, a.userId);
       if (a.peerId) rooms.notifyPrivateMessage(a.peerId, { t: "chat.conversation", channel: input.channel, message });
       for (const userId of mentions) {
@@ -285,18 +292,25 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
  */
 async function checkMaySend(db: Kysely<DB>, a: ChannelAccess, userId: string): Promise<void> {
   if (a.canModerate) return;
-  const settings = await channelSettings(db, a.channel);
-  if (settings.disabled) throw AppError.forbidden("chat_disabled", "A moderator has turned this chat off");
-  const now = new Date();
   const muteKey = a.kind === "dm" ? privateScope(a.eventId) : a.channel;
-  const mute = await db.selectFrom("chat_mutes").select("until").where("channel", "=", muteKey).where("user_id", "=", userId).executeTakeFirst();
-  if (mute && mute.until > now.toISOString()) {
+  // One query for both: this runs on every message.
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom("chat_channels").select("chat_channels.disabled").where("chat_channels.channel", "=", a.channel).as("disabled"),
+      eb.selectFrom("chat_channels").select("chat_channels.slow_mode_seconds").where("chat_channels.channel", "=", a.channel).as("slow_mode_seconds"),
+      eb.selectFrom("chat_mutes").select("chat_mutes.until").where("chat_mutes.channel", "=", muteKey).where("chat_mutes.user_id", "=", userId).as("muted_until"),
+    ])
+    .executeTakeFirstOrThrow();
+  if (row.disabled === 1) throw AppError.forbidden("chat_disabled", "A moderator has turned this chat off");
+  const now = new Date();
+  if (row.muted_until !== null && row.muted_until > now.toISOString()) {
     const where = a.kind === "dm" ? "from private messages in this event" : "here";
-    throw new AppError("muted", 403, `A moderator muted you ${where} until ${new Date(mute.until).toUTCString()}`);
+    throw new AppError("muted", 403, `A moderator muted you ${where} until ${new Date(row.muted_until).toUTCString()}`);
   }
-  if (settings.slowModeSeconds > 0) {
-    const since = new Date(now.getTime() - settings.slowModeSeconds * 1_000).toISOString();
+  const slowModeSeconds = row.slow_mode_seconds ?? 0;
+  if (slowModeSeconds > 0) {
+    const since = new Date(now.getTime() - slowModeSeconds * 1_000).toISOString();
     const recent = await db.selectFrom("chat_messages").select("id").where("channel", "=", a.channel).where("author_id", "=", userId).where("created_at", ">", since).executeTakeFirst();
-    if (recent) throw new AppError("slow_mode", 429, `Slow mode: one message every ${settings.slowModeSeconds} seconds`);
+    if (recent) throw new AppError("slow_mode", 429, `Slow mode: one message every ${slowModeSeconds} seconds`);
   }
 }

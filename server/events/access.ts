@@ -3,38 +3,53 @@
  * the policy resource `can(actor, action, resource)` decides on. Every event-scoped route
  * (events, tickets, orders, check-in, rooms) authorizes through here.
  */
-import type { Kysely, Transaction } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
 import { type Actor, actorUserId } from "../accounts/actor.ts";
 import { can, type Resource } from "../accounts/policy.ts";
-import type { DB } from "../db/schema.ts";
+import type { DB, EventTeamRoleColumn, OrganizationRole } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 export type EventResource = Resource & { kind: "event"; organizationId: string };
 
-/** The event as a policy resource; 404 when it does not exist. */
+/** The event as a policy resource; 404 when it does not exist. One query: it runs on every chat message. */
 export async function eventResource(db: Db, actor: Actor, eventId: string): Promise<EventResource> {
-  const event = await db.selectFrom("events").select(["id", "organization_id"]).where("id", "=", eventId).executeTakeFirst();
+  const event = await db
+    .selectFrom("events")
+    .select((eb) => ["events.id", "events.organization_id", ...callerRoles(eb, actorUserId(actor))])
+    .where("events.id", "=", eventId)
+    .executeTakeFirst();
   if (!event) throw AppError.notFound("No such event");
-  const userId = actorUserId(actor);
-  if (!userId) return { kind: "event", id: event.id, organizationId: event.organization_id, organizationRole: null, teamRole: null };
-  const [membership, team] = await Promise.all([
-    db
+  return toEventResource(event);
+}
+
+/**
+ * The user's role in the event's organization and in its team, as columns of a query over
+ * `events` (null for no role, and for no user), so a caller that reads more of the event
+ * reads them in the same query.
+ */
+export function callerRoles(eb: ExpressionBuilder<DB, "events">, userId: string | null) {
+  if (userId === null) return [sql<OrganizationRole | null>`null`.as("organization_role"), sql<EventTeamRoleColumn | null>`null`.as("team_role")] as const;
+  return [
+    eb
       .selectFrom("organization_members")
-      .select("role")
-      .where("organization_id", "=", event.organization_id)
-      .where("user_id", "=", userId)
-      .executeTakeFirst(),
-    db.selectFrom("event_team").select("role").where("event_id", "=", eventId).where("user_id", "=", userId).executeTakeFirst(),
-  ]);
-  return {
-    kind: "event",
-    id: event.id,
-    organizationId: event.organization_id,
-    organizationRole: membership?.role ?? null,
-    teamRole: team?.role ?? null,
-  };
+      .select("organization_members.role")
+      .whereRef("organization_members.organization_id", "=", "events.organization_id")
+      .where("organization_members.user_id", "=", userId)
+      .as("organization_role"),
+    eb
+      .selectFrom("event_team")
+      .select("event_team.role")
+      .whereRef("event_team.event_id", "=", "events.id")
+      .where("event_team.user_id", "=", userId)
+      .as("team_role"),
+  ] as const;
+}
+
+/** The policy resource of an event row read with callerRoles. */
+export function toEventResource(row: { id: string; organization_id: string; organization_role: OrganizationRole | null; team_role: EventTeamRoleColumn | null }): EventResource {
+  return { kind: "event", id: row.id, organizationId: row.organization_id, organizationRole: row.organization_role, teamRole: row.team_role };
 }
 
 /**
