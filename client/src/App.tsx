@@ -1,53 +1,60 @@
 import { Route, Router } from '@solidjs/router';
-import { lazy } from 'solid-js';
-import { AccountPage } from './pages/account/AccountPage.tsx';
-import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/account/EmailLinkPages.tsx';
-import { LogInPage } from './pages/account/LogInPage.tsx';
 import { SessionProvider } from './pages/account/session.tsx';
-import { SignUpPage } from './pages/account/SignUpPage.tsx';
-import { AdminAuditPage, AdminOutboxPage } from './pages/admin/AdminLogPages.tsx';
-import { AdminUsersPage } from './pages/admin/AdminUsersPage.tsx';
-import { AdminJobsPage } from './pages/admin/AdminJobsPage.tsx';
 import { InboxProvider } from './notifications/inbox-context.tsx';
-import { InboxPage } from './notifications/InboxPage.tsx';
-import { UnsubscribePage } from './notifications/UnsubscribePage.tsx';
-import { SessionCompanionPage } from './chat/SessionCompanionPage.tsx';
-import { AdminRevenuePage } from './pages/admin/AdminRevenuePage.tsx';
-import { EventRevenuePage } from './pages/organize/revenue/EventRevenuePage.tsx';
-import { OrganizationRevenuePage } from './pages/organize/revenue/OrganizationRevenuePage.tsx';
-import { ReceiptPage } from './pages/orders/ReceiptPage.tsx';
 import { DiscoverPage } from './pages/events/DiscoverPage.tsx';
 import { EventPage } from './pages/events/EventPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
-import { RecordingsPage } from './pages/recordings/RecordingsPage.tsx';
-import { OrganizePage } from './pages/OrganizePage.tsx';
-import { AcceptInvitePage } from './pages/organize/AcceptInvitePage.tsx';
-import { EDITOR_TABS, EventEditorPage } from './pages/organize/EventEditorPage.tsx';
-import { OrganizationSettingsPage } from './pages/organize/OrganizationSettingsPage.tsx';
-import { AdminEventsPage } from './pages/admin/AdminEventsPage.tsx';
-import { TicketsPage } from './pages/TicketsPage.tsx';
-import { CheckoutPage } from './pages/checkout/CheckoutPage.tsx';
-import { OrderPage } from './pages/orders/OrderPage.tsx';
-import { TicketsTab } from './pages/organize/tickets/TicketsTab.tsx';
-import { CheckinPage } from './pages/organize/checkin/CheckinPage.tsx';
-import { ScannerPage } from './pages/scanner/ScannerPage.tsx';
-import { FirstRunPage } from './setup/FirstRunPage.tsx';
-import { AdminRatingsPage } from './pages/feedback/AdminRatingsPage.tsx';
-import { FeedbackReportPage } from './pages/feedback/FeedbackReportPage.tsx';
-import { RateEventPage } from './pages/feedback/RateEventPage.tsx';
-import { SpeakerPage } from './pages/speakers/SpeakerPage.tsx';
-import { OrganizerPage } from './pages/organizers/OrganizerPage.tsx';
-import { SponsorOverlayPage } from './pages/sponsors/SponsorOverlayPage.tsx';
-import { SponsorsManagePage } from './pages/sponsors/SponsorsManagePage.tsx';
-import { StreamDestinationsPage } from './pages/watch/StreamDestinationsPage.tsx';
-import { WatchPage } from './pages/watch/WatchPage.tsx';
+import { EDITOR_TABS } from './pages/organize/editor-tabs.ts';
 import { SetupProvider } from './setup/setup-context.tsx';
 import { AppShell } from './shell/AppShell.tsx';
+import { lazyPage } from './shell/lazy-page.tsx';
 import { RealtimeProvider } from './shell/realtime-context.tsx';
 import { ThemeProvider } from './shell/theme.tsx';
 
-// The live room brings mediasoup-client; load it only when someone enters a room.
-const RoomPage = lazy(() => import('./pages/room/RoomPage.tsx').then((m) => ({ default: m.RoomPage })));
+// The first load carries the shell, the event list and the event page, where most visitors
+// arrive; every other page is its own chunk, fetched on first visit (or when a link to it is
+// hovered), so the room's mediasoup-client, the players' hls.js, the scanner's jsQR and the
+// organizer and admin pages cost nothing to someone who only browses events.
+const AccountPage = lazyPage(() => import('./pages/account/AccountPage.tsx').then((m) => m.AccountPage));
+const VerifyEmailPage = lazyPage(() => import('./pages/account/EmailLinkPages.tsx').then((m) => m.VerifyEmailPage));
+const ForgotPasswordPage = lazyPage(() => import('./pages/account/EmailLinkPages.tsx').then((m) => m.ForgotPasswordPage));
+const ResetPasswordPage = lazyPage(() => import('./pages/account/EmailLinkPages.tsx').then((m) => m.ResetPasswordPage));
+const LogInPage = lazyPage(() => import('./pages/account/LogInPage.tsx').then((m) => m.LogInPage));
+const SignUpPage = lazyPage(() => import('./pages/account/SignUpPage.tsx').then((m) => m.SignUpPage));
+const AdminAuditPage = lazyPage(() => import('./pages/admin/AdminLogPages.tsx').then((m) => m.AdminAuditPage));
+const AdminOutboxPage = lazyPage(() => import('./pages/admin/AdminLogPages.tsx').then((m) => m.AdminOutboxPage));
+const AdminUsersPage = lazyPage(() => import('./pages/admin/AdminUsersPage.tsx').then((m) => m.AdminUsersPage));
+const AdminJobsPage = lazyPage(() => import('./pages/admin/AdminJobsPage.tsx').then((m) => m.AdminJobsPage));
+const AdminRevenuePage = lazyPage(() => import('./pages/admin/AdminRevenuePage.tsx').then((m) => m.AdminRevenuePage));
+const AdminEventsPage = lazyPage(() => import('./pages/admin/AdminEventsPage.tsx').then((m) => m.AdminEventsPage));
+const AdminRatingsPage = lazyPage(() => import('./pages/feedback/AdminRatingsPage.tsx').then((m) => m.AdminRatingsPage));
+const InboxPage = lazyPage(() => import('./notifications/InboxPage.tsx').then((m) => m.InboxPage));
+const UnsubscribePage = lazyPage(() => import('./notifications/UnsubscribePage.tsx').then((m) => m.UnsubscribePage));
+const SessionCompanionPage = lazyPage(() => import('./chat/SessionCompanionPage.tsx').then((m) => m.SessionCompanionPage));
+const EventRevenuePage = lazyPage(() => import('./pages/organize/revenue/EventRevenuePage.tsx').then((m) => m.EventRevenuePage));
+const OrganizationRevenuePage = lazyPage(() => import('./pages/organize/revenue/OrganizationRevenuePage.tsx').then((m) => m.OrganizationRevenuePage));
+const ReceiptPage = lazyPage(() => import('./pages/orders/ReceiptPage.tsx').then((m) => m.ReceiptPage));
+const OrderPage = lazyPage(() => import('./pages/orders/OrderPage.tsx').then((m) => m.OrderPage));
+const RecordingsPage = lazyPage(() => import('./pages/recordings/RecordingsPage.tsx').then((m) => m.RecordingsPage));
+const OrganizePage = lazyPage(() => import('./pages/OrganizePage.tsx').then((m) => m.OrganizePage));
+const AcceptInvitePage = lazyPage(() => import('./pages/organize/AcceptInvitePage.tsx').then((m) => m.AcceptInvitePage));
+const EventEditorPage = lazyPage(() => import('./pages/organize/EventEditorPage.tsx').then((m) => m.EventEditorPage));
+const OrganizationSettingsPage = lazyPage(() => import('./pages/organize/OrganizationSettingsPage.tsx').then((m) => m.OrganizationSettingsPage));
+const TicketsPage = lazyPage(() => import('./pages/TicketsPage.tsx').then((m) => m.TicketsPage));
+const CheckoutPage = lazyPage(() => import('./pages/checkout/CheckoutPage.tsx').then((m) => m.CheckoutPage));
+const TicketsTab = lazyPage(() => import('./pages/organize/tickets/TicketsTab.tsx').then((m) => m.TicketsTab));
+const CheckinPage = lazyPage(() => import('./pages/organize/checkin/CheckinPage.tsx').then((m) => m.CheckinPage));
+const ScannerPage = lazyPage(() => import('./pages/scanner/ScannerPage.tsx').then((m) => m.ScannerPage));
+const FirstRunPage = lazyPage(() => import('./setup/FirstRunPage.tsx').then((m) => m.FirstRunPage));
+const FeedbackReportPage = lazyPage(() => import('./pages/feedback/FeedbackReportPage.tsx').then((m) => m.FeedbackReportPage));
+const RateEventPage = lazyPage(() => import('./pages/feedback/RateEventPage.tsx').then((m) => m.RateEventPage));
+const SpeakerPage = lazyPage(() => import('./pages/speakers/SpeakerPage.tsx').then((m) => m.SpeakerPage));
+const OrganizerPage = lazyPage(() => import('./pages/organizers/OrganizerPage.tsx').then((m) => m.OrganizerPage));
+const SponsorOverlayPage = lazyPage(() => import('./pages/sponsors/SponsorOverlayPage.tsx').then((m) => m.SponsorOverlayPage));
+const SponsorsManagePage = lazyPage(() => import('./pages/sponsors/SponsorsManagePage.tsx').then((m) => m.SponsorsManagePage));
+const StreamDestinationsPage = lazyPage(() => import('./pages/watch/StreamDestinationsPage.tsx').then((m) => m.StreamDestinationsPage));
+const WatchPage = lazyPage(() => import('./pages/watch/WatchPage.tsx').then((m) => m.WatchPage));
+const RoomPage = lazyPage(() => import('./pages/room/RoomPage.tsx').then((m) => m.RoomPage));
 
 /** Every page of the app; features add their routes here. */
 export function App() {

@@ -11,8 +11,6 @@ import { VisibilityTab } from './VisibilityTab.tsx';
 import { formatInZone } from './time.ts';
 import './organize.css';
 
-export const EDITOR_TABS = ['details', 'agenda', 'speakers', 'team', 'visibility'] as const;
-
 /** What every tab gets: the loaded event and a way to reload it after a change. */
 export type TabProps = { detail: EventDetail; reload: () => void };
 
