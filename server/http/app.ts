@@ -184,6 +184,8 @@ function serveClient(app: FastifyInstance, clientDir: string, eventPage: ReturnT
     app.register(fastifyStatic, {
       root: clientDir,
       index: "index.html",
+      // Off, or its own "public, max-age=0" would replace the header setHeaders chose.
+      cacheControl: false,
       setHeaders(res, filePath) {
         // Vite puts a content hash in every asset name under assets/, so they never change.
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
