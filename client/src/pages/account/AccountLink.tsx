@@ -22,8 +22,9 @@ export function AccountLink() {
         }
       >
         {(account) => (
+          // The initial is drawn by CSS, not text, so the link's visible text is the name its label contains (WCAG 2.5.3).
           <A href="/account" class="account-link account-link--user" aria-label={`Your account, ${account().displayName}`}>
-            <Show when={account().avatarUrl} fallback={<span class="avatar avatar--small" aria-hidden="true">{account().displayName.slice(0, 1).toUpperCase()}</span>}>
+            <Show when={account().avatarUrl} fallback={<span class="avatar avatar--small" aria-hidden="true" data-initial={account().displayName.slice(0, 1).toUpperCase()} />}>
               <img class="avatar avatar--small" src={account().avatarUrl!} alt="" />
             </Show>
             <span class="account-link__name">{account().displayName}</span>

@@ -21,8 +21,14 @@ export function AdminAuditPage() {
                 </p>
               </div>
               <div class="audit-diff">
-                <pre aria-label="Before">{JSON.stringify(entry.before, null, 1)}</pre>
-                <pre aria-label="After">{JSON.stringify(entry.after, null, 1)}</pre>
+                <figure>
+                  <figcaption>Before</figcaption>
+                  <pre>{JSON.stringify(entry.before, null, 1)}</pre>
+                </figure>
+                <figure>
+                  <figcaption>After</figcaption>
+                  <pre>{JSON.stringify(entry.after, null, 1)}</pre>
+                </figure>
               </div>
             </li>
           )}

@@ -140,7 +140,7 @@ export function ScannerPage() {
         )}
       </Show>
       <Show when={store()}>
-        <div class="scanner__status" aria-label="Scanner status">
+        <div class="scanner__status" role="group" aria-label="Scanner status">
           <span class={`chip ${online() ? 'chip--ok' : 'chip--warn'}`}>{online() ? 'Online' : 'Offline'}</span>
           <span data-testid="scanner-counts">{read((s) => `${s.checkedInCount} of ${s.expectedCount} checked in`)}</span>
           <span data-testid="scanner-queue">{read((s) => s.queue.length === 0 ? 'All scans synced' : `${s.queue.length} ${s.queue.length === 1 ? 'scan' : 'scans'} waiting to sync`)}</span>

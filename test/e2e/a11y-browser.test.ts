@@ -1,0 +1,164 @@
+/**
+ * The web app's key pages checked by axe-core (WCAG 2.0/2.1 A and AA rules) in Debian's
+ * Chromium, at desktop (1280 px) and phone (375 px) width, in the light and the dark theme:
+ * discovery, an event page with sessions, speakers and tickets, checkout (signed in and as a
+ * guest), an order, my tickets, log-in, sign-up, the account page, the inbox, the organizer's
+ * event editor and its dashboard, tickets, revenue and check-in pages, the door scanner, the
+ * admin pages and the room's join screen. A serious or critical violation fails the test and is
+ * printed with its page, viewport, theme, selectors and help URL.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Kysely } from "kysely";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DB } from "../../server/db/schema.ts";
+import { TicketKeys } from "../../server/tickets/ticket-keys.ts";
+import { launchMediaBrowser } from "../support/media-fixture.ts";
+import * as seed from "../support/seed.ts";
+import { startServer, type TestServer } from "../support/server.ts";
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 375, height: 812 } } as const;
+const THEMES = ["light", "dark"] as const;
+
+type Who = "guest" | "attendee" | "organizer" | "admin";
+type Check = { name: string; who: Who; path: string; /** A locator that is there once the page has its data. */ ready: string };
+type Violation = { id: string; impact: string | null; help: string; helpUrl: string; nodes: { target: unknown[]; failureSummary?: string }[] };
+
+let server: TestServer;
+let db: Kysely<DB>;
+let browser: Browser;
+const cookies: Partial<Record<Who, string>> = {};
+const checks: Check[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  db = seed.openServerDb(server.dataDir);
+  const people = {} as Record<Exclude<Who, "guest">, string>;
+  for (const [who, name, role] of [["admin", "Ada Admin", "admin"], ["organizer", "Olga Organizer", "user"], ["attendee", "Tom Attendee", "user"]] as const) {
+    people[who] = await seed.user(db, { email: `${who}@example.org`, name, role });
+    cookies[who] = (await seed.signedIn(db, people[who])).token;
+  }
+  const organization = await seed.write(db, seed.organization({ name: "Accessible Events Ltd", ownerId: people.organizer }));
+  const event = await seed.write(db, seed.event({
+    organizationId: organization.id, ownerId: people.organizer, title: "Open Web Summit", summary: "Two days on the open web.",
+    description: "Talks and workshops on building for everyone.", tags: ["web", "a11y"], category: "technology", timeZone: "Europe/Paris",
+  }));
+  const keynote = await seed.write(db, seed.session({ eventId: event.id, title: "Opening keynote" }));
+  await seed.write(db, seed.session({ eventId: event.id, title: "Workshop: forms that work", startsAt: new Date(Date.now() + 2 * 3_600_000).toISOString() }));
+  await seed.write(db, seed.speaker({ eventId: event.id, name: "Sam Speaker", bio: "Builds accessible things.", sessionIds: [keynote] }));
+  const free = await seed.write(db, seed.ticketType({ eventId: event.id, name: "Community pass" }));
+  await seed.write(db, seed.ticketType({ eventId: event.id, name: "Supporter pass", price: 4_900 }));
+  const order = await seed.write(db, seed.order({ eventId: event.id, userId: people.attendee, buyerName: "Tom Attendee", buyerEmail: "attendee@example.org", seats: [{ ticketTypeId: free.id, holderName: "Tom Attendee", holderEmail: "attendee@example.org" }], keys: TicketKeys.load(path.join(server.dataDir, "keys")) }));
+  const list = await fetch(`${server.url}/api/events/${event.id}/checkin-lists`, {
+    method: "POST",
+    headers: { cookie: `plenary_session=${cookies.organizer}`, origin: server.url, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Main entrance" }),
+  });
+  if (list.status !== 201) throw new Error(`check-in list: ${list.status} ${await list.text()}`);
+  const listId = ((await list.json()) as { list: { id: string } }).list.id;
+
+  const editor = `/organize/events/${event.id}`;
+  checks.push(
+    { name: "discover", who: "guest", path: "/", ready: "text=Open Web Summit" },
+    { name: "event page", who: "guest", path: `/events/${event.slug}`, ready: "text=Sam Speaker" },
+    { name: "checkout (guest)", who: "guest", path: `/events/${event.slug}/checkout`, ready: "text=Supporter pass" },
+    { name: "log in", who: "guest", path: "/log-in", ready: "form" },
+    { name: "sign up", who: "guest", path: "/sign-up", ready: "form" },
+    { name: "checkout (signed in)", who: "attendee", path: `/events/${event.slug}/checkout`, ready: "text=Supporter pass" },
+    { name: "order", who: "attendee", path: `/orders/${order.id}`, ready: "[data-order-status]" },
+    { name: "my tickets", who: "attendee", path: "/tickets", ready: "text=Open Web Summit" },
+    { name: "account", who: "attendee", path: "/account", ready: "form" },
+    { name: "notifications", who: "attendee", path: "/notifications", ready: "main h1" },
+    { name: "room join screen", who: "attendee", path: `/rooms/${keynote}`, ready: "button:has-text('Join now')" },
+    { name: "organize home", who: "organizer", path: "/organize", ready: "text=Open Web Summit" },
+    { name: "editor: dashboard", who: "organizer", path: editor, ready: "main h1" },
+    ...["details", "agenda", "speakers", "team", "visibility"].map((tab): Check => ({ name: `editor: ${tab}`, who: "organizer", path: `${editor}/${tab}`, ready: "main h1" })),
+    { name: "editor: tickets", who: "organizer", path: `${editor}/tickets`, ready: "text=Community pass" },
+    { name: "editor: revenue", who: "organizer", path: `${editor}/revenue`, ready: "main h1" },
+    { name: "editor: check-in", who: "organizer", path: `${editor}/checkin`, ready: "text=Main entrance" },
+    { name: "scanner", who: "organizer", path: `/scan/${listId}`, ready: "[data-testid=scanner-counts]" },
+    ...["", "/events", "/audit", "/outbox", "/jobs", "/revenue", "/ratings"].map((sub): Check => ({ name: `admin${sub || " users"}`, who: "admin", path: `/admin${sub}`, ready: "main h1" })),
+  );
+  browser = await launchMediaBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await db?.destroy();
+  await server?.stop();
+});
+
+/** Opens the page and waits until it has its data: the ready locator is there and nothing says Loading. */
+async function settle(page: Page, check: Check): Promise<void> {
+  await page.goto(`${server.url}${check.path}`, { waitUntil: "networkidle" });
+  try {
+    await page.locator(check.ready).first().waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => !document.querySelector(".loading, .app-loading"), undefined, { timeout: 30_000 });
+  } catch (error) {
+    throw new Error(`${check.name} (${check.path}) never showed ${check.ready}: ${(await page.locator("body").innerText()).slice(0, 400)}`, { cause: error });
+  }
+  // Let transitions (theme colors, fades) finish so contrast is measured on what a person sees.
+  await page.waitForTimeout(300);
+}
+
+/** axe-core's serious and critical WCAG 2.x A/AA violations on the page, plus the lesser ones apart. */
+async function audit(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SCRIPT });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  });
+}
+
+function describeViolations(where: string, violations: Violation[]): string {
+  return violations
+    .map((v) => `${where}: [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.slice(0, 8).map((n) => `    ${n.target.join(" ")}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, "\n      ")}` : ""}`).join("\n")}`)
+    .join("\n");
+}
+
+describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
+  for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
+    for (const theme of THEMES) {
+      it(`has no serious or critical violations at ${viewportName} width in the ${theme} theme`, { timeout: 600_000 }, async () => {
+        const serious: string[] = [];
+        const lesser: string[] = [];
+        const contexts = new Map<Who, Awaited<ReturnType<Browser["newContext"]>>>();
+        try {
+          for (const check of checks) {
+            let context = contexts.get(check.who);
+            if (!context) {
+              context = await browser.newContext({ viewport, colorScheme: theme, locale: "en-US", reducedMotion: "reduce" });
+              const token = cookies[check.who];
+              if (token) await context.addCookies([{ name: "plenary_session", value: token, url: server.url }]);
+              contexts.set(check.who, context);
+            }
+            const page = await context.newPage();
+            try {
+              await settle(page, check);
+            } catch (error) {
+              serious.push(String(error));
+              await page.close();
+              continue;
+            }
+            try {
+              const violations = await audit(page);
+              const where = `${check.name} ${check.path} @${viewport.width}px ${theme}`;
+              const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+              if (bad.length) serious.push(describeViolations(where, bad));
+              const minor = violations.filter((v) => !bad.includes(v));
+              if (minor.length) lesser.push(describeViolations(where, minor));
+            } finally {
+              await page.close();
+            }
+          }
+        } finally {
+          for (const context of contexts.values()) await context.close();
+        }
+        if (lesser.length) console.warn(`moderate/minor axe findings:\n${lesser.join("\n")}`);
+        expect(serious.join("\n"), "serious or critical axe violations").toBe("");
+      });
+    }
+  }
+});
