@@ -20,7 +20,7 @@ export function LobbyChat(props: { eventId: string }) {
       <ChatPanel channel={`event:${props.eventId}`} label="Lobby chat" onMessagePerson={messagePerson} />
       <section ref={section} class="lobby-chat__messages" aria-labelledby="lobby-messages-title">
         <h3 id="lobby-messages-title" class="messages__title">
-          Messages<Show when={unread() > 0}> <span class="room-side__badge" aria-label={`${unread()} unread`}>{unread()}</span></Show>
+          Messages<Show when={unread() > 0}> <span class="room-side__badge">{unread()}<span class="visually-hidden"> unread</span></span></Show>
         </h3>
         <PrivateMessages eventId={props.eventId} onUnread={setUnread} ref={(handle) => (messages = handle)} />
       </section>

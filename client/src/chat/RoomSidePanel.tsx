@@ -63,10 +63,10 @@ export function RoomSidePanel(props: { eventId: string; sessionId: string; isHos
               tabIndex={tab() === item.id ? 0 : -1} onClick={() => show(item.id)} onKeyDown={(e) => onKey(e, index())}>
               {item.label}
               <Show when={item.id === 'chat' && unseen() > 0}>
-                <span class="room-side__badge" aria-label={`${unseen()} new`}>{unseen()}</span>
+                {' '}<span class="room-side__badge">{unseen()}<span class="visually-hidden"> new</span></span>
               </Show>
               <Show when={item.id === 'messages' && unreadPrivate() > 0}>
-                <span class="room-side__badge" aria-label={`${unreadPrivate()} unread`}>{unreadPrivate()}</span>
+                {' '}<span class="room-side__badge">{unreadPrivate()}<span class="visually-hidden"> unread</span></span>
               </Show>
             </button>
           )}
