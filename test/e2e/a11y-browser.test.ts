@@ -23,7 +23,15 @@ const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 375, 
 const THEMES = ["light", "dark"] as const;
 
 type Who = "guest" | "attendee" | "organizer" | "admin";
-type Check = { name: string; who: Who; path: string; /** A locator that is there once the page has its data. */ ready: string };
+type Check = {
+  name: string;
+  who: Who;
+  path: string;
+  /** A locator that is there once the page has its data. */
+  ready: string;
+  /** What a person does before the check (to reach a state the page does not open in). */
+  act?: (page: Page) => Promise<void>;
+};
 type Violation = { id: string; impact: string | null; help: string; helpUrl: string; nodes: { target: unknown[]; failureSummary?: string }[] };
 
 let server: TestServer;
@@ -79,6 +87,23 @@ beforeAll(async () => {
     { name: "editor: revenue", who: "organizer", path: `${editor}/revenue`, ready: "main h1" },
     { name: "editor: check-in", who: "organizer", path: `${editor}/checkin`, ready: "text=Main entrance" },
     { name: "scanner", who: "organizer", path: `/scan/${listId}`, ready: "[data-testid=scanner-counts]" },
+    {
+      // Admitted the first time, already checked in after: the result's coloured fills.
+      name: "scanner result", who: "organizer", path: `/scan/${listId}`, ready: "[data-testid=scanner-counts]",
+      act: async (page) => {
+        await page.getByLabel("Ticket code").fill(order.tickets[0].code);
+        await page.getByRole("button", { name: "Check", exact: true }).click();
+        await page.locator(".scanner__result:not([data-outcome=idle])").waitFor({ timeout: 30_000 });
+      },
+    },
+    {
+      name: "scanner refusal", who: "organizer", path: `/scan/${listId}`, ready: "[data-testid=scanner-counts]",
+      act: async (page) => {
+        await page.getByLabel("Ticket code").fill("not-a-ticket");
+        await page.getByRole("button", { name: "Check", exact: true }).click();
+        await page.locator(".scanner__result[data-outcome=refused]").waitFor({ timeout: 30_000 });
+      },
+    },
     ...["", "/events", "/audit", "/outbox", "/jobs", "/revenue", "/ratings"].map((sub): Check => ({ name: `admin${sub || " users"}`, who: "admin", path: `/admin${sub}`, ready: "main h1" })),
   );
   browser = await launchMediaBrowser();
@@ -95,8 +120,9 @@ async function settle(page: Page, check: Check): Promise<void> {
   try {
     await page.locator(check.ready).first().waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => !document.querySelector(".loading, .app-loading"), undefined, { timeout: 30_000 });
+    await check.act?.(page);
   } catch (error) {
-    throw new Error(`${check.name} (${check.path}) never showed ${check.ready}: ${(await page.locator("body").innerText()).slice(0, 400)}`, { cause: error });
+    throw new Error(`${check.name} (${check.path}) did not reach its state (${check.ready}${check.act ? ", then its action" : ""}): ${(await page.locator("body").innerText()).slice(0, 400)}`, { cause: error });
   }
   // Let transitions (theme colors, fades) finish so contrast is measured on what a person sees.
   await page.waitForTimeout(300);
