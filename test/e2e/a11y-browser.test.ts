@@ -4,7 +4,7 @@
  * discovery, an event page with sessions, speakers and tickets, checkout (signed in and as a
  * guest), an order, my tickets, log-in, sign-up, the account page, the inbox, the organizer's
  * event editor and its dashboard, tickets, revenue and check-in pages, the door scanner, the
- * admin pages and the room's join screen. A serious or critical violation fails the test and is
+ * admin pages, the phone menu opened, and the room's join screen. A serious or critical violation fails the test and is
  * printed with its page, viewport, theme, selectors and help URL.
  */
 import { createRequire } from "node:module";
@@ -74,6 +74,15 @@ beforeAll(async () => {
     { name: "checkout (guest)", who: "guest", path: `/events/${event.slug}/checkout`, ready: "text=Supporter pass" },
     { name: "log in", who: "guest", path: "/log-in", ready: "form" },
     { name: "sign up", who: "guest", path: "/sign-up", ready: "form" },
+    {
+      // At phone width the navigation folds behind Menu: checked open.
+      name: "open menu", who: "attendee", path: "/", ready: "text=Open Web Summit",
+      act: async (page) => {
+        if (page.viewportSize()!.width > VIEWPORTS.phone.width) return;
+        await page.getByRole("button", { name: "Menu" }).click();
+        await page.locator(".main-nav--open").waitFor();
+      },
+    },
     { name: "checkout (signed in)", who: "attendee", path: `/events/${event.slug}/checkout`, ready: "text=Supporter pass" },
     { name: "order", who: "attendee", path: `/orders/${order.id}`, ready: "[data-order-status]" },
     { name: "my tickets", who: "attendee", path: "/tickets", ready: "text=Open Web Summit" },
