@@ -1,11 +1,13 @@
 /**
- * The web app's key pages checked by axe-core (WCAG 2.0/2.1 A and AA rules) in Debian's
- * Chromium, at desktop (1280 px) and phone (375 px) width, in the light and the dark theme:
- * discovery, an event page with sessions, speakers and tickets, checkout (signed in and as a
- * guest), an order, my tickets, log-in, sign-up, the account page, the inbox, the organizer's
- * event editor and its dashboard, tickets, revenue and check-in pages, the door scanner, the
- * admin pages, the phone menu opened, and the room's join screen. A serious or critical violation fails the test and is
- * printed with its page, viewport, theme, selectors and help URL.
+ * The web app's key pages checked by axe-core (WCAG 2.0/2.1 A and AA rules, and axe's best
+ * practices: landmarks, heading order) in Debian's Chromium, at desktop (1280 px) and phone
+ * (375 px) width, in the light and the dark theme: discovery, an event page with sessions,
+ * speakers and tickets, checkout (signed in and as a guest), an order, my tickets, log-in,
+ * sign-up, the account page, the inbox, the organizer's event editor and its dashboard,
+ * tickets, revenue and check-in pages, the door scanner and its results, the admin pages, the
+ * phone menu opened, and the room's join screen. A serious or critical violation fails the
+ * test and is printed with its page, viewport, theme, selectors and help URL; lesser ones are
+ * printed as warnings.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
