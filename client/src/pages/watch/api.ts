@@ -1,30 +1,16 @@
 /** The live streaming API as the client sees it (server/streaming/routes.ts). */
+import type { PushHealth as DestinationHealth } from '../../../../recorder/live-push.ts';
+import type { LiveHealth } from '../../../../recorder/live-stream.ts';
+import type { LiveStatus } from '../../../../server/streaming/service.ts';
 import { api } from '../../api/http.ts';
 
 export type Destination = { id: string; name: string; ingestUrl: string; streamKeyHint: string; updatedAt: string };
-export type DestinationHealth = {
-  id: string;
-  name: string;
-  state: 'connecting' | 'live' | 'retrying' | 'stopped';
-  bitrateKbps: number;
-  droppedFrames: number;
-  reconnects: number;
-  lastError: string | null;
-  since: string;
-};
-/** The one encoder of the stream: "reconnecting" while it is restarted after dying. */
-export type EncoderHealth = { state: 'live' | 'reconnecting'; restarts: number; lastError: string | null; since: string };
-export type LiveHealth = {
-  startedAt: string;
-  frames: number;
-  droppedFrames: number;
-  programPeer: string | null;
-  encoder: EncoderHealth;
-  destinations: DestinationHealth[];
-};
-export type LiveState = 'off' | EncoderHealth['state'];
+/** A destination's push health, the encoder's, and the whole stream's: the server's own shapes. */
+export type { DestinationHealth, LiveHealth };
+export type { EncoderHealth } from '../../../../recorder/live-stream.ts';
+export type { LiveState } from '../../../../server/streaming/service.ts';
 /** What hosts are told of a stream (GET, the `stream.subscribe` reply and each `stream.health` push). */
-export type HostStreamStatus = { live: boolean; state: LiveState; startedAt: string | null; failure: string | null; health: LiveHealth | null };
+export type HostStreamStatus = LiveStatus;
 export type StreamStatus =
   | { live: boolean; startedAt: string | null; isHost: false }
   | (HostStreamStatus & { isHost: true; destinations: Destination[] });
