@@ -155,27 +155,6 @@ describe("pages split by route", { timeout: 120_000 }, () => {
     expect(await loading.count()).toBe(0);
   });
 
-  it("keeps the shell when a page fails while drawing, and going elsewhere clears it", async () => {
-    const { page } = await visitor();
-    // An answer the event page does not expect (as from a newer or broken server) makes it throw.
-    await page.route((url) => url.pathname === `/api/discover/events/${eventSlug}`, (route: Route) =>
-      route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ event: { title: "Half an event" } }) }));
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${server.url}/events/${eventSlug}`);
-    const alert = page.getByRole("alert");
-    await alert.getByRole("heading", { level: 1, name: "Something went wrong on this page" }).waitFor();
-    expect(await page.title()).toBe("Something went wrong · Plenary");
-    expect(errors).toEqual([]);
-    expect(await page.getByRole("button", { name: "Menu" }).count()).toBe(1);
-    await page.screenshot({ path: path.join(screenshotDir, "phone-page-crashed.png"), fullPage: true });
-    // Another page through the shell's own navigation works, and the notice is gone.
-    await page.getByRole("button", { name: "Menu" }).click();
-    await page.getByRole("link", { name: "Events", exact: true }).click();
-    await page.getByRole("heading", { level: 1, name: "Events" }).waitFor();
-    expect(await page.getByRole("heading", { name: "Something went wrong on this page" }).count()).toBe(0);
-  });
-
   it("offers a reload when a page's chunk is gone, and the reload brings the page", async () => {
     const { page } = await visitor();
     // As after an upgrade: the tab's index named a chunk the server no longer has.

@@ -1,5 +1,5 @@
 import { Navigate, useLocation, type RouteSectionProps } from '@solidjs/router';
-import { createEffect, ErrorBoundary, Match, on, Switch } from 'solid-js';
+import { createEffect, Match, on, Switch } from 'solid-js';
 import { useSetup } from '../setup/setup-context.tsx';
 import { AlertIcon } from '../ui/icons.tsx';
 import { useRealtime } from './realtime-context.tsx';
@@ -16,29 +16,6 @@ function SetupStatusError(props: { message: string; retry: () => void }) {
         <h1 id="setup-status-error" class="notice__title">Plenary can't reach its server</h1>
         <p>{props.message}</p>
         <button type="button" class="button button--primary" onClick={() => props.retry()}>
-          Try again
-        </button>
-      </div>
-    </section>
-  );
-}
-
-/**
- * A page that threw while drawing (a bug, or an answer it did not expect): the shell stays, the
- * person is told, and can try the page again or go elsewhere, which clears the error.
- */
-function PageCrashed(props: { error: unknown; reset: () => void }) {
-  const location = useLocation();
-  console.error('A page failed while drawing', props.error);
-  document.title = 'Something went wrong · Plenary';
-  createEffect(on(() => location.pathname, () => props.reset(), { defer: true }));
-  return (
-    <section class="notice notice--error" role="alert" aria-labelledby="page-crashed">
-      <AlertIcon size={24} />
-      <div>
-        <h1 id="page-crashed" class="notice__title">Something went wrong on this page</h1>
-        <p>The rest of Plenary still works. Try the page again; if it keeps failing, reload, or tell the organizer or the site's administrator.</p>
-        <button type="button" class="button button--primary" onClick={() => props.reset()}>
           Try again
         </button>
       </div>
@@ -103,9 +80,7 @@ export function AppShell(props: RouteSectionProps) {
           <Match when={setUp() && location.pathname === setupPath && !setup.completedHere()}>
             <Navigate href="/" />
           </Match>
-          <Match when={ready()}>
-            <ErrorBoundary fallback={(error, reset) => <PageCrashed error={error} reset={reset} />}>{props.children}</ErrorBoundary>
-          </Match>
+          <Match when={ready()}>{props.children}</Match>
         </Switch>
       </main>
       <SiteFooter version={ready()?.version} live={setUp()} />
