@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe, run } from "../../recorder/ffmpeg.ts";
 import { MediaPeer } from "../support/media-peer.ts";
 import { RoomFixture, type RoomPerson, requestAs } from "../support/rooms.ts";
-import { startServer, type TestServer } from "../support/server.ts";
+import type { TestServer } from "../support/server.ts";
 import { encodeTestVp8 } from "../support/vp8.ts";
-import { deadIngest, type RtmpReceiver, startRtmpReceiver } from "./streaming-support.ts";
+import { deadIngest, type RtmpReceiver, startRtmpReceiver, startStreamingServer, until } from "./streaming-support.ts";
 
 let server: TestServer;
 let fixture: RoomFixture;
@@ -29,16 +29,7 @@ const GOOD_KEY = "live_sk-9f8e7d6c5b4aXYZW";
 const DEAD_KEY = "dead_sk-0a1b2c3d4e5fQRST";
 
 beforeAll(async () => {
-  server = await startServer({
-    env: {
-      PLENARY_SFU_WORKERS: "1",
-      PLENARY_STREAMING_WIDTH: "320",
-      PLENARY_STREAMING_HEIGHT: "240",
-      PLENARY_STREAMING_FPS: "15",
-      PLENARY_STREAMING_VIDEO_KBPS: "400",
-      PLENARY_STREAMING_RETRY_BACKOFF_MS: "300",
-    },
-  });
+  server = await startStreamingServer({ PLENARY_STREAMING_RETRY_BACKOFF_MS: "300" });
   fixture = await RoomFixture.create(server);
   sessionId = await fixture.session({ title: "Streamed keynote" });
   host = await fixture.person("Hana Host");
@@ -62,15 +53,6 @@ afterAll(async () => {
 
 const api = (person: RoomPerson | null, method: string, url: string, body?: unknown) => requestAs(server, person, method, url, body);
 
-async function until<T>(what: string, probeFn: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probeFn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("live streaming", () => {
   const ids = { good: "", dead: "" };

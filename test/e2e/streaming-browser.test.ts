@@ -15,8 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaPeer } from "../support/media-peer.ts";
 import { join, launchRoomBrowser, openRoom } from "../support/room-browser.ts";
 import { RoomFixture, type RoomPerson } from "../support/rooms.ts";
-import { startServer, type TestServer } from "../support/server.ts";
+import type { TestServer } from "../support/server.ts";
 import { encodeTestVp8 } from "../support/vp8.ts";
+import { startStreamingServer } from "./streaming-support.ts";
 
 let server: TestServer;
 let fixture: RoomFixture;
@@ -27,9 +28,7 @@ let sessionId: string;
 const scratch = mkdtempSync(path.join(tmpdir(), "plenary-streaming-browser-"));
 
 beforeAll(async () => {
-  server = await startServer({
-    env: { PLENARY_SFU_WORKERS: "1", PLENARY_STREAMING_WIDTH: "320", PLENARY_STREAMING_HEIGHT: "240", PLENARY_STREAMING_FPS: "15", PLENARY_STREAMING_VIDEO_KBPS: "400" },
-  });
+  server = await startStreamingServer();
   fixture = await RoomFixture.create(server);
   // Room for one attendee (hosts do not count): another ticket holder fills it.
   sessionId = await fixture.session({ title: "Packed keynote", maxPeers: 1 });

@@ -15,10 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "../../recorder/ffmpeg.ts";
 import { MediaPeer } from "../support/media-peer.ts";
 import { RoomFixture, type RoomPerson, requestAs } from "../support/rooms.ts";
-import { startServer, type TestServer } from "../support/server.ts";
+import type { TestServer } from "../support/server.ts";
 import { encodeTestVp8 } from "../support/vp8.ts";
 import { type Frame, TestSocket } from "../support/ws-client.ts";
-import { type RtmpReceiver, startRtmpReceiver } from "./streaming-support.ts";
+import { type RtmpReceiver, startRtmpReceiver, startStreamingServer, until } from "./streaming-support.ts";
 
 const MAX_FAILURES = 3;
 let server: TestServer;
@@ -32,17 +32,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), "plenary-streaming-restart-"));
 const KEY = "live_sk-restart0123ABCD";
 
 beforeAll(async () => {
-  server = await startServer({
-    env: {
-      PLENARY_SFU_WORKERS: "1",
-      PLENARY_STREAMING_WIDTH: "320",
-      PLENARY_STREAMING_HEIGHT: "240",
-      PLENARY_STREAMING_FPS: "15",
-      PLENARY_STREAMING_VIDEO_KBPS: "400",
-      PLENARY_STREAMING_RETRY_BACKOFF_MS: "300",
-      PLENARY_STREAMING_ENCODER_MAX_FAILURES: String(MAX_FAILURES),
-    },
-  });
+  server = await startStreamingServer({ PLENARY_STREAMING_RETRY_BACKOFF_MS: "300", PLENARY_STREAMING_ENCODER_MAX_FAILURES: String(MAX_FAILURES) });
   fixture = await RoomFixture.create(server);
   sessionId = await fixture.session({ title: "Crash-proof keynote" });
   host = await fixture.person("Hana Host");
@@ -64,15 +54,6 @@ afterAll(async () => {
 const api = (person: RoomPerson | null, method: string, url: string, body?: unknown) => requestAs(server, person, method, url, body);
 const socketOf = (person: RoomPerson) => TestSocket.open(server.url, { headers: { cookie: person.cookie, origin: server.url } });
 
-async function until<T>(what: string, probeFn: () => T | undefined | Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probeFn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Every push a socket got, in order, with the fan-out's batches unwrapped. */
 const pushes = (socket: TestSocket, t: string): Frame[] =>

@@ -1,10 +1,37 @@
 /**
- * A local RTMP ingest for live streaming tests: `ffmpeg -listen 1` taking one publisher on
- * 127.0.0.1 and copying what it receives into a file that ffprobe can read afterwards.
+ * What the live streaming tests share: a server that encodes a small, cheap program; a local
+ * RTMP ingest (`ffmpeg -listen 1` taking one publisher on 127.0.0.1 and copying what it receives
+ * into a file that ffprobe can read afterwards); and a poll for what ffmpeg does in its own time.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { freePort } from "../support/net.ts";
+import { startServer, type TestServer } from "../support/server.ts";
+
+/** A server with one media worker whose live program is 320×240 at 15 fps and 400 kbit/s; `env` adds settings. */
+export function startStreamingServer(env: Record<string, string> = {}): Promise<TestServer> {
+  return startServer({
+    env: {
+      PLENARY_SFU_WORKERS: "1",
+      PLENARY_STREAMING_WIDTH: "320",
+      PLENARY_STREAMING_HEIGHT: "240",
+      PLENARY_STREAMING_FPS: "15",
+      PLENARY_STREAMING_VIDEO_KBPS: "400",
+      ...env,
+    },
+  });
+}
+
+/** Polls `probe` every 200 ms until it gives a value; fails naming `what` after `ms`. */
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 90_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 export type RtmpReceiver = { url: string; key: string; file: string; child: ChildProcess; exited: Promise<void>; stop(): Promise<void> };
 
