@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
 import { launchBrowser } from "../support/browser.ts";
 import type { TestClient } from "../support/http-client.ts";
-import { buy, paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
+import { buy, eventSettlingIn, paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
 
 let world: RevenueWorld;
 let browser: Browser;
@@ -187,11 +187,8 @@ describe("disputes on the revenue page", () => {
 
 describe("fees in another currency than the sales", () => {
   it("shows EUR sales and USD fees under their own currencies, with a note, at phone width too", async () => {
-    const usd = world.fixture.event("owner@example.org", "Dollar Fest");
-    const typeId = paidTicketType(world, usd.eventId, 4_000);
-    const account = await world.standin.client().accounts.create({ type: "express", country: "US", email: "owner@example.org" });
-    world.standin.settleIn(account.id, "usd");
-    world.sql.prepare("update organizations set payout_account_id = ?, payout_ready = 1 where id = ?").run(account.id, usd.organizationId);
+    const usd = await eventSettlingIn(world, "owner@example.org", "Dollar Fest", "usd", 4_000);
+    const typeId = usd.typeId;
     const sold = await buy(world, buyer, usd.eventId, typeId, 1);
     const dispute = world.standin.dispute(sold.paymentId, "fraudulent");
     world.standin.closeDispute(dispute.id, "lost");

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
 import type { TestClient } from "../support/http-client.ts";
 import type { StripeEvent } from "../support/stripe-standin/index.ts";
-import { buy, checkout, paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
+import { buy, checkout, eventSettlingIn, paidTicketType, type RevenueWorld, startRevenueWorld } from "./revenue-support.ts";
 
 let world: RevenueWorld;
 let owner: TestClient, buyer: TestClient;
@@ -193,11 +193,8 @@ describe("disputes", () => {
 
 describe("fees in the settlement currency", () => {
   it("a EUR sale for an organizer settling in USD books Stripe's fees in USD, on the USD row, apart from the EUR sales", async () => {
-    const usd = world.fixture.event("owner@example.org", "Dollar Summit");
-    const usdType = paidTicketType(world, usd.eventId, 4_000);
-    const account = await world.standin.client().accounts.create({ type: "express", country: "US", email: "owner@example.org" });
-    world.standin.settleIn(account.id, "usd");
-    world.sql.prepare("update organizations set payout_account_id = ?, payout_ready = 1, commission_bp = 500 where id = ?").run(account.id, usd.organizationId);
+    const usd = await eventSettlingIn(world, "owner@example.org", "Dollar Summit", "usd", 4_000, 500);
+    const usdType = usd.typeId;
     const entries = (orderId: string) =>
       world.sql.prepare("select kind, amount, currency from ledger_entries where order_id = ? order by kind, currency, amount desc").all(orderId) as { kind: string; amount: number; currency: string }[];
     // 40.00 EUR on behalf of the organizer settles as 44.00 USD at the stated 1.1; Stripe's fee is in USD.

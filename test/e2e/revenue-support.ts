@@ -64,6 +64,19 @@ export function paidTicketType(world: RevenueWorld, eventId: string, price: numb
   return world.fixture.ticketType(eventId, name, 100, price).id;
 }
 
+/**
+ * An event of `ownerEmail`'s new organization, paid out to a connected account that settles in
+ * `currency` (the stand-in converts at the world's `exchangeRates`), with one ticket type at `price`.
+ */
+export async function eventSettlingIn(world: RevenueWorld, ownerEmail: string, title: string, currency: string, price: number, commissionBp: number | null = null) {
+  const { eventId, organizationId } = world.fixture.event(ownerEmail, title);
+  const typeId = paidTicketType(world, eventId, price);
+  const account = await world.standin.client().accounts.create({ type: "express", country: "US", email: ownerEmail });
+  world.standin.settleIn(account.id, currency);
+  world.sql.prepare("update organizations set payout_account_id = ?, payout_ready = 1, commission_bp = ? where id = ?").run(account.id, commissionBp, organizationId);
+  return { eventId, organizationId, typeId };
+}
+
 /** Checks out `seats` tickets as the client and returns the hosted checkout's session id. */
 export async function checkout(world: RevenueWorld, buyer: TestClient, eventId: string, ticketTypeId: string, seats: number) {
   const placed = await buyer.request(
