@@ -41,9 +41,13 @@ export class TypedEmitter<E extends EventMap> {
     this.#emitter.removeAllListeners();
   }
 
-  /** Emits to every listener; one that throws does not stop the others. */
+  /**
+   * Emits to every listener; one that throws does not stop the others. `rawListeners`
+   * keeps `once` wrappers, so calling one also removes it (`listeners` would unwrap it and
+   * the listener would run on every emit).
+   */
   protected safeEmit<K extends keyof E & string>(event: K, ...args: E[K]): void {
-    for (const listener of this.#emitter.listeners(event)) {
+    for (const listener of this.#emitter.rawListeners(event)) {
       try {
         (listener as (...a: unknown[]) => void)(...args);
       } catch (error) {
