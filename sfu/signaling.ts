@@ -19,6 +19,7 @@ import { registerRoomMessages, roomSnapshot } from "./room-messages.ts";
 import { RoomModeration } from "./room-moderation.ts";
 import type { Sfu } from "./Sfu.ts";
 import { MAX_BATCH, mediaSchemas as s } from "./signaling-schemas.ts";
+import { asClientError } from "./client-errors.ts";
 import { type IceServer, iceServersFor, type TurnOptions } from "./turn.ts";
 
 /** The policy action every media message is checked against; the join token decides the rest. */
@@ -367,17 +368,4 @@ function describeOwn(peer: Peer) {
     producers: [...peer.producers.values()].map((p) => ({ producerId: p.id, kind: p.kind, source: p.appData.source })),
     consumers: [...peer.consumers.values()].map((c) => ({ consumerId: c.id, ...origin(c) })),
   };
-}
-
-/**
- * mediasoup rejects bad client input (RTP parameters it cannot use, a DTLS role it cannot
- * take) with TypeError or UnsupportedError: that is the client's mistake, not a bug.
- */
-function asClientError(error: unknown): unknown {
-  if (error instanceof AppError) return error;
-  const name = (error as Error | undefined)?.name;
-  if (name === "TypeError" || name === "UnsupportedError" || name === "InvalidStateError") {
-    return AppError.badRequest("invalid_media", (error as Error).message);
-  }
-  return error;
 }
