@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { createEventSearch } from "../server/db/search.ts";
 
 /**
  * Events: the organizer side of an organization (logo, contact, currency, payout account,
@@ -171,16 +172,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex("event_reviews_event").on("event_reviews").columns(["event_id", "created_at"]).execute();
 
-  // Discovery search: an external-content FTS5 index kept in step by triggers.
-  await sql`create virtual table events_fts using fts5(title, summary, description, tags, content='events', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`.execute(db);
-  await sql`create trigger events_fts_insert after insert on events begin
-    insert into events_fts(rowid, title, summary, description, tags) values (new.rowid, new.title, new.summary, new.description, new.tags);
-  end`.execute(db);
-  await sql`create trigger events_fts_delete after delete on events begin
-    insert into events_fts(events_fts, rowid, title, summary, description, tags) values ('delete', old.rowid, old.title, old.summary, old.description, old.tags);
-  end`.execute(db);
-  await sql`create trigger events_fts_update after update of title, summary, description, tags on events begin
-    insert into events_fts(events_fts, rowid, title, summary, description, tags) values ('delete', old.rowid, old.title, old.summary, old.description, old.tags);
-    insert into events_fts(rowid, title, summary, description, tags) values (new.rowid, new.title, new.summary, new.description, new.tags);
-  end`.execute(db);
+  // Discovery search: FTS5 on SQLite, a tsvector column on PostgreSQL.
+  await createEventSearch(db);
 }

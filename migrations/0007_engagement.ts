@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { autoIncrementingKey } from "../server/db/dialect.ts";
 
 /**
  * Chat, polls, Q&A and notifications. Chat messages have an integer id that only grows,
@@ -9,7 +10,7 @@ import { type Kysely, sql } from "kysely";
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("chat_messages")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementingKey(db))
     .addColumn("channel", "text", (c) => c.notNull())
     .addColumn("event_id", "text", (c) => c.notNull().references("events.id").onDelete("cascade"))
     .addColumn("author_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { keyedTable } from "../server/db/dialect.ts";
 
 /**
  * Dispute states in Plenary's words everywhere. Rows written before disputes were mapped kept
@@ -48,10 +49,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("checkout_buckets")
     .addColumn("key", "text", (c) => c.primaryKey())
-    .addColumn("tokens", "real", (c) => c.notNull())
+    .addColumn("tokens", "double precision", (c) => c.notNull())
     // The allowance it refills to, per minute, as configured at its last take.
     .addColumn("per_minute", "integer", (c) => c.notNull())
-    .addColumn("at", "integer", (c) => c.notNull())
-    .modifyEnd(sql`without rowid`)
+    // Milliseconds since the epoch: past 32 bits, so bigint (SQLite stores it the same either way).
+    .addColumn("at", "bigint", (c) => c.notNull())
+    .modifyEnd(keyedTable(db))
     .execute();
 }

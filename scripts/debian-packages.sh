@@ -15,6 +15,8 @@ packages=(
   caddy coturn yamllint python3-yaml groovy systemd
   # The TURN-over-TLS test's self-signed certificate (test/e2e/turn-relay.test.ts).
   openssl
+  # PostgreSQL, the second database: tests start throwaway clusters (test/support/postgres.ts).
+  postgresql
 )
 
 missing=()

@@ -1,11 +1,12 @@
 /**
- * The public event list: approved public events only, full-text search over `events_fts`
+ * The public event list: approved public events only, full-text search (server/db/search.ts)
  * (title, summary, description, tags), filters for dates, category, language and free or
  * paid, and page-number pagination. Unlisted and invite-only events never appear here.
  */
 import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { DB, VenueType } from "../db/schema.ts";
+import { eventSearch, searchWords } from "../db/search.ts";
 
 export const MAX_PAGE_SIZE = 50;
 
@@ -56,16 +57,6 @@ export type Listing = {
   facets: { categories: string[]; languages: string[] };
 };
 
-/**
- * Turns what a visitor typed into an FTS5 query that cannot be a syntax error: each word
- * becomes a quoted prefix term, all of them required. Null when nothing searchable is left.
- */
-export function ftsQuery(text: string): string | null {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) return null;
-  return words.slice(0, 12).map((w) => `"${w}"*`).join(" ");
-}
-
 function startOf(value: string): string {
   return value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString();
 }
@@ -88,7 +79,8 @@ function listed(db: Kysely<DB>, from: string) {
 
 export async function listEvents(db: Kysely<DB>, query: ListingQuery, now = new Date()): Promise<Listing> {
   const from = query.from ? startOf(query.from) : now.toISOString();
-  const match = query.q ? ftsQuery(query.q) : null;
+  const words = query.q ? searchWords(query.q) : [];
+  const search = words.length > 0 ? eventSearch(db, words) : null;
   let base = listed(db, from);
   if (query.to) base = base.where("events.starts_at", "<", endOf(query.to));
   if (query.category) base = base.where(sql<boolean>`lower(events.category) = lower(${query.category})`);
@@ -97,8 +89,8 @@ export async function listEvents(db: Kysely<DB>, query: ListingQuery, now = new 
   if (query.price === "paid") {
     base = base.where(sql<boolean>`exists (${visiblePrices} and price > 0) and not exists (${visiblePrices} and price = 0)`);
   }
-  if (query.q && !match) base = base.where(sql<boolean>`0`);
-  if (match) base = base.where(sql<boolean>`events.rowid in (select rowid from events_fts where events_fts match ${match})`);
+  if (query.q && !search) base = base.where(sql<boolean>`1 = 0`);
+  if (search) base = base.where(search.matches);
 
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
   const pageSize = query.pageSize;
@@ -109,10 +101,8 @@ export async function listEvents(db: Kysely<DB>, query: ListingQuery, now = new 
       "organizations.name as organization_name", "organizations.slug as organization_slug",
     ])
     .select(sql<number | null>`(select min(price) from (${visiblePrices}))`.as("lowest_price"))
-    // Best match first when searching (bm25 is lower for better), else soonest first.
-    .$if(match !== null, (qb) =>
-      qb.orderBy(sql`(select bm25(events_fts, 10.0, 4.0, 1.0, 6.0) from events_fts where events_fts match ${match} and events_fts.rowid = events.rowid)`),
-    )
+    // Best match first when searching, else soonest first.
+    .$if(search !== null, (qb) => qb.orderBy(search!.rank))
     .orderBy("events.starts_at")
     .orderBy("events.id")
     .limit(pageSize)
