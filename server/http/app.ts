@@ -155,7 +155,7 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
 
   registerMetricsRoute(app, config, metrics);
 
-  serveClient(app, deps.clientDir, socialMetaRenderer({ db, indexFile: path.join(deps.clientDir, "index.html"), }));
+  serveClient(app, deps.clientDir, socialMetaRenderer({ db, indexFile: path.join(deps.clientDir, "index.html") }));
 
   app.server.on("upgrade", (request, socket, head) => {
     socket.on("error", () => socket.destroy());
