@@ -2,6 +2,7 @@
  * Composition root: opens the database, migrates it, wires the HTTP app and the realtime
  * hub, and owns their lifecycle. `close()` is safe to call twice.
  */
+import type { Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
@@ -18,6 +19,7 @@ import type { DB } from "./db/schema.ts";
 import { openSqlite } from "./db/sqlite.ts";
 import { registerFeedback } from "./feedback/index.ts";
 import { createHttpApp } from "./http/app.ts";
+import { startMetricsListener } from "./http/metrics-endpoint.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import type { Logger } from "./log.ts";
@@ -159,13 +161,11 @@ export async function startServer(
   registerTicketing(app, ticketing, () => listenUrl);
 
   await app.listen({ host: config.http.host, port: config.http.port });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : config.http.port;
-  const host = config.http.host.includes(":") ? `[${config.http.host}]` : config.http.host;
-  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  const url = app.listenUrl();
   // Behind a proxy or in a container the listen address is not what a browser can reach.
-  const publicBase = config.http.public_url?.replace(/\/+$/, "") ?? url;
-  const setupUrl = (await adminExists(db)) ? null : `${publicBase}/setup?token=${gate.token}`;
+  const setupUrl = (await adminExists(db)) ? null : `${await app.publicBaseUrl()}/setup?token=${gate.token}`;
+  // Set once the server runs (below); close() stops it.
+  let metricsListener: Server | null = null;
   listenUrl = url;
   jobs.start();
   engagement.startTimers();
@@ -180,6 +180,7 @@ export async function startServer(
       await streaming.close();
       sfu.close();
       await app.close();
+      await new Promise((resolve) => (metricsListener ? metricsListener.close(resolve) : resolve(undefined)));
       fanout.close();
       engagement.close();
       feedback.close();
@@ -190,6 +191,13 @@ export async function startServer(
       await db.destroy();
       log.info("stopped");
     })());
+
+  try {
+    metricsListener = await startMetricsListener(config, metrics);
+  } catch (error) {
+    await close();
+    throw new Error(`cannot listen on metrics.listen ${config.metrics.listen}: ${(error as Error).message}`);
+  }
 
   return { url, setupUrl, app, db, hub, router, fanout, jobs, keys, ticketKeys, sfu, close };
 }

@@ -4,13 +4,13 @@
  * a refresh token twice means it was copied: the whole family (that log-in) is revoked.
  */
 import { randomUUID } from "node:crypto";
-import { jwtVerify, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import type { Kysely, Transaction } from "kysely";
 import type { DB, PlatformRole } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { type Actor, actorFor } from "./actor.ts";
 import type { AccessTokenVerifier } from "./http-auth.ts";
-import type { SigningKeys } from "./keys.ts";
+import { type SigningKeys, verifyOwnToken } from "./keys.ts";
 import { hashSecret, newSecret } from "./tokens.ts";
 
 const ISSUER = "plenary";
@@ -33,14 +33,14 @@ export async function mintAccessToken(keys: SigningKeys, userId: string, role: P
 }
 
 /**
- * Verifies an access token's signature and expiry, then reads the user's current role and
+ * Verifies an access token's signature and expiry (required, at most ACCESS_TOKEN_SECONDS after issue), then reads the user's current role and
  * ban (one indexed read), so a ban or demotion applies to API callers at once too.
  */
 export function accessTokenVerifier(keys: SigningKeys, db: Kysely<DB>): AccessTokenVerifier {
   return async (token: string): Promise<Actor | null> => {
     let userId: string;
     try {
-      const { payload } = await jwtVerify(token, keys.resolve, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["EdDSA"] });
+      const payload = await verifyOwnToken(keys, token, { issuer: ISSUER, audience: AUDIENCE, maxLifetimeSeconds: ACCESS_TOKEN_SECONDS });
       if (typeof payload.sub !== "string") return null;
       userId = payload.sub;
     } catch {

@@ -6,7 +6,6 @@ import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { CloseCode } from "../realtime/close-codes.ts";
-import { getSetting } from "../settings.ts";
 import type { SessionClient } from "./sessions.ts";
 import type { Throttle } from "./throttle.ts";
 
@@ -24,10 +23,9 @@ export type AccountDeps = {
   sockets: SocketControl;
 };
 
-/** The address links in e-mails point to: the configured public URL, else the request's own. */
-export async function publicBaseUrl(deps: AccountDeps, request: FastifyRequest): Promise<string> {
-  const configured = deps.config.http.public_url ?? (await getSetting(deps.db, "public_url"));
-  return (configured ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "");
+/** The address links in e-mails point to (server/http/public-url.ts): never the request's Host. */
+export async function publicBaseUrl(_deps: AccountDeps, request: FastifyRequest): Promise<string> {
+  return request.server.publicBaseUrl();
 }
 
 export function sessionClient(request: FastifyRequest): SessionClient {

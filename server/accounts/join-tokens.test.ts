@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { decodeProtectedHeader, SignJWT } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
-import { mintJoinToken, verifyJoinToken } from "./join-tokens.ts";
+import { JOIN_TOKEN_MAX_SECONDS, mintJoinToken, verifyJoinToken } from "./join-tokens.ts";
 import { SigningKeys } from "./keys.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "plenary-keys-"));
@@ -53,6 +53,25 @@ describe("room join tokens", () => {
     const apiToken = await new SignJWT({ grants: { room: "r" }, name: "U" })
       .setProtectedHeader(h).setIssuer("plenary").setAudience("plenary:api").setSubject("u").setExpirationTime("5m").sign(key);
     await expect(verifyJoinToken(keys, apiToken)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("rejects a token of our own key without an expiry, or living longer than the server issues", async () => {
+    const keys = await SigningKeys.load(path.join(dir, "lifetime"));
+    const { key, header } = keys.signing;
+    const claims = { name: "U", grants: { room: "r" } };
+    const sign = (build: (jwt: SignJWT) => SignJWT) =>
+      build(new SignJWT(claims).setProtectedHeader(header).setIssuer("plenary").setAudience("plenary:room-join").setSubject("u")).sign(key);
+    const forever = await sign((jwt) => jwt.setIssuedAt());
+    await expect(verifyJoinToken(keys, forever)).rejects.toMatchObject({ status: 401 });
+    const noIssuedAt = await sign((jwt) => jwt.setExpirationTime("5m"));
+    await expect(verifyJoinToken(keys, noIssuedAt)).rejects.toMatchObject({ status: 401 });
+    const aYear = await sign((jwt) => jwt.setIssuedAt().setExpirationTime("365d"));
+    await expect(verifyJoinToken(keys, aYear)).rejects.toMatchObject({ status: 401 });
+    const longest = await sign((jwt) => jwt.setIssuedAt().setExpirationTime(`${JOIN_TOKEN_MAX_SECONDS}s`));
+    expect((await verifyJoinToken(keys, longest)).identity).toBe("u");
+    // The server itself never signs longer than it accepts.
+    const asked = await mintJoinToken(keys, { identity: "u", name: "U", grants: { room: "r" }, ttlSeconds: 86_400 });
+    expect((await verifyJoinToken(keys, asked)).expiresAt).toBeLessThanOrEqual(Date.now() / 1000 + JOIN_TOKEN_MAX_SECONDS + 1);
   });
 
   it("still verifies tokens signed with an older key after a rotation", async () => {

@@ -3,10 +3,10 @@
  * room and with which grants (the LiveKit model). Minted for a user who may enter a
  * session; verified by the realtime and media layers with no database read.
  */
-import { jwtVerify, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
-import type { SigningKeys } from "./keys.ts";
+import { type SigningKeys, verifyOwnToken } from "./keys.ts";
 
 const ISSUER = "plenary";
 const AUDIENCE = "plenary:room-join";
@@ -47,7 +47,10 @@ const claimsSchema = z.object({
   exp: z.number(),
 });
 
-/** Signs a join token; `ttlSeconds` defaults to 10 minutes (enough to connect, not to share). */
+/** The longest a join token lives: enough to connect, not to share. Verification refuses longer ones. */
+export const JOIN_TOKEN_MAX_SECONDS = 600;
+
+/** Signs a join token; `ttlSeconds` defaults to (and may not exceed) JOIN_TOKEN_MAX_SECONDS. */
 export async function mintJoinToken(
   keys: SigningKeys,
   input: { identity: string; name: string; grants: z.input<typeof joinGrantsSchema>; ttlSeconds?: number },
@@ -60,14 +63,14 @@ export async function mintJoinToken(
     .setAudience(AUDIENCE)
     .setSubject(input.identity)
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + (input.ttlSeconds ?? 600))
+    .setExpirationTime(Math.floor(Date.now() / 1000) + Math.min(input.ttlSeconds ?? JOIN_TOKEN_MAX_SECONDS, JOIN_TOKEN_MAX_SECONDS))
     .sign(key);
 }
 
-/** Checks signature, issuer, audience and expiry; throws AppError 401 when any fails. */
+/** Checks signature, issuer, audience and expiry (required, and within JOIN_TOKEN_MAX_SECONDS of issue); throws AppError 401 when any fails. */
 export async function verifyJoinToken(keys: SigningKeys, token: string): Promise<JoinIdentity> {
   try {
-    const { payload } = await jwtVerify(token, keys.resolve, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["EdDSA"] });
+    const payload = await verifyOwnToken(keys, token, { issuer: ISSUER, audience: AUDIENCE, maxLifetimeSeconds: JOIN_TOKEN_MAX_SECONDS });
     const claims = claimsSchema.parse(payload);
     return { identity: claims.sub, name: claims.name, grants: claims.grants, expiresAt: claims.exp };
   } catch {

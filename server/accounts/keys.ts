@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTHeaderParameters } from "jose";
+import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTHeaderParameters, type JWTPayload, jwtVerify } from "jose";
 
 const ALG = "EdDSA";
 
@@ -86,4 +86,26 @@ function save(dir: string, file: string, keys: StoredKey[]) {
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify(keys, null, 2), { mode: 0o600 });
   renameSync(temporary, file);
+}
+
+/**
+ * Verifies a token this server signed: signature, issuer, audience, and an `exp` and `iat`
+ * that are both present and no further apart than `maxLifetimeSeconds` — the longest this
+ * server itself issues for that kind. Without this a token signed without `exp` (a bug, or
+ * a key that leaked once) would be valid forever. Throws when any check fails.
+ */
+export async function verifyOwnToken(
+  keys: SigningKeys,
+  token: string,
+  expected: { issuer: string; audience: string; maxLifetimeSeconds: number },
+): Promise<JWTPayload> {
+  const { payload } = await jwtVerify(token, keys.resolve, {
+    issuer: expected.issuer,
+    audience: expected.audience,
+    algorithms: [ALG],
+    requiredClaims: ["exp", "iat"],
+  });
+  const lifetime = (payload.exp as number) - (payload.iat as number);
+  if (!(lifetime <= expected.maxLifetimeSeconds)) throw new Error(`token lifetime ${lifetime} s exceeds ${expected.maxLifetimeSeconds} s`);
+  return payload;
 }

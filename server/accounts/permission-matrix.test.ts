@@ -316,6 +316,8 @@ beforeAll(async () => {
     env: {
       PLENARY_DATA_DIR: dir,
       PLENARY_HTTP_PORT: "0",
+      // Requests below are addressed to this name; names not listed are answered 421.
+      PLENARY_HTTP_ALLOWED_HOSTS: HOST,
       // One media worker on free loopback ports, so this runs beside other servers.
       PLENARY_SFU_WORKERS: "1",
       PLENARY_SFU_RTC_PORT: "0",

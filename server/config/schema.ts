@@ -20,6 +20,23 @@ export const configSchema = z.strictObject({
       trust_proxy: z.boolean().default(false),
       /** Largest accepted request body in bytes. */
       body_limit_bytes: z.number().int().positive().default(1_048_576),
+      /**
+       * More host names requests may be addressed to, comma-separated, besides public_url's host,
+       * localhost and IP addresses; any other Host is answered 421 (DNS rebinding).
+       */
+      allowed_hosts: z.string().default(""),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Bearer token Prometheus sends for /metrics on the app port; empty answers only local, unproxied requests there. */
+      token: z.string().default(""),
+      /** Extra address ("host:port") that serves only /metrics, without a token, for a private scrape network; empty for none. */
+      listen: z
+        .string()
+        .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'use "host:port", e.g. "0.0.0.0:9464"')
+        .or(z.literal(""))
+        .default(""),
     })
     .prefault({}),
   data: z

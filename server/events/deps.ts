@@ -6,7 +6,6 @@ import type { LoadedConfig } from "../config/index.ts";
 import type { DB } from "../db/schema.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { PaymentProvider } from "../payments/provider.ts";
-import { getSetting } from "../settings.ts";
 
 export type EventDeps = {
   db: Kysely<DB>;
@@ -25,10 +24,9 @@ export type EventDeps = {
   eventCancelled?: (eventId: string, actor: Actor) => Promise<unknown>;
 };
 
-/** The address links in e-mails point to: the configured public URL, else the request's own. */
-export async function publicBase(deps: EventDeps, request: FastifyRequest): Promise<string> {
-  const configured = deps.config.http.public_url ?? (await getSetting(deps.db, "public_url"));
-  return (configured ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "");
+/** The address links in e-mails point to (server/http/public-url.ts): never the request's Host. */
+export async function publicBase(_deps: EventDeps, request: FastifyRequest): Promise<string> {
+  return request.server.publicBaseUrl();
 }
 
 /** Tells `eventMoved` about the event and `sessionRescheduled` about every session of it. */

@@ -17,6 +17,9 @@ import type { RealtimeHub } from "../realtime/hub.ts";
 import { type AccessTokenVerifier, registerAuth } from "../accounts/http-auth.ts";
 import { isKnownAction } from "../accounts/policy.ts";
 import type { Access } from "../realtime/router.ts";
+import { registerMetricsRoute } from "./metrics-endpoint.ts";
+import { HostAllowlist, listenUrlOf, MISDIRECTED, publicBaseUrl } from "./public-url.ts";
+import { registerSecurityHeaders } from "./security-headers.ts";
 import { socialMetaRenderer } from "./social-meta.ts";
 
 declare module "fastify" {
@@ -29,6 +32,10 @@ declare module "fastify" {
   interface FastifyInstance {
     /** Every /api route with its action, collected as routes are added (permission matrix). */
     apiRoutes: ApiRoute[];
+    /** The address the server listens on, e.g. http://127.0.0.1:8080 (valid once listening). */
+    listenUrl(): string;
+    /** The base of every link this server hands out (server/http/public-url.ts); never from the Host header. */
+    publicBaseUrl(): Promise<string>;
   }
 }
 
@@ -72,6 +79,20 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
 
   const apiRoutes: ApiRoute[] = [];
   app.decorate("apiRoutes", apiRoutes);
+  const listenUrl = () => listenUrlOf(app.server, config.http.host, config.http.port);
+  app.decorate("listenUrl", listenUrl);
+  app.decorate("publicBaseUrl", () => publicBaseUrl(config, db, listenUrl()));
+
+  // First of all hooks: a request for a host that is not ours is not looked at further.
+  const hosts = new HostAllowlist(config, db);
+  app.addHook("onRequest", async (request, reply) => {
+    // Orchestrators probe with whatever Host they like (often the pod IP or a service name).
+    if (request.url === "/healthz" || request.url === "/readyz") return;
+    // request.host is X-Forwarded-Host when http.trust_proxy is on, else the Host header.
+    if (await hosts.allows(request.host)) return;
+    return reply.code(421).send({ error: { ...MISDIRECTED, requestId: request.id } });
+  });
+  registerSecurityHeaders(app, config);
   app.addHook("onRoute", (route) => {
     if (!route.url.startsWith("/api/")) return;
     const action = route.config?.action;
@@ -132,14 +153,23 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
 
-  app.get("/metrics", async (_request, reply) => {
-    reply.header("content-type", metrics.registry.contentType);
-    return metrics.registry.metrics();
+  registerMetricsRoute(app, config, metrics);
+
+  serveClient(app, deps.clientDir, socialMetaRenderer({ db, indexFile: path.join(deps.clientDir, "index.html") }));
+
+  app.server.on("upgrade", (request, socket, head) => {
+    socket.on("error", () => socket.destroy());
+    // The same Host check as for pages: a rebound name must not open a socket with our cookie.
+    const forwarded = config.http.trust_proxy ? request.headers["x-forwarded-host"] : undefined;
+    const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || request.headers.host;
+    hosts.allows(host).then(
+      (ok) => {
+        if (ok) return hub.handleUpgrade(request, socket, head);
+        socket.end(`HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${MISDIRECTED.message}\n`);
+      },
+      () => socket.destroy(),
+    );
   });
-
-  serveClient(app, deps.clientDir, socialMetaRenderer({ db, indexFile: path.join(deps.clientDir, "index.html"), publicUrl: config.http.public_url ?? null }));
-
-  app.server.on("upgrade", (request, socket, head) => hub.handleUpgrade(request, socket, head));
   return app;
 }
 

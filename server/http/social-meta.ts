@@ -40,8 +40,6 @@ export type SocialMetaOptions = {
   db: Kysely<DB>;
   /** The built web client's index.html. */
   indexFile: string;
-  /** The configured public URL; else the request's own origin. */
-  publicUrl: string | null;
 };
 
 /** Builds the renderer the SPA fallback asks first: HTML for an event URL, or null for the plain page. */
@@ -64,7 +62,7 @@ export function socialMetaRenderer(options: SocialMetaOptions) {
     if (event.accessCode === "rejected") accessCodeGuard.wrong(request.ip);
     // Read each time (a few kB): a rebuilt client renames its assets, and a cached copy would point at gone files.
     const template = await readFile(options.indexFile, "utf8");
-    const base = (options.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "");
+    const base = await request.server.publicBaseUrl();
     return injectEventHead(template, event, base);
   };
 }

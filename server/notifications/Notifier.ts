@@ -13,6 +13,7 @@ import type { Mailer } from "../mail/mailer.ts";
 import type { MailTemplates } from "../mail/templates.ts";
 import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { Fanout } from "../realtime/fanout.ts";
+import { publicBaseUrl } from "../http/public-url.ts";
 import { getSetting, instanceSecret } from "../settings.ts";
 
 /** The kinds a user sets preferences for (server/accounts/account-routes.ts lists the same). */
@@ -62,8 +63,7 @@ export class Notifier {
 
   /** The base of links in e-mails: the configured public URL, else the first-run one, else the listen address. */
   async publicUrl(): Promise<string> {
-    const url = this.#o.config.http.public_url ?? (await getSetting(this.#o.db, "public_url")) ?? this.#o.fallbackUrl();
-    return url.replace(/\/+$/, "");
+    return publicBaseUrl(this.#o.config, this.#o.db, this.#o.fallbackUrl());
   }
 
   /** Pushes this user's new notifications to the connection. */

@@ -213,7 +213,7 @@ async function startProviderCheckout(ctx: TicketingContext, request: FastifyRequ
   }
   const checkoutLines = [...lines.values()].filter((l) => l.unitAmount > 0);
   if (!full.vat_inclusive && full.tax > 0) checkoutLines.push({ name: `VAT ${full.vat_rate_bp / 100} %`, unitAmount: full.tax, quantity: 1 });
-  const base = await publicBase(ctx, `${request.protocol}://${request.host}`);
+  const base = await publicBase(ctx, request.server.listenUrl());
   const page = await orderPagePath(db, { id: orderId, user_id: buyer.userId });
   try {
     const checkout = await ctx.provider!.createCheckout({

@@ -11,7 +11,7 @@ import type { JobRunner } from "../jobs/runner.ts";
 import type { Logger } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { PaymentProvider } from "../payments/provider.ts";
-import { getSetting } from "../settings.ts";
+import { publicBaseUrl } from "../http/public-url.ts";
 import type { TicketKeys } from "../tickets/ticket-keys.ts";
 
 export type Db = Kysely<DB> | Transaction<DB>;
@@ -31,10 +31,9 @@ export function secretHash(secret: string): string {
   return createHash("sha256").update(secret.trim().toUpperCase()).digest("hex");
 }
 
-/** The address people reach this server at, for links in e-mails and provider redirects. */
-export async function publicBase(ctx: Pick<TicketingContext, "db" | "config">, fallback: string): Promise<string> {
-  const configured = ctx.config.http.public_url ?? (await getSetting(ctx.db, "public_url"));
-  return (configured ?? fallback).replace(/\/+$/, "");
+/** The address people reach this server at, for links in e-mails and provider redirects; `listenUrl` is the last resort. */
+export async function publicBase(ctx: Pick<TicketingContext, "db" | "config">, listenUrl: string): Promise<string> {
+  return publicBaseUrl(ctx.config, ctx.db, listenUrl);
 }
 
 export const nowIso = () => new Date().toISOString();

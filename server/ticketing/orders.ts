@@ -49,7 +49,8 @@ const STATUSES = ["pending", "paid", "expired", "cancelled", "refunded", "partia
 
 export function orderRoutes(app: FastifyInstance, ctx: TicketingContext) {
   const { db } = ctx;
-  const origin = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
+  // Never the Host header: it is the sender's to choose (server/http/public-url.ts).
+  const origin = (request: FastifyRequest) => request.server.listenUrl();
   /** A guest order opened by the key in its link (query or body); 404 for a wrong key or an account's order. */
   const guestOrder = async (id: string, input: unknown) => {
     const { key } = parseBody(guestKeyInput, input ?? {});

@@ -133,7 +133,7 @@ export function waitlistRoutes(app: FastifyInstance, ctx: TicketingContext) {
       if (!entry || entry.user_id !== actorUserId(request.actor)) throw AppError.notFound("No such waitlist entry");
       return endOffer(trx, ctx, id, "left");
     });
-    await sendOfferMails(ctx, offers, `${request.protocol}://${request.host}`);
+    await sendOfferMails(ctx, offers, request.server.listenUrl());
     return reply.code(204).send();
   });
 }

@@ -51,7 +51,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: Pick<TicketingContext, "
     const user = await me(actorUserId(request.actor)!);
     const ticket = await myTickets(db, user.id, user.email_verified_at ? user.email : "").where("tickets.id", "=", id).executeTakeFirst();
     if (!ticket) throw AppError.notFound("No such ticket");
-    const ics = await eventCalendar(db, ticket.event_id, [ticket.ticket_type_id], await publicBase(ctx, `${request.protocol}://${request.host}`));
+    const ics = await eventCalendar(db, ticket.event_id, [ticket.ticket_type_id], await publicBase(ctx, request.server.listenUrl()));
     return reply.type("text/calendar; charset=utf-8").header("content-disposition", `attachment; filename="ticket-${id.slice(0, 8)}.ics"`).send(ics);
   });
 }

@@ -1,5 +1,6 @@
 /** deploy/Caddyfile: `caddy validate`, and the routes `caddy adapt` makes of it. */
 import { describe, expect, it } from "vitest";
+import { HSTS_MAX_AGE_SECONDS } from "../../server/http/security-headers.ts";
 import { type Doc, need, run, scratchDir } from "./support.ts";
 
 const scratch = scratchDir();
@@ -49,5 +50,16 @@ describe("deploy/Caddyfile", () => {
     const metrics = byPath("/metrics");
     expect(handlers(metrics).find((h) => h.handler === "static_response")?.status_code).toBe(404);
     expect(JSON.stringify(server.routes[0].match)).toContain("events.example.org");
+
+    // Plenary sets the security headers; Caddy only fills them in where an answer lacks them
+    // (its own error pages), with the same values, so none is doubled or contradicted.
+    const headerSets = routes.flatMap(handlers).filter((h) => h.handler === "headers" && h.response?.set);
+    const security = headerSets.filter((h) => "Strict-Transport-Security" in h.response.set);
+    expect(security.length).toBeGreaterThan(0);
+    for (const h of security) {
+      for (const name of Object.keys(h.response.set)) expect(h.response.require?.headers?.[name], name).toBeNull();
+      expect(h.response.set["Strict-Transport-Security"]).toEqual([`max-age=${HSTS_MAX_AGE_SECONDS}`]);
+      expect(h.response.set["Referrer-Policy"]).toEqual(["no-referrer"]);
+    }
   });
 });
