@@ -78,8 +78,8 @@ describe("a recording whose disk fills at once", () => {
     const recorder = await SessionRecorder.start({ room, dir, ffmpeg: tools.ffmpeg, log, minFreeBytes: 1024 ** 2, diskCheckMs: 100, freeBytes: async () => free });
     const stopped = new Promise((resolve) => recorder.once("stopped", resolve));
     const camera = () => recorder.tracks.find((t) => t.kind === "video")?.file;
-    for (let i = 0; i < 200 && (statSync(camera() ?? dir, { throwIfNoEntry: false })?.size ?? 0) < 20_000; i++) await sleep(100);
-    await sleep(2_000);
+    // Seconds of video (the pattern sends about 50 kB a second; less under load).
+    for (let i = 0; i < 600 && (statSync(camera() ?? dir, { throwIfNoEntry: false })?.size ?? 0) < 150_000; i++) await sleep(100);
     // What recovery needs is on disk while it records.
     const kept = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as RecordingManifest;
     expect(kept.partial).toBe(true);
@@ -98,9 +98,9 @@ describe("a recording whose disk fills at once", () => {
     expect(recovered.partial).toBeUndefined();
     expect(recovered.tracks).toHaveLength(2);
     for (const track of recovered.tracks) expect(track.endMs! - track.startMs).toBeGreaterThan(0);
-    expect(recovered.durationMs).toBeGreaterThan(1_500);
+    expect(recovered.durationMs).toBeGreaterThan(1_000);
     writeFileSync(path.join(dir, "manifest.json"), "");
     // An empty manifest is rebuilt from the track files alone.
     expect((await loadManifest(dir, tools, log)).tracks.map((t) => t.kind).sort()).toEqual(["audio", "video"]);
-  }, 120_000);
+  }, 300_000);
 });
