@@ -112,7 +112,7 @@ export class RecordingService {
     return recordingsDiskReadiness(this.#options.workDir, this.#options.config.min_free_disk_mb * 1024 ** 2);
   }
 
-    workDirOf(id: string): string {
+  workDirOf(id: string): string {
     return path.join(this.#options.workDir, id);
   }
 
