@@ -2,13 +2,19 @@
  * Records a live room: every producer (present at the start or arriving later) to its own
  * file, plus a log of who was the active speaker when, which the packager uses to cut the
  * program video. Stops on request, when the room closes, or when the disk runs low.
+ * manifest.json is kept current while it records (at the start, as tracks start and end,
+ * and with the speaker log at each disk check), written atomically, so a crash leaves
+ * what recovery needs (recorder/recovery.ts); a write that fails (a full disk) is logged,
+ * never thrown: the tracks' ffmpeg report the disk themselves.
  */
-import { mkdir, statfs, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../server/log.ts";
 import { TypedEmitter } from "../sfu/emitter.ts";
 import type { Peer } from "../sfu/Peer.ts";
 import type { Room, RoomProducer } from "../sfu/Room.ts";
+import { freeBytes, writeFileDurably } from "./durable-file.ts";
+import { MANIFEST_FILE } from "./recovery.ts";
 import { type TrackInfo, TrackRecorder } from "./TrackRecorder.ts";
 
 /** What a finished recording left in its folder (manifest.json). */
@@ -19,6 +25,8 @@ export type RecordingManifest = {
   tracks: TrackInfo[];
   /** Active speaker changes: the peer whose video the program shows from `atMs` on. */
   speakers: { atMs: number; peerId: string }[];
+  /** Written while recording: tracks with no end were still open (recovery completes it). */
+  partial?: true;
 };
 
 export type StopReason = "requested" | "room_closed" | "disk_low";
@@ -62,6 +70,12 @@ export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
   // Room listeners, removed on stop.
   #unsubscribe: () => void = () => {};
   #stopped: Promise<RecordingManifest> | undefined;
+  // Manifest writes, one after the other (a later one must not be overtaken by an earlier).
+  #writing: Promise<void> = Promise.resolve();
+  // Producer ids of tracks whose media flows (their start time is known).
+  readonly #flowing = new Set<string>();
+  // Whether the speaker log changed since the manifest was last written.
+  #speakersDirty = false;
 
   private constructor(options: SessionRecorderOptions) {
     super();
@@ -76,6 +90,7 @@ export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
     const recorder = new SessionRecorder(options);
     recorder.#subscribe();
     await Promise.all([...recorder.#starting]);
+    recorder.#save();
     recorder.#diskTimer = setInterval(() => void recorder.#checkDisk(minFree), options.diskCheckMs ?? 5_000);
     recorder.#diskTimer.unref();
     return recorder;
@@ -95,10 +110,14 @@ export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
   #subscribe() {
     const { room } = this.#options;
     const onProducer = (entry: RoomProducer) => this.#addTrack(entry);
-    const onClosed = (entry: RoomProducer) => void this.#tracks.get(entry.producer.id)?.stop();
+    const onClosed = (entry: RoomProducer) => {
+      const track = this.#tracks.get(entry.producer.id);
+      if (track) void track.stop().then(() => this.#save());
+    };
     const onSpeaker = (peer: Peer) => {
       if (this.#speakers.at(-1)?.peerId === peer.id) return;
       this.#speakers.push({ atMs: Date.now() - this.startedAt, peerId: peer.id });
+      this.#speakersDirty = true;
       for (const t of this.#tracks.values()) if (t.info.peerId === peer.id && t.info.kind === "video") void t.requestKeyFrame();
     };
     const onRoomClose = () => void this.stop("room_closed");
@@ -124,16 +143,24 @@ export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
       log: this.#options.log,
     });
     this.#tracks.set(entry.producer.id, track);
-    track.on("died", (error) => this.safeEmit("failed", error));
-    const starting = track.start(entry, this.#options.ffmpeg).catch((error: unknown) => {
-      this.safeEmit("failed", error instanceof Error ? error : new Error(String(error)));
+    track.on("died", (error) => {
+      this.#save();
+      this.safeEmit("failed", error);
     });
+    const starting = track.start(entry, this.#options.ffmpeg).then(
+      () => {
+        this.#flowing.add(entry.producer.id);
+        this.#save();
+      },
+      (error: unknown) => this.safeEmit("failed", error instanceof Error ? error : new Error(String(error))),
+    );
     this.#starting.add(starting);
     void starting.finally(() => this.#starting.delete(starting));
   }
 
   async #checkDisk(minFree: number) {
     if (this.#stopped) return;
+    if (this.#speakersDirty) this.#save();
     const free = await (this.#options.freeBytes ?? freeBytes)(this.#options.dir).catch(() => Infinity);
     const warnAt = this.#options.warnFreeBytes ?? minFree * 2;
     if (free < warnAt && !this.#warned) this.safeEmit("disklow", free);
@@ -150,22 +177,49 @@ export class SessionRecorder extends TypedEmitter<SessionRecorderEvents> {
       this.#unsubscribe();
       await Promise.all([...this.#starting]);
       await Promise.all([...this.#tracks.values()].map((t) => t.stop()));
-      // Time zero is when the first track's media flowed, not when ffmpeg was being started.
-      const tracks = this.tracks;
-      const zero = tracks.length > 0 ? Math.min(...tracks.map((t) => t.startMs)) : 0;
-      const end = Date.now() - this.startedAt;
-      const manifest: RecordingManifest = {
-        room: this.#options.room.name,
-        startedAt: new Date(this.startedAt + zero).toISOString(),
-        durationMs: end - zero,
-        tracks: tracks.map((t) => ({ ...t, startMs: t.startMs - zero, endMs: (t.endMs ?? end) - zero })),
-        speakers: this.#speakers.map((s) => ({ ...s, atMs: Math.max(0, s.atMs - zero) })),
-      };
-      await writeFile(path.join(this.#options.dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+      const manifest = this.#manifest(this.tracks, false);
+      await this.#write(manifest);
       if (reason !== "requested") this.safeEmit("stopped", reason);
       return manifest;
     })();
     return this.#stopped;
+  }
+
+  /**
+   * The manifest as of now. Time zero is when the first track's media flowed, not when
+   * ffmpeg was being started. A partial one lists only tracks whose media flows (their
+   * start is known) and leaves open tracks without an end.
+   */
+  #manifest(tracks: TrackInfo[], partial: boolean): RecordingManifest {
+    const zero = tracks.length > 0 ? Math.min(...tracks.map((t) => t.startMs)) : 0;
+    const end = Date.now() - this.startedAt;
+    const endOf = (t: TrackInfo) => (t.endMs ?? (partial ? null : end));
+    return {
+      room: this.#options.room.name,
+      startedAt: new Date(this.startedAt + zero).toISOString(),
+      durationMs: end - zero,
+      tracks: tracks.map((t) => ({ ...t, startMs: t.startMs - zero, endMs: endOf(t) === null ? null : endOf(t)! - zero })),
+      speakers: this.#speakers.map((s) => ({ ...s, atMs: Math.max(0, s.atMs - zero) })),
+      ...(partial ? { partial: true as const } : {}),
+    };
+  }
+
+  /** Writes the partial manifest (what recovery needs), unless the final one is on its way. */
+  #save() {
+    if (this.#stopped) return;
+    this.#speakersDirty = false;
+    const started = [...this.#tracks.entries()].filter(([id]) => this.#flowing.has(id)).map(([, t]) => t.info);
+    void this.#write(this.#manifest(started, true));
+  }
+
+  #write(manifest: RecordingManifest): Promise<void> {
+    const file = path.join(this.#options.dir, MANIFEST_FILE);
+    this.#writing = this.#writing.then(() =>
+      writeFileDurably(file, JSON.stringify(manifest, null, 2)).catch((err: unknown) =>
+        this.#options.log.warn({ err, file, final: !manifest.partial }, "the recording's manifest could not be written"),
+      ),
+    );
+    return this.#writing;
   }
 }
 
@@ -175,7 +229,3 @@ export class DiskLowError extends Error {
   }
 }
 
-async function freeBytes(dir: string): Promise<number> {
-  const s = await statfs(dir);
-  return s.bavail * s.bsize;
-}

@@ -89,8 +89,15 @@ export class TrackRecorder extends TypedEmitter<TrackRecorderEvents> {
       { stdio: ["pipe", "ignore", "pipe"] },
     );
     this.#child = child;
+    // "q" written to an ffmpeg that already died (a full disk) fails with EPIPE: its exit says why.
+    child.stdin?.on("error", (err) => this.#log.debug({ err }, "ffmpeg's stdin closed"));
+    child.on("error", (err) => this.#log.warn({ err }, "ffmpeg could not be run"));
     child.stderr?.on("data", (chunk: Buffer) => (this.#stderr = (this.#stderr + chunk.toString()).slice(-2_000)));
-    this.#exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    this.#exited = new Promise((resolve) => {
+      child.once("exit", (code) => resolve(code));
+      // Not started at all (no binary, no process slots): no exit follows.
+      child.once("error", () => resolve(null));
+    });
     void this.#exited.then((code) => {
       if (this.#stopping) return;
       this.info.endMs ??= Date.now() - this.#recordingStart;

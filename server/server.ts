@@ -25,6 +25,8 @@ import { JobRunner } from "./jobs/runner.ts";
 import type { Logger } from "./log.ts";
 import { Mailer } from "./mail/mailer.ts";
 import { createMetrics } from "./metrics.ts";
+import { installFaultPolicy } from "./process-faults.ts";
+import { dataDiskReadiness } from "./disk-space.ts";
 import { GoingAway } from "./realtime/close-codes.ts";
 import { Fanout } from "./realtime/fanout.ts";
 import { RealtimeHub } from "./realtime/hub.ts";
@@ -103,6 +105,7 @@ export async function startServer(
 
   const verifyAccessToken = accessTokenVerifier(keys, db);
   const metrics = createMetrics();
+  const removeFaultPolicy = installFaultPolicy(log, metrics.registry);
   const router = new MessageRouter();
   registerSystemMessages(router);
   const sfu = await startMediaService(config.sfu, { router, keys, metrics, log, directory: roomDirectory(db, config.rooms) }).catch(async (error: unknown) => {
@@ -116,7 +119,12 @@ export async function startServer(
     config, log, metrics, db, hub,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
     verifyAccessToken,
-    readyChecks: { sfu: () => sfuReadiness(sfu), storage: () => (recordings ? storageReadiness(recordings) : "failing: starting") },
+    readyChecks: {
+      sfu: () => sfuReadiness(sfu),
+      storage: () => (recordings ? storageReadiness(recordings) : "failing: starting"),
+      data_disk: () => dataDiskReadiness(config.paths.dataDir),
+      recordings_disk: () => (recordings ? recordings.diskReadiness() : "failing: starting"),
+    },
   });
   const gate = new SetupGate();
   firstRunRoutes(app, db, gate);
@@ -189,6 +197,7 @@ export async function startServer(
       await jobs.stop();
       await mailer.close();
       await db.destroy();
+      removeFaultPolicy();
       log.info("stopped");
     })());
 

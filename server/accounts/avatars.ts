@@ -6,10 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { writeFileDurably } from "../../recorder/durable-file.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
 import { actorUserId } from "./actor.ts";
@@ -35,7 +36,7 @@ export function avatarRoutes(app: FastifyInstance, deps: AccountDeps) {
       const userId = actorUserId(request.actor)!;
       const file = `${userId}-${randomBytes(6).toString("hex")}.webp`;
       mkdirSync(dir, { recursive: true });
-      await writeFile(path.join(dir, file), image);
+      await writeFileDurably(path.join(dir, file), image);
       const before = await requireUser(deps.db, userId);
       await deps.db.updateTable("users").set({ avatar_path: `avatars/${file}`, updated_at: new Date().toISOString() }).where("id", "=", userId).execute();
       if (before.avatar_path) await rm(path.join(deps.config.paths.dataDir, before.avatar_path), { force: true });

@@ -5,9 +5,10 @@
  * signed with the old one run out.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTHeaderParameters, type JWTPayload, jwtVerify } from "jose";
+import { writeFileDurablySync } from "../../recorder/durable-file.ts";
 
 const ALG = "EdDSA";
 
@@ -83,9 +84,7 @@ async function importKey(stored: StoredKey): Promise<LoadedKey> {
 
 function save(dir: string, file: string, keys: StoredKey[]) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(keys, null, 2), { mode: 0o600 });
-  renameSync(temporary, file);
+  writeFileDurablySync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
 }
 
 /**

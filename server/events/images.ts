@@ -5,11 +5,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { writeFileDurably } from "../../recorder/durable-file.ts";
 import type { DB } from "../db/schema.ts";
 import { isOpenEvent, mayViewEventWithCode } from "../discovery/event-page.ts";
 import { AppError } from "../errors.ts";
@@ -46,7 +47,7 @@ export async function storeImage(dataDir: string, folder: string, owner: string,
   const image = await reencode(body, shape);
   const file = `${owner}-${randomBytes(6).toString("hex")}.webp`;
   mkdirSync(path.join(dataDir, folder), { recursive: true });
-  await writeFile(path.join(dataDir, folder, file), image);
+  await writeFileDurably(path.join(dataDir, folder, file), image);
   return `${folder}/${file}`;
 }
 

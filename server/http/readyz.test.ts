@@ -64,3 +64,9 @@ it("is not ready when a check fails, throws or never answers, and says which and
     },
   });
 });
+
+it("stays ready when only an optional part is degraded (a low recordings disk), and says so", async () => {
+  const { status, body } = await readyz({ recordings_disk: async () => "degraded: only 12 MiB free on the recordings disk" });
+  expect(status).toBe(200);
+  expect(body).toEqual({ status: "ready", checks: { database: "ok", recordings_disk: "degraded: only 12 MiB free on the recordings disk" } });
+});

@@ -1,6 +1,7 @@
 /**
  * Processing one recording, as the `recording.process` job runs it. Two starting points:
- * - tracks in the work folder (just recorded, or a retry after a failure): render the
+ * - tracks in the work folder (just recorded, a retry after a failure, or cut short by a
+ *   crash; recorder/recovery.ts completes or rebuilds their manifest): render the
  *   program, trim it if a trim is set, package HLS and poster, write the sidecars, upload
  *   all of it with the tracks; on failure nothing of it is left in the store;
  * - a trim of a recording already in the store: fetch the untrimmed program
@@ -10,11 +11,12 @@
  *   so a trim can always be changed or undone.
  */
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Kysely } from "kysely";
 import { filesIn, type PackageOptions, packageForPlayback, renderProgram } from "../../recorder/package.ts";
+import { hasRecordedFiles, loadManifest } from "../../recorder/recovery.ts";
 import type { RecordingManifest } from "../../recorder/SessionRecorder.ts";
 import { trimProgram } from "../../recorder/trim.ts";
 import type { DB } from "../db/schema.ts";
@@ -40,7 +42,7 @@ export type ProcessDeps = {
 const hasTrim = (row: RecordingRow) => row.trim_start_ms !== null || row.trim_end_ms !== null;
 
 export async function processRecording(row: RecordingRow, deps: ProcessDeps): Promise<void> {
-  const fromTracks = await stat(path.join(deps.workDir, "manifest.json")).then(() => true, () => false);
+  const fromTracks = await hasRecordedFiles(deps.workDir);
   if (fromTracks) await processTracks(row, deps);
   else await retrim(row, deps);
   await deps.ready({ size_bytes: (await deps.storage.list(`${row.id}/`)).reduce((sum, o) => sum + o.size, 0) });
@@ -50,7 +52,7 @@ export async function processRecording(row: RecordingRow, deps: ProcessDeps): Pr
 async function processTracks(row: RecordingRow, deps: ProcessDeps) {
   const { workDir, storage } = deps;
   try {
-    const manifest = JSON.parse(await readFile(path.join(workDir, "manifest.json"), "utf8")) as RecordingManifest;
+    const manifest = await loadManifest(workDir, deps.packaging, deps.log);
     const out = await renderProgram(workDir, manifest, deps.packaging);
     let programMs: number | undefined;
     if (hasTrim(row)) {

@@ -4,21 +4,27 @@
  * → ready; or failed with the reason, from which a host may retry. Files stay in the
  * local work folder until the store holds them all. A trim goes through processing
  * again (server/recordings/processing.ts). Hosts in the room are warned over the
- * realtime socket when disk space runs low, before the recording stops.
+ * realtime socket when disk space runs low, before the recording stops, and when it fails
+ * (a full disk, a dead ffmpeg): a failure here fails the recording, never the server.
+ * A recording cut short by a crash is processed from what its work folder holds
+ * (recorder/recovery.ts) when the server starts again.
  */
 import { randomUUID } from "node:crypto";
-import { rm, stat, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { freeBytes, isDiskFull, writeFileDurably } from "../../recorder/durable-file.ts";
 import { findFfmpeg, type FfmpegTools } from "../../recorder/ffmpeg.ts";
 import { KEY_URI_PLACEHOLDER } from "../../recorder/package.ts";
 import type { MarkerEntry } from "../../recorder/sidecar.ts";
+import { hasRecordedFiles, NothingRecordedError } from "../../recorder/recovery.ts";
 import { SessionRecorder } from "../../recorder/SessionRecorder.ts";
 import { TrimRangeError } from "../../recorder/trim.ts";
 import type { Sfu } from "../../sfu/Sfu.ts";
 import type { Config } from "../config/index.ts";
 import type { DB, RecordingState } from "../db/schema.ts";
+import { recordingsDiskReadiness } from "../disk-space.ts";
 import { AppError } from "../errors.ts";
 import type { JobContext, JobRunner } from "../jobs/runner.ts";
 import type { Logger } from "../log.ts";
@@ -82,16 +88,28 @@ export class RecordingService {
     );
   }
 
-  /** Recordings left in `recording` by a process that died cannot be finished: fail them. */
+  /**
+   * Recordings left in `recording` by a process that died: processed from what their
+   * work folder holds (the tracks are written as they come), or failed when it holds nothing.
+   */
   async recoverAfterRestart(): Promise<void> {
-    const now = new Date().toISOString();
-    const stale = await this.#options.db
-      .updateTable("recordings")
-      .set({ state: "failed", failure_reason: "The server stopped while recording", ended_at: now, updated_at: now })
-      .where("state", "=", "recording")
-      .returning("id")
-      .execute();
-    if (stale.length > 0) this.#options.log.warn({ recordings: stale.map((r) => r.id) }, "recordings interrupted by a restart marked failed");
+    const stale = await this.#options.db.selectFrom("recordings").select("id").where("state", "=", "recording").execute();
+    for (const { id } of stale) {
+      const ended_at = new Date().toISOString();
+      if (await hasRecordedFiles(this.workDirOf(id))) {
+        await this.#setState(id, "processing", { ended_at, failure_reason: "" });
+        await this.#options.jobs.enqueue({ kind: PROCESS_JOB, payload: { recordingId: id } });
+        this.#options.log.warn({ recording: id }, "recording interrupted by a restart: processing what was captured");
+      } else {
+        await this.#setState(id, "failed", { ended_at, failure_reason: "The server stopped while recording, before anything was recorded" });
+        this.#options.log.warn({ recording: id }, "recording interrupted by a restart had nothing recorded: marked failed");
+      }
+    }
+  }
+
+  /** The /readyz check of the recordings disk: "degraded: …" when a recording could not start. */
+  diskReadiness(): Promise<string> {
+    return recordingsDiskReadiness(this.#options.workDir, this.#options.config.min_free_disk_mb * 1024 ** 2);
   }
 
   workDirOf(id: string): string {
@@ -131,8 +149,8 @@ export class RecordingService {
       .insertInto("recordings")
       .values({ id, event_id: input.eventId, session_id: input.sessionId, title: input.title, started_by: input.userId, started_at: now, created_at: now, updated_at: now })
       .execute();
-    recorder.on("failed", (error) => void this.#fail(id, error.message));
-    recorder.on("stopped", (reason) => void this.#finish(id, reason));
+    recorder.on("failed", (error) => void this.#fail(id, error));
+    recorder.on("stopped", (reason) => void this.#finish(id, reason).catch((error: unknown) => this.#fail(id, error, recorder)));
     recorder.on("disklow", (freeBytes) => this.#warnHosts(input.sessionId, freeBytes));
     return id;
   }
@@ -189,18 +207,42 @@ export class RecordingService {
     if (!activity) return;
     this.#activity.delete(id);
     activity.close();
-    await writeFile(path.join(this.workDirOf(id), "activity.json"), JSON.stringify(activity.log)).catch((err: unknown) =>
+    await writeFileDurably(path.join(this.workDirOf(id), "activity.json"), JSON.stringify(activity.log)).catch((err: unknown) =>
       this.#options.log.warn({ err, recording: id }, "the recording's Q&A and poll log could not be saved"),
     );
   }
 
-  async #fail(id: string, reason: string): Promise<void> {
-    const recorder = this.#active.get(id);
+  /**
+   * Fails a live recording: its tracks are stopped (what they hold is kept for a retry),
+   * the row says why, and the room's hosts are told. Never throws: a failure while
+   * recording (a full disk) must not become the server's failure.
+   */
+  async #fail(id: string, error: unknown, recorder = this.#active.get(id)): Promise<void> {
+    if (!recorder) return;
     this.#active.delete(id);
-    await recorder?.stop();
-    await this.#saveActivity(id);
-    this.#options.log.error({ recording: id, reason }, "recording failed");
-    await this.#setState(id, "failed", { failure_reason: reason, ended_at: new Date().toISOString() });
+    const reason = await this.#failureReason(error);
+    this.#options.log.error({ recording: id, err: error, reason }, "recording failed");
+    const sessionId = recorder.room.name;
+    this.#options.fanout.publish(hostsTopic(sessionId), { t: "recording.stopped", sessionId, reason: "failed", message: `The recording stopped: ${reason}.` });
+    try {
+      await recorder.stop();
+      await this.#saveActivity(id);
+      await this.#options.db
+        .updateTable("recordings")
+        .set({ state: "failed", failure_reason: reason.slice(0, 500), ended_at: new Date().toISOString(), updated_at: new Date().toISOString() })
+        .where("id", "=", id)
+        .where("state", "in", ["recording", "processing"])
+        .execute();
+    } catch (err) {
+      this.#options.log.error({ err, recording: id }, "the failed recording could not be marked failed");
+    }
+  }
+
+  /** What hosts and organizers read: a full disk said plainly, else what failed. */
+  async #failureReason(error: unknown): Promise<string> {
+    const full = isDiskFull(error) || (await freeBytes(this.#options.workDir).catch(() => Infinity)) < 1024 ** 2;
+    if (full) return "The recordings disk is full. What was recorded is kept: free space on it, then retry";
+    return error instanceof Error ? error.message : String(error);
   }
 
   /** Queues a failed recording's processing again (its work folder must still hold the tracks). */
@@ -209,9 +251,9 @@ export class RecordingService {
     if (!row) throw AppError.notFound("No such recording");
     if (row.state !== "failed") throw AppError.conflict("not_failed", "Only a failed recording can be retried");
     // Tracks in the work folder (a first processing), or a program in the store (a trim).
-    const manifest = await stat(path.join(this.workDirOf(id), "manifest.json")).catch(() => null);
-    const stored = manifest ? null : await this.storage.stat(`${id}/program.mp4`).catch(() => null);
-    if (!manifest && !stored) throw AppError.conflict("nothing_to_retry", "The recording's files were not kept: it cannot be processed again");
+    const tracks = await hasRecordedFiles(this.workDirOf(id));
+    const stored = tracks ? null : await this.storage.stat(`${id}/program.mp4`).catch(() => null);
+    if (!tracks && !stored) throw AppError.conflict("nothing_to_retry", "The recording's files were not kept: it cannot be processed again");
     await this.#setState(id, "processing", { failure_reason: "" });
     await this.#options.jobs.enqueue({ kind: PROCESS_JOB, payload: { recordingId: id } });
   }
@@ -256,10 +298,10 @@ export class RecordingService {
         log: context.log,
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = isDiskFull(error) ? "The recordings disk is full. What was recorded is kept: free space on it, then retry" : error instanceof Error ? error.message : String(error);
       context.log.warn({ recording: id, err: error, attempt: context.attempt }, "recording processing failed");
-      // A trim outside the recording fails at once; anything else may be passing (a store hiccup).
-      const final = context.attempt >= context.maxAttempts || error instanceof TrimRangeError;
+      // A trim outside the recording, or a folder with nothing recorded, fails at once; anything else may be passing (a store hiccup).
+      const final = context.attempt >= context.maxAttempts || error instanceof TrimRangeError || error instanceof NothingRecordedError;
       if (final) await this.#setState(id, "failed", { failure_reason: reason.slice(0, 500) });
       else throw error;
     }

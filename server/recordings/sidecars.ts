@@ -5,9 +5,10 @@
  * while it recorded. Written as sidecar.json, activity.vtt and chapters.vtt beside the
  * program, all relative to the (trimmed) video's start.
  */
-import { writeFile } from "node:fs/promises";
+
 import path from "node:path";
 import type { Kysely } from "kysely";
+import { writeFileDurably } from "../../recorder/durable-file.ts";
 import { activityVtt, buildSidecar, chaptersVtt, type Sidecar } from "../../recorder/sidecar.ts";
 import type { RecordingManifest } from "../../recorder/SessionRecorder.ts";
 import type { DB } from "../db/schema.ts";
@@ -53,8 +54,8 @@ export async function writeSidecars(
     markers: [...recorded.log.markers, ...agenda.map((s) => ({ atMs: Date.parse(s.starts_at), label: s.title }))].map((m) => ({ ...m, atMs: m.atMs - zero })),
     trim: { startMs: row.trim_start_ms, endMs: row.trim_end_ms },
   });
-  await writeFile(path.join(outDir, "sidecar.json"), JSON.stringify(sidecar));
-  await writeFile(path.join(outDir, "activity.vtt"), activityVtt(sidecar));
-  await writeFile(path.join(outDir, "chapters.vtt"), chaptersVtt(sidecar));
+  await writeFileDurably(path.join(outDir, "sidecar.json"), JSON.stringify(sidecar));
+  await writeFileDurably(path.join(outDir, "activity.vtt"), activityVtt(sidecar));
+  await writeFileDurably(path.join(outDir, "chapters.vtt"), chaptersVtt(sidecar));
   return sidecar;
 }

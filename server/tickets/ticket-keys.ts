@@ -6,8 +6,9 @@
  * so tickets issued before a rotation stay valid until the old key is removed.
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomInt, sign } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { writeFileDurablySync } from "../../recorder/durable-file.ts";
 import { assembleTicketCode, signedMessage, type TicketClaims, type TicketPublicKey, ticketPayload } from "./ticket-code.ts";
 
 const FILE = "ticket-keys.json";
@@ -84,7 +85,5 @@ function newKey(taken: string[]): StoredTicketKey {
 function save(dir: string, keys: StoredTicketKey[]) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(keys, null, 2), { mode: 0o600 });
-  renameSync(temporary, file);
+  writeFileDurablySync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
 }

@@ -13,7 +13,8 @@ import { useRealtime } from '../../shell/realtime-context.tsx';
 declare module '../../api/realtime.ts' {
   interface RealtimePushes {
     'recording.warning': { t: 'recording.warning'; sessionId: string; reason: 'disk_low'; freeMb: number; message: string };
-    'recording.stopped': { t: 'recording.stopped'; sessionId: string; reason: 'disk_low' };
+    // disk_low: stopped cleanly before the disk filled; failed: it failed (message says why, e.g. the disk is full).
+    'recording.stopped': { t: 'recording.stopped'; sessionId: string; reason: 'disk_low' | 'failed'; message?: string };
   }
   interface RealtimeRequests {
     'recording.watch': { payload: { sessionId: string }; reply: Record<string, never> };
@@ -109,7 +110,7 @@ function hostWarnings(props: { sessionId: string; isHost: boolean }, warn: (text
     onPush(client, 'recording.warning', (push) => push.sessionId === props.sessionId && warn(push.message)),
     onPush(client, 'recording.stopped', (push) => {
       if (push.sessionId !== props.sessionId) return;
-      warn('The recording stopped because the server ran out of disk space. What was recorded is being processed.');
+      warn(push.message ?? 'The recording stopped because the server ran out of disk space. What was recorded is being processed.');
       changed();
     }),
     client.onStatus((s) => s === 'open' && watch()),
