@@ -1,24 +1,23 @@
 /**
- * Security headers on every answer (pages, API, static files, errors); docs/design.md
- * "Security headers" says why each is there and what a proxy in front must keep.
- *
- * Set by hand because @fastify/helmet is not in node_modules yet; `securityHeaders` is the
- * whole policy in one object, so moving to helmet means handing these values to it.
+ * Security headers on every answer (pages, API, static files, errors), set by @fastify/helmet
+ * from the policy below; docs/design.md "Security headers" says why each is there and what a
+ * proxy in front must keep. Helmet has no Permissions-Policy, so that one is a hook of ours.
  */
+import helmet, { type FastifyHelmetOptions } from "@fastify/helmet";
 import type { FastifyInstance } from "fastify";
 import type { LoadedConfig } from "../config/index.ts";
 
 /** One year, as deploy/Caddyfile had: browsers then refuse plain HTTP to this host. */
 export const HSTS_MAX_AGE_SECONDS = 31_536_000;
 
-/** The header name → value pairs every answer carries. */
-export function securityHeaders(config: LoadedConfig): Record<string, string> {
+/** The Content-Security-Policy directives, by name. */
+export function cspDirectives(config: LoadedConfig): Record<string, string[]> {
   const publicUrl = config.http.public_url ? new URL(config.http.public_url) : null;
   const storage = storageOrigin(config);
   // 'self' covers ws:/wss: to the page's own host in current browsers (CSP 3); the public
   // URL's socket origin is named too, for the address the page itself was loaded from.
   const socket = publicUrl ? `${publicUrl.protocol === "https:" ? "wss:" : "ws:"}//${publicUrl.host}` : null;
-  const directives: Record<string, string[]> = {
+  return {
     "default-src": ["'self'"],
     // No inline script anywhere (client/public/theme-init.js is a file for this reason).
     "script-src": ["'self'"],
@@ -38,23 +37,29 @@ export function securityHeaders(config: LoadedConfig): Record<string, string> {
     // No other site may frame the signed-in app (clickjacking). OBS loads overlays as a page, not a frame.
     "frame-ancestors": ["'none'"],
   };
-  const csp = Object.entries(directives)
-    .map(([name, sources]) => `${name} ${sources.join(" ")}`)
-    .join("; ");
-  const headers: Record<string, string> = {
-    "content-security-policy": csp,
-    "x-content-type-options": "nosniff",
-    // For browsers that predate frame-ancestors.
-    "x-frame-options": "DENY",
-    // Reset tokens and guest-order keys travel in URLs: never hand them to another site.
-    "referrer-policy": "no-referrer",
+}
+
+/** Only our own pages may ask for camera, microphone and screen; nothing asks for the rest. */
+export const PERMISSIONS_POLICY =
+  "camera=(self), microphone=(self), display-capture=(self), fullscreen=(self), geolocation=(), payment=(), usb=()";
+
+/** What helmet sets, from the configuration. */
+export function helmetOptions(config: LoadedConfig): FastifyHelmetOptions {
+  const https = config.http.public_url?.startsWith("https:") ?? false;
+  return {
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config) },
     // A page we open (Stripe, OAuth, shared links) cannot reach back into ours through window.opener.
-    "cross-origin-opener-policy": "same-origin",
-    // Only our own pages may ask for camera, microphone and screen; nothing asks for the rest.
-    "permissions-policy": "camera=(self), microphone=(self), display-capture=(self), fullscreen=(self), geolocation=(), payment=(), usb=()",
+    crossOriginOpenerPolicy: { policy: "same-origin" },
+    // Mail clients and link previews load our images (logos, covers) from other origins.
+    crossOriginResourcePolicy: false,
+    // X-Frame-Options for browsers that predate frame-ancestors.
+    frameguard: { action: "deny" },
+    // Reset tokens and guest-order keys travel in URLs: never hand them to another site.
+    referrerPolicy: { policy: "no-referrer" },
+    // Only when people reach us over https; deploy/Caddyfile sends the same value.
+    strictTransportSecurity: https ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: false } : false,
+    xContentTypeOptions: true,
   };
-  if (publicUrl?.protocol === "https:") headers["strict-transport-security"] = `max-age=${HSTS_MAX_AGE_SECONDS}`;
-  return headers;
 }
 
 /** The origin presigned recording URLs point to, when recordings live in S3; else null. */
@@ -68,8 +73,8 @@ export function storageOrigin(config: LoadedConfig): string | null {
 
 /** Adds the headers to every answer; a route that set one itself (e.g. a narrower CSP) keeps its own. */
 export function registerSecurityHeaders(app: FastifyInstance, config: LoadedConfig): void {
-  const headers = Object.entries(securityHeaders(config));
-  app.addHook("onSend", async (_request, reply) => {
-    for (const [name, value] of headers) if (!reply.hasHeader(name)) reply.header(name, value);
+  app.register(helmet, helmetOptions(config));
+  app.addHook("onRequest", async (_request, reply) => {
+    reply.header("permissions-policy", PERMISSIONS_POLICY);
   });
 }
