@@ -246,6 +246,14 @@ export const configSchema = z.strictObject({
       encoder_max_failures: z.number().int().min(1).max(50).default(5),
       /** How long a live HLS watch link stays valid, in seconds (the player fetches a new one). */
       watch_ttl_seconds: z.number().int().min(30).default(3_600),
+      /**
+       * Allow RTMP(S) destinations on internal addresses (loopback, private, link-local,
+       * unique-local, CGNAT, multicast). Off: an event owner could make the server probe its
+       * own network. Default false.
+       */
+      allow_private_destinations: z.boolean().default(false),
+      /** Comma-separated ingest hosts allowed even when internal (a relay beside the server), e.g. "relay.lan,10.0.0.5". Default "". */
+      allowed_destination_hosts: z.string().default(""),
     })
     .prefault({}),
   storage: z
