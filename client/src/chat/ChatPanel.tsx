@@ -274,20 +274,22 @@ export function ChatPanel(props: {
       <Show when={closedBecause()}>
         <p class="field__error chat__closed" role="alert">{closedBecause()}. Messages already shown stay here; new ones no longer arrive.</p>
       </Show>
-      <form class="chat__form" onSubmit={send} hidden={Boolean(closedBecause())}>
-        <Show when={replyTo()}>
-          {(target) => (
-            <p class="chat__replying">
-              Replying to {target().author.name}{' '}
-              <button type="button" class="chat__action" onClick={() => setReplyTo(null)}>Cancel reply</button>
-            </p>
-          )}
-        </Show>
-        <label class="visually-hidden" for={id()}>Message</label>
-        <input id={id()} class="field__input" maxLength={MAX_LENGTH} value={draft()} placeholder={settings().disabled ? 'Chat is disabled' : 'Write a message'}
-          disabled={settings().disabled && !canModerate()} onInput={(e) => setDraft(e.currentTarget.value)} autocomplete="off" />
-        <button type="submit" class="button button--primary">Send</button>
-      </form>
+      <Show when={!closedBecause()}>
+        <form class="chat__form" onSubmit={send}>
+          <Show when={replyTo()}>
+            {(target) => (
+              <p class="chat__replying">
+                Replying to {target().author.name}{' '}
+                <button type="button" class="chat__action" onClick={() => setReplyTo(null)}>Cancel reply</button>
+              </p>
+            )}
+          </Show>
+          <label class="visually-hidden" for={id()}>Message</label>
+          <input id={id()} class="field__input" maxLength={MAX_LENGTH} value={draft()} placeholder={settings().disabled ? 'Chat is disabled' : 'Write a message'}
+            disabled={settings().disabled && !canModerate()} onInput={(e) => setDraft(e.currentTarget.value)} autocomplete="off" />
+          <button type="submit" class="button button--primary">Send</button>
+        </form>
+      </Show>
       <Show when={settings().slowModeSeconds > 0}><p class="form-note">Slow mode: one message every {settings().slowModeSeconds} s.</p></Show>
     </section>
   );
