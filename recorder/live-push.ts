@@ -37,6 +37,11 @@ export type LivePushOptions = {
   maxBackoffMs?: number;
   /** Input queued for a stalled ingest before it is dropped and reconnected, in bytes. Default 8 MiB. */
   maxBacklogBytes?: number;
+  /**
+   * Runs before every connection, retries included; a rejection is a failed attempt with its
+   * message as the reason (the server refuses ingests that now resolve to internal addresses).
+   */
+  beforeConnect?: () => Promise<void>;
 };
 
 export class LivePush {
@@ -55,7 +60,7 @@ export class LivePush {
     this.#options = options;
     this.#delayMs = options.backoffMs ?? 1_000;
     this.#health = { id: options.id, name: options.name, state: "connecting", bitrateKbps: 0, droppedFrames: 0, reconnects: 0, lastError: null, since: new Date().toISOString() };
-    this.#spawn();
+    this.#connect();
   }
 
   get health(): PushHealth {
@@ -72,6 +77,24 @@ export class LivePush {
       return;
     }
     stdin.write(chunk);
+  }
+
+  #connect() {
+    const check = this.#options.beforeConnect;
+    if (!check) {
+      this.#spawn();
+      return;
+    }
+    check().then(
+      () => {
+        if (!this.#stopped) this.#spawn();
+      },
+      (error: unknown) => {
+        if (this.#stopped) return;
+        this.#health.lastError = error instanceof Error ? error.message : String(error);
+        this.#retry(this.#health.lastError);
+      },
+    );
   }
 
   #spawn() {
@@ -108,18 +131,23 @@ export class LivePush {
       // The key is part of the URL ffmpeg may echo: keep only the reason.
       const reason = redact(stderr.trim().split("\n").pop() ?? "", url) || `ffmpeg exited (${code ?? signal})`;
       this.#health.lastError = this.#health.lastError?.startsWith("the ingest does not") ? this.#health.lastError : reason;
-      this.#health.bitrateKbps = 0;
-      // A connection that held a while earns a quick retry; one failing at once backs off.
-      if (this.#health.state === "live" && Date.now() - Date.parse(this.#health.since) > 30_000) this.#delayMs = this.#options.backoffMs ?? 1_000;
-      this.#setState("retrying");
-      this.#options.log.warn({ destination: this.#options.id, reason, retryInMs: this.#delayMs }, "live stream destination failed; retrying");
-      this.#retryTimer = setTimeout(() => {
-        this.#health.reconnects += 1;
-        this.#setState("connecting");
-        this.#spawn();
-      }, this.#delayMs);
-      this.#delayMs = Math.min(this.#delayMs * 2, this.#options.maxBackoffMs ?? 30_000);
+      this.#retry(reason);
     });
+  }
+
+  /** After a failed attempt: tries again with backoff. */
+  #retry(reason: string) {
+    this.#health.bitrateKbps = 0;
+    // A connection that held a while earns a quick retry; one failing at once backs off.
+    if (this.#health.state === "live" && Date.now() - Date.parse(this.#health.since) > 30_000) this.#delayMs = this.#options.backoffMs ?? 1_000;
+    this.#setState("retrying");
+    this.#options.log.warn({ destination: this.#options.id, reason, retryInMs: this.#delayMs }, "live stream destination failed; retrying");
+    this.#retryTimer = setTimeout(() => {
+      this.#health.reconnects += 1;
+      this.#setState("connecting");
+      this.#connect();
+    }, this.#delayMs);
+    this.#delayMs = Math.min(this.#delayMs * 2, this.#options.maxBackoffMs ?? 30_000);
   }
 
   #setState(state: PushState) {

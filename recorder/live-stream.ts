@@ -29,7 +29,8 @@ import { ProgressParser } from "./live-progress.ts";
 import { LivePush, type PushHealth } from "./live-push.ts";
 import { pickProgramVideo } from "./program.ts";
 
-export type LiveDestination = { id: string; name: string; url: string };
+/** `beforeConnect` runs before each connection to the ingest (see LivePushOptions). */
+export type LiveDestination = { id: string; name: string; url: string; beforeConnect?: () => Promise<void> };
 
 export type LiveStreamOptions = {
   room: Room;

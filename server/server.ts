@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import { onAccessLost } from "./accounts/access-signals.ts";
 import { accessTokenVerifier } from "./accounts/bearer-tokens.ts";
 import { SigningKeys } from "./accounts/keys.ts";
 import { createRealtimeGate } from "./accounts/realtime-gate.ts";
@@ -112,7 +113,7 @@ export async function startServer(
     await db.destroy();
     throw error;
   });
-  const hub = new RealtimeHub({ config: config.realtime, router, log, metrics, gate: createRealtimeGate(config, db, verifyAccessToken) });
+  const hub = new RealtimeHub({ config: config.realtime, router, log, metrics, gate: createRealtimeGate(config, db, verifyAccessToken), trustProxy: config.http.trust_proxy });
   // Shed load for a slow reader well before the hub would close it for its buffer (1013).
   const fanout = new Fanout({ slowConsumerBytes: Math.floor(config.realtime.max_buffered_bytes / 4) });
   const app = createHttpApp({
@@ -161,6 +162,13 @@ export async function startServer(
     await db.destroy();
     throw error;
   });
+  // A ban takes the person out of every media room at once, not after the reconnect grace.
+  const stopRoomBans = onAccessLost(
+    (loss) => {
+      if (loss.reason === "banned") sfu.removeIdentity(loss.userId);
+    },
+    (err) => log.error({ err }, "removing a banned user from rooms failed"),
+  );
   const streaming: LiveService = await startStreaming({ app, db, config, sfu, log, router, fanout });
   checkinRoutes(app, { db, ticketKeys, fanout, router });
   const ticketing = { db, config, jobs, mailer, ticketKeys, provider: payments, log };
@@ -183,6 +191,7 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       log.info("shutting down");
+      stopRoomBans();
       await hub.close(GoingAway);
       await recordings.close();
       await streaming.close();

@@ -43,6 +43,11 @@ export interface RoomDirectory {
   revokeGrant(room: string, identity: string): Promise<void>;
   /** Forgets every role hosts gave in `room` (a host ended it). */
   forgetGrants(room: string): Promise<void>;
+  /**
+   * Whether the person is barred from every room (a banned account), which a join token
+   * minted before the ban does not know; absent: no one is.
+   */
+  barred?(identity: string): Promise<boolean>;
 }
 
 /** A role a host can raise someone to; an attendee role is never kept, it is the floor. */

@@ -109,6 +109,23 @@ export class Sfu extends TypedEmitter<SfuEvents> {
     this.#graceTimers.set(peer, timer);
   }
 
+  /**
+   * Takes a person out of every room at once, with no grace window to come back in (a ban):
+   * their transports, producers and consumers close. Returns how many peers closed.
+   */
+  removeIdentity(identity: string): number {
+    let removed = 0;
+    for (const room of this.#rooms.values()) {
+      const peer = room.peerByIdentity(identity);
+      if (!peer || peer.closed) continue;
+      clearTimeout(this.#graceTimers.get(peer));
+      this.#graceTimers.delete(peer);
+      peer.close();
+      removed += 1;
+    }
+    return removed;
+  }
+
   /** Closes every room and worker. Safe twice. */
   close(): void {
     if (this.#closed) return;

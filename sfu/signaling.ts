@@ -102,6 +102,10 @@ export function registerMediaMessages(router: MessageRouter, options: MediaSigna
     const joinStarted = performance.now();
     const identity = await verify(token);
     if (byConnection.has(connection.id)) throw AppError.conflict("already_joined", "This connection has joined a room already");
+    // A join token minted before a ban is still signed and unexpired; the ban wins.
+    if (await options.directory?.barred?.(identity.identity)) throw AppError.forbidden("banned", "This account is banned");
+    // The socket may be anonymous (the token is the proof): cutting this person off closes it too.
+    connection.actFor(identity.identity);
     const { grants } = identity;
     const tokenRole = roleFromGrants(grants);
     const gate = await moderation.gate({

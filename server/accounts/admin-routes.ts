@@ -10,6 +10,7 @@ import type { User } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
 import { Banned, Unauthorized } from "../realtime/close-codes.ts";
+import { accessLost } from "./access-signals.ts";
 import { actorUserId } from "./actor.ts";
 import { listAudit, recordAudit } from "./audit.ts";
 import { type AccountDeps, publicBaseUrl } from "./context.ts";
@@ -109,6 +110,8 @@ export function adminRoutes(app: FastifyInstance, deps: AccountDeps) {
     });
     // After the commit: the sockets close only once the ban is certain.
     const socketsClosed = deps.sockets.closeUser(id, Banned);
+    // Room presence (the media peer, its transports) and anything else the account held.
+    accessLost({ userId: id, eventId: null, reason: "banned" });
     request.log.info({ userId: id, sessionsEnded: result.ended.length, socketsClosed }, "user banned");
     return { user: accountView(result.after), sessionsEnded: result.ended.length, socketsClosed };
   });

@@ -25,6 +25,8 @@ export class ChatRooms {
   readonly #db: Kysely<DB>;
   // Listeners by channel: connection id → connection.
   readonly #listeners = new Map<string, Map<string, RealtimeConnection>>();
+  // Channels each user listens to on some connection, so a loss of access re-checks only theirs.
+  readonly #channelsOf = new Map<string, Set<string>>();
   // Block peers by user, loaded on first use, kept current by noteBlock(), bounded (LRU).
   readonly #blocks: LRUCache<string, Set<string>>;
 
@@ -46,6 +48,11 @@ export class ChatRooms {
       listeners.set(connection.id, connection);
       void connection.closed.then(() => this.leave(connection, channel));
     }
+    if (connection.user) {
+      let channels = this.#channelsOf.get(connection.user.id);
+      if (!channels) this.#channelsOf.set(connection.user.id, (channels = new Set()));
+      channels.add(channel);
+    }
     this.#fanout.subscribe(connection, chatTopic(channel));
   }
 
@@ -54,6 +61,23 @@ export class ChatRooms {
     listeners?.delete(connection.id);
     if (listeners?.size === 0) this.#listeners.delete(channel);
     this.#fanout.unsubscribe(connection, chatTopic(channel));
+    const userId = connection.user?.id;
+    const channels = userId ? this.#channelsOf.get(userId) : undefined;
+    if (userId && channels && ![...(listeners?.values() ?? [])].some((c) => c.user?.id === userId)) {
+      channels.delete(channel);
+      if (channels.size === 0) this.#channelsOf.delete(userId);
+    }
+  }
+
+  /** The user's connections and the channels each listens to. */
+  subscriptionsOf(userId: string): { connection: RealtimeConnection; channel: string }[] {
+    const found: { connection: RealtimeConnection; channel: string }[] = [];
+    for (const channel of this.#channelsOf.get(userId) ?? []) {
+      for (const connection of this.#listeners.get(channel)?.values() ?? []) {
+        if (connection.user?.id === userId) found.push({ connection, channel });
+      }
+    }
+    return found;
   }
 
   /** Users on either side of a block with this one. */

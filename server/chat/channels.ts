@@ -93,3 +93,20 @@ export async function moderationAccess(db: Kysely<DB>, actor: Actor, userId: str
   if (!access.canModerate) throw forbidden();
   return { eventId: access.eventId, isPrivate: false };
 }
+
+/**
+ * Of the users a message mentions, those who read its channel in their own right (a ticket
+ * that grants it, a place on the team, a speaker's entry; in a private channel only the two
+ * people): the rest are dropped without a word, so a mention can neither notify someone
+ * outside the event nor tell the sender whether an account exists. Platform powers do not
+ * count: an admin who could look in is not a member of the audience.
+ */
+export async function mentionable(db: Kysely<DB>, channel: string, userIds: readonly string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const users = await db.selectFrom("users").select("id").where("id", "in", [...new Set(userIds)]).where("banned_at", "is", null).execute();
+  const readers = await Promise.all(users.map(async ({ id }) => {
+    const ownPart: Actor = { kind: "user", userId: id, credential: { kind: "access_token" } };
+    return channelAccess(db, ownPart, id, channel).then(() => id, () => null);
+  }));
+  return readers.filter((id): id is string => id !== null);
+}

@@ -74,6 +74,7 @@ function connectionOf(userId: string): RealtimeConnection {
     send: () => undefined,
     sendText: () => undefined,
     close: () => undefined,
+    actFor: () => undefined,
     closed: new Promise(() => undefined),
     bufferedBytes: 0,
   };

@@ -13,7 +13,7 @@ import type { Notifier } from "../notifications/Notifier.ts";
 import type { RealtimeConnection } from "../realtime/connection.ts";
 import type { MessageRouter } from "../realtime/router.ts";
 import { caller } from "./access.ts";
-import { type ChannelAccess, channelAccess, channelSchema, moderationAccess, moderationScopeSchema, privateScope } from "./channels.ts";
+import { type ChannelAccess, channelAccess, channelSchema, mentionable, moderationAccess, moderationScopeSchema, privateScope } from "./channels.ts";
 import type { ChatRooms } from "./ChatRooms.ts";
 import { deleteMessage, muteUser } from "./moderation.ts";
 import { channelSettings, messageById, messagesAfter, messagesBefore, saveChannelSettings, unreadCounts } from "./store.ts";
@@ -95,6 +95,7 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
     }),
     action: "chat.participate",
     access: "user",
+    write: true,
     async handle(input, { connection }) {
       const a = await access(connection, input.channel);
       await checkMaySend(db, a, a.userId);
@@ -105,9 +106,7 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
         const parent = await db.selectFrom("chat_messages").select("channel").where("id", "=", input.replyTo).executeTakeFirst();
         if (parent?.channel !== input.channel) throw AppError.badRequest("bad_reply", "You can only reply to a message in the same channel");
       }
-      const mentions = input.mentions?.length
-        ? (await db.selectFrom("users").select("id").where("id", "in", input.mentions).execute()).map((u) => u.id)
-        : [];
+      const mentions = await mentionable(db, input.channel, input.mentions ?? []);
       const inserted = await db
         .insertInto("chat_messages")
         .values({
@@ -143,6 +142,7 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
     schema: z.strictObject({ messageId, emoji: z.enum(CHAT_REACTIONS) }),
     action: "chat.participate",
     access: "user",
+    write: true,
     async handle(input, { connection }) {
       const { message, access: a } = await loadMessage(connection, input.messageId);
       const key = { message_id: message.id, user_id: a.userId, emoji: input.emoji };
@@ -177,6 +177,7 @@ export function registerChatMessages(router: MessageRouter, deps: Deps): void {
     }),
     action: "chat.participate",
     access: "user",
+    write: true,
     async handle(input, { connection }) {
       const { message, access: a } = await loadMessage(connection, input.messageId);
       // Stored as moderators read it, so reports made before reasons were a choice read the same way.

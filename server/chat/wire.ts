@@ -18,6 +18,12 @@ export type ChatMessage = {
   deleted: boolean;
 };
 
+/** Why the server ended a chat subscription (the access it needed is gone). */
+export type ChatLeftReason = "access_lost" | "ticket_cancelled" | "ticket_refunded" | "ticket_revoked" | "team_removed" | "speaker_removed";
+
+/** Pushed when the server ends a subscription: the channel is closed to this person from now on. */
+export type ChatLeftPush = { t: "chat.left"; channel: string; reason: ChatLeftReason; message: string };
+
 export type ChannelSettings = { slowModeSeconds: number; disabled: boolean; pinnedMessageId: number | null };
 
 export type JoinReply = {

@@ -67,6 +67,21 @@ export const configSchema = z.strictObject({
       rate_limit_burst: z.number().int().positive().default(60),
       /** Largest number of frames queued for a slow client before its connection is dropped. */
       max_buffered_bytes: z.number().int().positive().default(4_194_304),
+      /**
+       * Writes (chat messages, chat reactions, reports, questions, upvotes, poll votes) one
+       * person may make per second, summed over all their sockets; beyond it they get
+       * `rate_limited` with `retryAfterMs`. Default 5.
+       */
+      user_writes_per_second: z.number().positive().default(5),
+      /** Writes one person may make in a burst above that rate. Default 40. */
+      user_write_burst: z.number().int().positive().default(40),
+      /** Open sockets one signed-in user may have (tabs, devices); one more is closed with 4430. Default 20. */
+      max_sockets_per_user: z.number().int().min(1).default(20),
+      /**
+       * Open sockets from one network address (signed in or not; behind a proxy, with
+       * `http.trust_proxy`, the client's address); one more is closed with 4430. Default 200.
+       */
+      max_sockets_per_address: z.number().int().min(1).default(200),
     })
     .prefault({}),
   accounts: z
@@ -248,6 +263,14 @@ export const configSchema = z.strictObject({
       encoder_max_failures: z.number().int().min(1).max(50).default(5),
       /** How long a live HLS watch link stays valid, in seconds (the player fetches a new one). */
       watch_ttl_seconds: z.number().int().min(30).default(3_600),
+      /**
+       * Allow RTMP(S) destinations on internal addresses (loopback, private, link-local,
+       * unique-local, CGNAT, multicast). Off: an event owner could make the server probe its
+       * own network. Default false.
+       */
+      allow_private_destinations: z.boolean().default(false),
+      /** Comma-separated ingest hosts allowed even when internal (a relay beside the server), e.g. "relay.lan,10.0.0.5". Default "". */
+      allowed_destination_hosts: z.string().default(""),
     })
     .prefault({}),
   storage: z

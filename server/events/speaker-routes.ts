@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Transaction } from "kysely";
 import { z } from "zod";
+import { accessLost } from "../accounts/access-signals.ts";
 import { recordAudit } from "../accounts/audit.ts";
 import { emailSchema, findUserByEmail } from "../accounts/users.ts";
 import type { DB } from "../db/schema.ts";
@@ -66,14 +67,15 @@ export function speakerRoutes(app: FastifyInstance, deps: EventDeps) {
 
   app.delete("/api/organize/speakers/:speakerId", { config: { action: "event.update" } }, async (request, reply) => {
     const { speakerId } = parseBody(speakerParams, request.params);
-    const photo = await db.transaction().execute(async (trx) => {
+    const { photo, before } = await db.transaction().execute(async (trx) => {
       const before = await loadSpeaker(trx, speakerId);
       await authorizeEvent(trx, request.actor, "event.update", before.eventId);
       const { photo_path } = await trx.selectFrom("speakers").select("photo_path").where("id", "=", speakerId).executeTakeFirstOrThrow();
       await trx.deleteFrom("speakers").where("id", "=", speakerId).execute();
       await recordAudit(trx, request.actor, request.ip, { action: "event.speaker.delete", targetType: "event", targetId: before.eventId, before });
-      return photo_path;
+      return { photo: photo_path, before };
     });
+    if (before.userId) accessLost({ userId: before.userId, eventId: before.eventId, reason: "speaker_removed" });
     await removeImage(deps.config.paths.dataDir, photo);
     return reply.code(204).send();
   });

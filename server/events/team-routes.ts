@@ -8,6 +8,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Transaction } from "kysely";
 import { z } from "zod";
+import { accessLost } from "../accounts/access-signals.ts";
 import { actorUserId } from "../accounts/actor.ts";
 import { recordAudit } from "../accounts/audit.ts";
 import { emailSchema, requireUser } from "../accounts/users.ts";
@@ -104,6 +105,8 @@ export function teamRoutes(app: FastifyInstance, deps: EventDeps) {
       await trx.updateTable("event_team").set({ role }).where("event_id", "=", id).where("user_id", "=", userId).execute();
       await recordAudit(trx, request.actor, request.ip, { action: "event.team.role", targetType: "event", targetId: id, before: { userId, role: current }, after: { userId, role } });
     });
+    // A lower role may read less (a moderator made check-in staff leaves backstage).
+    accessLost({ userId, eventId: id, reason: "team_role_changed" });
     return { member: { userId, role } };
   });
 
@@ -121,6 +124,7 @@ export function teamRoutes(app: FastifyInstance, deps: EventDeps) {
       await trx.deleteFrom("event_team").where("event_id", "=", id).where("user_id", "=", userId).execute();
       await recordAudit(trx, request.actor, request.ip, { action: "event.team.remove", targetType: "event", targetId: id, before: { userId, role: current } });
     });
+    accessLost({ userId, eventId: id, reason: "team_removed" });
     return reply.code(204).send();
   });
 }

@@ -9,6 +9,7 @@ import { ChatRooms } from "../chat/ChatRooms.ts";
 import { registerConversations } from "../chat/conversations.ts";
 import { registerChatMessages } from "../chat/messages.ts";
 import { registerModeration } from "../chat/moderation.ts";
+import { endSubscriptionsOnLostAccess } from "../chat/revocation.ts";
 import type { Config } from "../config/index.ts";
 import type { DB } from "../db/schema.ts";
 import type { JobRunner } from "../jobs/index.ts";
@@ -66,6 +67,7 @@ export function registerEngagement(deps: EngagementDeps): Engagement {
   registerChatMessages(router, { db, rooms, notifier });
   registerConversations(router, { db, rooms });
   registerModeration(router, { db, rooms });
+  const stopRevocation = endSubscriptionsOnLostAccess(db, rooms, log);
   registerPolls(app, router, { db, fanout });
   registerQa(router, { db, fanout, notifier });
   const aggregator = new ReactionAggregator(fanout);
@@ -83,6 +85,7 @@ export function registerEngagement(deps: EngagementDeps): Engagement {
     },
     close() {
       stopSweep();
+      stopRevocation();
       aggregator.close();
     },
   };

@@ -130,6 +130,7 @@ export function registerPolls(app: FastifyInstance, router: MessageRouter, deps:
     schema: z.strictObject({ pollId: z.uuid(), optionIds: z.array(z.uuid()).min(1).max(20) }),
     action: "poll.participate",
     access: "user",
+    write: true,
     async handle(input, { connection }) {
       const poll = await loadPoll(db, input.pollId);
       const s = await standing(connection, poll.session_id);

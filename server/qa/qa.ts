@@ -74,6 +74,7 @@ export function registerQa(router: MessageRouter, deps: { db: Kysely<DB>; fanout
     schema: z.strictObject({ sessionId: z.uuid(), text: z.string().trim().min(3, "Ask a little more").max(500), anonymous: z.boolean().default(false) }),
     action: "qa.participate",
     access: "user",
+    write: true,
     async handle(input, { connection }) {
       const s = await standing(connection, input.sessionId);
       const id = randomUUID();
@@ -90,6 +91,7 @@ export function registerQa(router: MessageRouter, deps: { db: Kysely<DB>; fanout
     schema: z.strictObject({ questionId: z.uuid() }),
     action: "qa.participate",
     access: "user",
+    write: true,
     async handle({ questionId }, { connection }) {
       const question = await load(questionId);
       const s = await standing(connection, question.sessionId);

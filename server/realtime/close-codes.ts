@@ -9,3 +9,5 @@ export const Unauthorized = { code: 4401, reason: "Unauthorized" } as const;
 export const Banned = { code: 4403, reason: "Banned" } as const;
 export const HeartbeatTimeout = { code: 4408, reason: "Heartbeat timeout" } as const;
 export const RateLimited = { code: 4429, reason: "Rate limited" } as const;
+/** The user, or the network address, has as many open sockets as the server allows. */
+export const TooManyConnections = { code: 4430, reason: "Too many connections" } as const;

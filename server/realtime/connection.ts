@@ -42,6 +42,11 @@ export interface RealtimeConnection {
   /** Sends text that is already serialized, so a broadcast serializes once for everyone. */
   sendText(text: string): void;
   close(code: CloseCode): void;
+  /**
+   * Marks the connection as acting for a user it was not opened as (a room join token named
+   * them on an anonymous socket), so that cutting that user off (a ban) closes it too.
+   */
+  actFor(userId: string): void;
   /** Resolves once the connection has closed, whoever closed it (domain code cleans up then). */
   readonly closed: Promise<void>;
   /** Bytes sent but not yet written to the network; the fan-out sheds load for slow readers by it. */

@@ -26,6 +26,7 @@ class FakeConnection implements RealtimeConnection {
   close() {
     this.#resolveClosed();
   }
+  actFor() {}
 }
 
 beforeEach(() => vi.useFakeTimers());

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { LRUCache } from "lru-cache";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import type { Config } from "../config/index.ts";
 import { AppError, fieldProblems } from "../errors.ts";
@@ -26,6 +27,14 @@ type HubOptions = {
   metrics: Metrics;
   /** Authenticates upgrades and authorizes messages (the accounts module provides it). */
   gate: RealtimeGate;
+  /** Take the client's address from X-Forwarded-For (config `http.trust_proxy`); default false. */
+  trustProxy?: boolean;
+};
+
+/** What a connection asks of the hub about limits shared with the person's other sockets. */
+type SharedLimits = {
+  /** 0 when the person may write now (a token was taken), else milliseconds to wait. */
+  takeWrite(connection: Connection): number;
 };
 
 export class RealtimeHub {
@@ -36,6 +45,12 @@ export class RealtimeHub {
   readonly #options: HubOptions;
   // Set once close() starts; new upgrades are refused from then on.
   #closing = false;
+  // Open connections by user id and by network address, for the caps on each.
+  readonly #perUser = new Map<string, number>();
+  readonly #perAddress = new Map<string, number>();
+  // Write budgets by person (user id), shared by all their sockets; kept a while after they
+  // disconnect, so closing every socket and opening new ones does not refill it.
+  readonly #writeBudgets = new LRUCache<string, TokenBucket>({ max: 100_000 });
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -64,7 +79,7 @@ export class RealtimeHub {
           socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
           return;
         }
-        this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, user));
+        this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, user, this.#addressOf(request)));
       },
       (error: unknown) => {
         if (error instanceof UpgradeRefused) {
@@ -78,9 +93,12 @@ export class RealtimeHub {
     );
   }
 
-  /** Closes every open connection of a user (ban, log out everywhere); returns how many. */
+  /**
+   * Closes every open connection of a user (ban, log out everywhere), including anonymous
+   * ones that act for them with a room join token; returns how many.
+   */
   closeUser(userId: string, code: Close.CloseCode): number {
-    return this.#closeWhere((c) => c.user?.id === userId, code);
+    return this.#closeWhere((c) => c.user?.id === userId || c.actsFor(userId), code);
   }
 
   /** Closes the connections opened with any of these sessions; returns how many. */
@@ -109,13 +127,25 @@ export class RealtimeHub {
     this.#wss.close();
   }
 
-  #accept(ws: WebSocket, user: ConnectionUser | null) {
-    const connection = new Connection(ws, user, this.#options);
+  #accept(ws: WebSocket, user: ConnectionUser | null, address: string) {
+    const { config, metrics } = this.#options;
+    // The newest socket over a cap is the one refused: the tabs already open keep working.
+    const overUser = user !== null && (this.#perUser.get(user.id) ?? 0) >= config.max_sockets_per_user;
+    if (overUser || (this.#perAddress.get(address) ?? 0) >= config.max_sockets_per_address) {
+      metrics.wsClosed.inc({ code: String(Close.TooManyConnections.code) });
+      ws.close(Close.TooManyConnections.code, Close.TooManyConnections.reason);
+      return;
+    }
+    const connection = new Connection(ws, user, this.#options, { takeWrite: (c) => this.#takeWrite(c) });
     this.#connections.set(connection.id, connection);
-    this.#options.metrics.wsConnections.inc();
+    metrics.wsConnections.inc();
+    if (user) count(this.#perUser, user.id, 1);
+    count(this.#perAddress, address, 1);
     void connection.closed.then(() => {
       this.#connections.delete(connection.id);
-      this.#options.metrics.wsConnections.dec();
+      metrics.wsConnections.dec();
+      if (user) count(this.#perUser, user.id, -1);
+      count(this.#perAddress, address, -1);
     });
     connection.send({
       t: "sys.hello",
@@ -124,6 +154,31 @@ export class RealtimeHub {
       serverTime: Date.now(),
     } satisfies HelloPush);
   }
+
+  #takeWrite(connection: Connection): number {
+    // Writes need a signed-in user (the policy says so); an anonymous socket is its own person.
+    const person = connection.user?.id ?? `connection:${connection.id}`;
+    let budget = this.#writeBudgets.get(person);
+    if (!budget) {
+      budget = new TokenBucket(this.#options.config.user_writes_per_second, this.#options.config.user_write_burst);
+      this.#writeBudgets.set(person, budget);
+    }
+    return budget.take() ? 0 : budget.msUntilNext();
+  }
+
+  /** The client's address: the socket's peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+  #addressOf(request: IncomingMessage): string {
+    const forwarded = this.#options.trustProxy ? request.headers["x-forwarded-for"] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    return first || request.socket.remoteAddress || "unknown";
+  }
+}
+
+/** Adds `delta` to a counter in a map, dropping it at zero so the map holds only live keys. */
+function count(counts: Map<string, number>, key: string, delta: number) {
+  const next = (counts.get(key) ?? 0) + delta;
+  if (next <= 0) counts.delete(key);
+  else counts.set(key, next);
 }
 
 class Connection implements RealtimeConnection {
@@ -133,17 +188,21 @@ class Connection implements RealtimeConnection {
   readonly closed: Promise<void>;
   readonly #ws: WebSocket;
   readonly #options: HubOptions;
+  readonly #limits: SharedLimits;
   readonly #bucket: TokenBucket;
+  // Users this anonymous connection acts for (room join tokens); banning one closes it.
+  readonly #actingFor = new Set<string>();
   // Frames refused by the rate limit since the bucket last had room; too many closes the socket.
   #refusedInARow = 0;
   // Timers for the next ping and for the pong we are waiting for.
   #pingTimer: NodeJS.Timeout | undefined;
   #pongTimer: NodeJS.Timeout | undefined;
 
-  constructor(ws: WebSocket, user: ConnectionUser | null, options: HubOptions) {
+  constructor(ws: WebSocket, user: ConnectionUser | null, options: HubOptions, limits: SharedLimits) {
     this.#ws = ws;
     this.user = user;
     this.#options = options;
+    this.#limits = limits;
     this.#bucket = new TokenBucket(options.config.rate_limit_per_second, options.config.rate_limit_burst);
     this.closed = new Promise((resolve) => ws.once("close", () => resolve()));
     ws.on("message", (data, isBinary) => void this.#onFrame(data, isBinary));
@@ -185,6 +244,14 @@ class Connection implements RealtimeConnection {
     setTimeout(() => this.terminate(), 2_000).unref();
   }
 
+  actFor(userId: string): void {
+    this.#actingFor.add(userId);
+  }
+
+  actsFor(userId: string): boolean {
+    return this.#actingFor.has(userId);
+  }
+
   terminate(): void {
     if (this.#ws.readyState !== WebSocket.CLOSED) this.#ws.terminate();
   }
@@ -216,7 +283,7 @@ class Connection implements RealtimeConnection {
         this.close(Close.RateLimited);
         return;
       }
-      this.#replyError(peekId(data, isBinary), AppError.rateLimited("Too many messages; slow down"));
+      this.#replyError(peekId(data, isBinary), AppError.rateLimited("Too many messages; slow down"), undefined, this.#bucket.msUntilNext());
       return;
     }
     this.#refusedInARow = 0;
@@ -259,6 +326,15 @@ class Connection implements RealtimeConnection {
       if (!this.#options.gate.authorize(this.user, definition.action)) {
         throw this.user ? AppError.forbidden("forbidden", "You may not do that") : AppError.unauthorized();
       }
+      if (definition.write) {
+        const waitMs = this.#limits.takeWrite(this);
+        if (waitMs > 0) {
+          metrics.wsMessages.inc({ type, outcome: "rate_limited" });
+          const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+          this.#replyError(id, AppError.rateLimited(`You are sending too fast; wait ${seconds} s and try again`), undefined, waitMs);
+          return;
+        }
+      }
       const result = await definition.handle(parsed.data, { connection: this, requestId });
       metrics.wsMessages.inc({ type, outcome: "ok" });
       if (id !== null) this.send({ t: "ok", id, data: result ?? null });
@@ -271,10 +347,10 @@ class Connection implements RealtimeConnection {
     }
   }
 
-  #replyError(id: number | null, error: unknown, requestId?: string) {
+  #replyError(id: number | null, error: unknown, requestId?: string, retryAfterMs?: number) {
     const reply: ErrorReply =
       error instanceof AppError
-        ? { t: "error", id, ...error.toJSON() }
+        ? { t: "error", id, ...error.toJSON(), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
         : { t: "error", id, code: "internal", message: "Something went wrong on the server", requestId };
     this.send(reply);
   }

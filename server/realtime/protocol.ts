@@ -20,6 +20,8 @@ export type ErrorReply = {
   message: string;
   fields?: FieldProblem[];
   requestId?: string;
+  /** With `rate_limited`: how long to wait before sending again, in milliseconds. */
+  retryAfterMs?: number;
 };
 export type Push = { t: string; [key: string]: unknown };
 export type ServerFrame = OkReply | ErrorReply | Push;

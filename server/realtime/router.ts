@@ -24,6 +24,12 @@ export type MessageDefinition<S extends z.ZodType = z.ZodType> = {
   action: string;
   /** Optional summary of who may send it; the matrix test checks it agrees with the policy. */
   access?: Access;
+  /**
+   * Whether it writes something others see (a chat message, a vote): such messages also
+   * count against the sender's per-person limit over all their sockets
+   * (`realtime.user_writes_per_second`), not only the socket's own.
+   */
+  write?: boolean;
   /** Returns the reply's `data`; throws AppError for a typed error. */
   handle(payload: z.infer<S>, context: MessageContext): unknown | Promise<unknown>;
 };

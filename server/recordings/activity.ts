@@ -51,6 +51,9 @@ export class SessionActivity implements RealtimeConnection {
     this.#take(JSON.parse(text) as Push, Date.now());
   }
 
+  /** Never a user's: nothing to cut off. */
+  actFor(): void {}
+
   close(): void {
     for (const topic of this.#topics) this.#fanout.unsubscribe(this, topic);
     this.#resolveClosed();

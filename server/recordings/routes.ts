@@ -13,13 +13,15 @@ import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
 import { LocalStorage } from "../storage/index.ts";
-import { authorizeControl, authorizeManage, authorizeWatch, canManage, type RecordingRow } from "./access.ts";
+import { authorizeControl, authorizeEventView, authorizeManage, authorizeWatch, authorizeWatchInEvent, canManage, type RecordingRow } from "./access.ts";
 import { CONTENT_TYPES, type LinkScope, parseRange, type PlaybackSigner, rewritePlaylist, storedPathOf } from "./playback.ts";
 import { KEY_URI_PLACEHOLDER, type RecordingService } from "./service.ts";
 
 const sessionParams = z.object({ sessionId: z.uuid("Not a valid session id") });
 const eventParams = z.object({ eventId: z.uuid("Not a valid event id") });
 const idParams = z.object({ id: z.uuid("Not a valid recording id") });
+/** An invite-only event's access code, passed on from its page as it is to the event's other pages. */
+const codeQuery = z.object({ code: z.string().max(200).optional() });
 const mediaParams = z.object({ token: z.string().min(10).max(300), file: z.string().min(1).max(40) });
 const markerBody = z.strictObject({ label: z.string().trim().min(1).max(120) });
 const editBody = z.strictObject({
@@ -86,11 +88,13 @@ export function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): void
 
   app.get("/api/events/:eventId/recordings", { config: { action: "recording.list" } }, async (request) => {
     const { eventId } = parseBody(eventParams, request.params);
+    const { code } = parseBody(codeQuery, request.query);
+    await authorizeEventView(db, request.actor, eventId, { code, ip: request.ip });
     const rows = await db.selectFrom("recordings").selectAll().where("event_id", "=", eventId).orderBy("started_at", "desc").execute();
     if (await canManage(db, request.actor, eventId).catch(() => false)) return { recordings: rows.map((r) => view(r, true)), canManage: true };
     const visible: RecordingRow[] = [];
     for (const row of rows.filter((r) => r.state === "ready")) {
-      if (await authorizeWatch(db, request.actor, row).then(() => true, () => false)) visible.push(row);
+      if (await authorizeWatchInEvent(db, request.actor, row).then(() => true, () => false)) visible.push(row);
     }
     return { recordings: visible.map((r) => view(r, false)), canManage: false };
   });
@@ -128,9 +132,13 @@ export function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): void
 
   app.post("/api/recordings/:id/playback", { config: { action: "recording.watch" } }, async (request) => {
     const { id } = parseBody(idParams, request.params);
+    const { code } = parseBody(codeQuery, request.query);
     const row = await db.selectFrom("recordings").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw AppError.notFound("No such recording");
-    await authorizeWatch(db, request.actor, row);
+    await authorizeWatch(db, request.actor, row, { code, ip: request.ip }).catch((error: unknown) => {
+      // Of an event the caller may not see, the recording does not exist either.
+      throw error instanceof AppError && error.status === 404 ? AppError.notFound("No such recording") : error;
+    });
     if (row.state !== "ready") throw AppError.conflict("not_ready", "This recording is not ready to watch yet");
     const expiresAt = Date.now() + deps.ttlSeconds * 1000;
     const link = (scope: LinkScope, file: string) => `/api/recordings/media/${signer.sign(id, scope, expiresAt)}/${file}`;

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable, Transaction } from "kysely";
+import { accessLost } from "../accounts/access-signals.ts";
 import type { DB, OrdersTable, RefundsTable } from "../db/schema.ts";
 import { insertJob } from "../jobs/store.ts";
 import type { DisputeState, PaymentEvent } from "../payments/provider.ts";
@@ -31,9 +32,11 @@ export type RefundApplied = { outcome: ApplyOutcome; releasedTicketTypeIds: stri
 export async function releaseTickets(db: Db, ticketIds: string[], status: "cancelled" | "refunded" | "revoked", reason: string): Promise<{ id: string; ticket_type_id: string }[]> {
   if (ticketIds.length === 0) return [];
   const now = new Date().toISOString();
-  const wasValid = await db.selectFrom("tickets").select(["id", "ticket_type_id"]).where("id", "in", ticketIds).where("status", "=", "valid").execute();
+  const wasValid = await db.selectFrom("tickets").select(["id", "ticket_type_id", "user_id", "event_id"]).where("id", "in", ticketIds).where("status", "=", "valid").execute();
   if (wasValid.length > 0) {
     await db.updateTable("tickets").set({ status, status_reason: reason, updated_at: now }).where("id", "in", wasValid.map((t) => t.id)).execute();
+    // Heard once this transaction is done: the holders' live subscriptions are checked again.
+    for (const t of wasValid) if (t.user_id) accessLost({ userId: t.user_id, eventId: t.event_id, reason: `ticket_${status}` });
     const perType = new Map<string, number>();
     for (const t of wasValid) perType.set(t.ticket_type_id, (perType.get(t.ticket_type_id) ?? 0) + 1);
     for (const [typeId, seats] of perType) {

@@ -40,6 +40,11 @@ export function roomDirectory(db: Kysely<DB>, defaults: RoomDefaults = { default
         .onConflict((oc) => oc.doNothing())
         .execute();
     },
+    async barred(identity: string): Promise<boolean> {
+      if (!UUID.test(identity)) return false;
+      const user = await db.selectFrom("users").select("banned_at").where("id", "=", identity).executeTakeFirst();
+      return user?.banned_at != null;
+    },
     async attended(room: string, identity: string): Promise<void> {
       if (!UUID.test(room)) return;
       const user = await db.selectFrom("users").select("id").where("id", "=", identity).executeTakeFirst();

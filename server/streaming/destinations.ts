@@ -7,6 +7,7 @@ import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import type { DB, StreamDestinationsTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
+import { assertPublicDestination, type DestinationPolicy } from "./destination-guard.ts";
 import type { SecretBox } from "./secret-box.ts";
 
 export type DestinationRow = Selectable<StreamDestinationsTable>;
@@ -37,10 +38,13 @@ export function destinationView(row: DestinationRow) {
 export class Destinations {
   readonly #db: Kysely<DB>;
   readonly #box: SecretBox;
+  // Which ingest hosts may be pushed to (internal ones only when the operator allows).
+  readonly #policy: DestinationPolicy;
 
-  constructor(db: Kysely<DB>, box: SecretBox) {
+  constructor(db: Kysely<DB>, box: SecretBox, policy: DestinationPolicy = { allowPrivate: false, allowedHosts: [] }) {
     this.#db = db;
     this.#box = box;
+    this.#policy = policy;
   }
 
   list(eventId: string): Promise<DestinationRow[]> {
@@ -52,6 +56,7 @@ export class Destinations {
   }
 
   async create(eventId: string, input: z.infer<typeof createDestinationBody>, userId: string | null): Promise<DestinationRow> {
+    await assertPublicDestination(input.ingestUrl, this.#policy);
     const id = randomUUID();
     const now = new Date().toISOString();
     const row: DestinationRow = {
@@ -64,6 +69,7 @@ export class Destinations {
   }
 
   async update(row: DestinationRow, input: z.infer<typeof updateDestinationBody>): Promise<DestinationRow> {
+    if (input.ingestUrl) await assertPublicDestination(input.ingestUrl, this.#policy);
     const next: DestinationRow = {
       ...row,
       name: input.name ?? row.name,
@@ -79,11 +85,18 @@ export class Destinations {
     await this.#db.deleteFrom("stream_destinations").where("id", "=", id).execute();
   }
 
-  /** The event's chosen destinations with their full push URL (in memory only, for ffmpeg). */
-  async forPush(eventId: string, ids: string[]): Promise<{ id: string; name: string; url: string }[]> {
+  /**
+   * The event's chosen destinations with their full push URL (in memory only, for ffmpeg),
+   * each checked again now and before every connection (a name may resolve elsewhere since).
+   */
+  async forPush(eventId: string, ids: string[]): Promise<{ id: string; name: string; url: string; beforeConnect: () => Promise<void> }[]> {
     if (ids.length === 0) return [];
     const rows = await this.#db.selectFrom("stream_destinations").selectAll().where("event_id", "=", eventId).where("id", "in", ids).execute();
     if (rows.length !== new Set(ids).size) throw AppError.badRequest("unknown_destination", "A chosen destination does not belong to this event");
-    return rows.map((r) => ({ id: r.id, name: r.name, url: `${r.ingest_url}/${this.#box.open(r.stream_key_sealed, r.id)}` }));
+    for (const r of rows) await assertPublicDestination(r.ingest_url, this.#policy);
+    return rows.map((r) => ({
+      id: r.id, name: r.name, url: `${r.ingest_url}/${this.#box.open(r.stream_key_sealed, r.id)}`,
+      beforeConnect: () => assertPublicDestination(r.ingest_url, this.#policy),
+    }));
   }
 }

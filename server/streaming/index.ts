@@ -24,7 +24,9 @@ export { LiveService } from "./service.ts";
 
 export async function startStreaming(deps: { app: FastifyInstance; db: Kysely<DB>; config: LoadedConfig; sfu: Sfu; log: Logger; router: MessageRouter; fanout: Fanout }): Promise<LiveService> {
   const keysDir = path.join(deps.config.paths.dataDir, "keys");
-  const destinations = new Destinations(deps.db, await SecretBox.load(keysDir));
+  const { allow_private_destinations: allowPrivate, allowed_destination_hosts: hosts } = deps.config.streaming;
+  const policy = { allowPrivate, allowedHosts: hosts.split(",").map((h) => h.trim()).filter(Boolean) };
+  const destinations = new Destinations(deps.db, await SecretBox.load(keysDir), policy);
   const service = new LiveService({
     sfu: deps.sfu,
     destinations,

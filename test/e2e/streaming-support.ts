@@ -8,11 +8,15 @@ import { readFile } from "node:fs/promises";
 import { freePort } from "../support/net.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
-/** A server with one media worker whose live program is 320×240 at 15 fps and 400 kbit/s; `env` adds settings. */
+/**
+ * A server with one media worker whose live program is 320×240 at 15 fps and 400 kbit/s; `env`
+ * adds settings. It allows destinations on internal addresses: the test ingests listen on 127.0.0.1.
+ */
 export function startStreamingServer(env: Record<string, string> = {}): Promise<TestServer> {
   return startServer({
     env: {
       PLENARY_SFU_WORKERS: "1",
+      PLENARY_STREAMING_ALLOW_PRIVATE_DESTINATIONS: "true",
       PLENARY_STREAMING_WIDTH: "320",
       PLENARY_STREAMING_HEIGHT: "240",
       PLENARY_STREAMING_FPS: "15",

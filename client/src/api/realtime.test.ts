@@ -194,4 +194,8 @@ describe('reconnect delay', () => {
   it('waits at least the rate-limit pause after 4429', () => {
     expect(reconnectDelay(0, CloseCode.RateLimited, { ...options, random: () => 0 })).toBe(5_000);
   });
+
+  it('waits as long after 4430 (too many sockets): another tab must close first', () => {
+    expect(reconnectDelay(0, CloseCode.TooManyConnections, { ...options, random: () => 0 })).toBe(5_000);
+  });
 });

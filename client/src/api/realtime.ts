@@ -17,6 +17,8 @@ export const CloseCode = {
   Banned: 4403,
   HeartbeatTimeout: 4408,
   RateLimited: 4429,
+  /** This account or address has as many sockets open as the server allows (other tabs). */
+  TooManyConnections: 4430,
   /** Sent by this client when a heartbeat got no reply: the link is presumed dead. */
   ClientHeartbeatLost: 4000,
 } as const;
@@ -93,7 +95,8 @@ export function reconnectDelay(
 ): number {
   const step = Math.min(options.maxBackoffMs, options.initialBackoffMs * 2 ** attempt);
   const delay = step / 2 + options.random() * (step / 2);
-  return closeCode === CloseCode.RateLimited ? Math.max(delay, options.rateLimitedBackoffMs) : delay;
+  const limited = closeCode === CloseCode.RateLimited || closeCode === CloseCode.TooManyConnections;
+  return limited ? Math.max(delay, options.rateLimitedBackoffMs) : delay;
 }
 
 type PendingRequest = {

@@ -40,6 +40,8 @@ export function ChatPanel(props: {
   // People picked with "Mention"; sent as mentions while their @name is still in the text.
   const [mentioned, setMentioned] = createSignal<ChatMessage['author'][]>([]);
   const [error, setError] = createSignal('');
+  // Set when the server closed the channel to this person (their access ended); no rejoining then.
+  const [closedBecause, setClosedBecause] = createSignal('');
   // What the last action did, for screen readers and a short note ("Reported. …").
   const [notice, setNotice] = createSignal('');
   // The message whose report dialog is open, the button that opened it, and what this person reported here.
@@ -76,6 +78,7 @@ export function ChatPanel(props: {
   };
 
   const join = async () => {
+    if (closedBecause()) return;
     try {
       const reply = await client.request('chat.join', { channel: props.channel, ...(lastId() ? { afterId: lastId() } : {}) });
       setSettings(reply.settings);
@@ -101,6 +104,13 @@ export function ChatPanel(props: {
       if (push.channel === props.channel) setMessages((m) => m.id === push.messageId, 'reactions', push.reactions);
     }),
     onPush(client, 'chat.settings', (push) => push.channel === props.channel && setSettings(push.settings)),
+    onPush(client, 'chat.left', (push) => {
+      if (push.channel !== props.channel) return;
+      setClosedBecause(push.message);
+      setReplyTo(null);
+      setModerating(false);
+      setCanModerate(false);
+    }),
     onPush(client, 'sys.resync', (push) => push.topics.includes(chatTopic(props.channel)) && void join()),
     // A new socket knows nothing of our subscription: join again from the last id we saw.
     client.onStatus((status) => status === 'open' && void join()),
@@ -259,22 +269,27 @@ export function ChatPanel(props: {
         <Show when={moderating()}><ModerationPanel channel={props.channel} eventId={eventId() || undefined} /></Show>
       </Show>
       <ReportDialog message={reporting()} isPrivate={props.channel.startsWith('dm:')} onReported={reportedAs} onClose={closeReport} />
-      <Show when={error()}><p class="field__error" role="alert">{error()}</p></Show>
+      <Show when={error() && !closedBecause()}><p class="field__error" role="alert">{error()}</p></Show>
       <p class="form-note chat__notice" role="status">{notice()}</p>
-      <form class="chat__form" onSubmit={send}>
-        <Show when={replyTo()}>
-          {(target) => (
-            <p class="chat__replying">
-              Replying to {target().author.name}{' '}
-              <button type="button" class="chat__action" onClick={() => setReplyTo(null)}>Cancel reply</button>
-            </p>
-          )}
-        </Show>
-        <label class="visually-hidden" for={id()}>Message</label>
-        <input id={id()} class="field__input" maxLength={MAX_LENGTH} value={draft()} placeholder={settings().disabled ? 'Chat is disabled' : 'Write a message'}
-          disabled={settings().disabled && !canModerate()} onInput={(e) => setDraft(e.currentTarget.value)} autocomplete="off" />
-        <button type="submit" class="button button--primary">Send</button>
-      </form>
+      <Show when={closedBecause()}>
+        <p class="field__error chat__closed" role="alert">{closedBecause()}. Messages already shown stay here; new ones no longer arrive.</p>
+      </Show>
+      <Show when={!closedBecause()}>
+        <form class="chat__form" onSubmit={send}>
+          <Show when={replyTo()}>
+            {(target) => (
+              <p class="chat__replying">
+                Replying to {target().author.name}{' '}
+                <button type="button" class="chat__action" onClick={() => setReplyTo(null)}>Cancel reply</button>
+              </p>
+            )}
+          </Show>
+          <label class="visually-hidden" for={id()}>Message</label>
+          <input id={id()} class="field__input" maxLength={MAX_LENGTH} value={draft()} placeholder={settings().disabled ? 'Chat is disabled' : 'Write a message'}
+            disabled={settings().disabled && !canModerate()} onInput={(e) => setDraft(e.currentTarget.value)} autocomplete="off" />
+          <button type="submit" class="button button--primary">Send</button>
+        </form>
+      </Show>
       <Show when={settings().slowModeSeconds > 0}><p class="form-note">Slow mode: one message every {settings().slowModeSeconds} s.</p></Show>
     </section>
   );

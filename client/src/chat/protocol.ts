@@ -7,7 +7,7 @@ import type { RealtimeClient } from '../api/realtime.ts';
 
 // The shapes come from the server's own definitions (types only: Vite erases the import).
 import type {
-  ChannelSettings, ChatMessage, ChatMute, ChatReport, ChatReportRequest, Conversation, JoinReply, Poll, Question, ReportResolution,
+  ChannelSettings, ChatLeftPush, ChatMessage, ChatMute, ChatReport, ChatReportRequest, Conversation, JoinReply, Poll, Question, ReportResolution,
 } from '../../../server/chat/wire.ts';
 
 export type {
@@ -22,6 +22,8 @@ declare module '../api/realtime.ts' {
     'chat.deleted': { t: 'chat.deleted'; channel: string; messageId: number };
     'chat.reactions': { t: 'chat.reactions'; channel: string; messageId: number; reactions: Record<string, number> };
     'chat.settings': { t: 'chat.settings'; channel: string; settings: ChannelSettings };
+    /** The server ended the caller's subscription: the access it needed is gone (ticket cancelled, left the team). */
+    'chat.left': ChatLeftPush;
     /** A private message to the caller, on their user topic (whether or not they joined its channel). */
     'chat.conversation': { t: 'chat.conversation'; channel: string; message: ChatMessage };
     'poll.updated': { t: 'poll.updated'; poll: Poll };

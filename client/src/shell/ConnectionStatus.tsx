@@ -15,8 +15,9 @@ const labels: Record<RealtimeStatus, string> = {
 export function ConnectionStatus() {
   const { status, client } = useRealtime();
   const explanation = () => {
-    if (status() !== 'closed') return undefined;
     const code = client.lastClose?.code;
+    if (status() === 'reconnecting' && code === 4430) return 'Too many tabs or devices are connected; close some and this one reconnects by itself.';
+    if (status() !== 'closed') return undefined;
     if (code === 4401) return 'Sign in again to get live updates.';
     if (code === 4403) return 'This account may no longer connect.';
     return 'Live updates are off. Reload the page to reconnect.';

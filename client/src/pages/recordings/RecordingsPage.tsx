@@ -24,9 +24,9 @@ const minutes = (ms: number | null) => (ms === null ? '' : `${Math.max(1, Math.r
 
 export function RecordingsPage() {
   const params = useParams<{ eventId: string }>();
-  const [search, setSearch] = useSearchParams<{ play?: string }>();
-  const [list, { refetch }] = createResource(() => params.eventId, (id) => recordingsApi.list(id));
-  const [playback] = createResource(() => search.play, (id) => recordingsApi.playback(id));
+  const [search, setSearch] = useSearchParams<{ play?: string; code?: string }>();
+  const [list, { refetch }] = createResource(() => params.eventId, (id) => recordingsApi.list(id, search.code));
+  const [playback] = createResource(() => search.play, (id) => recordingsApi.playback(id, search.code));
   const { status, setStatus, act } = createStatusAction(refetch);
 
   return (

@@ -39,9 +39,12 @@ export type Playback = {
 };
 export type RecordingEdit = { title?: string; trimStartMs?: number | null; trimEndMs?: number | null; access?: Recording['access'] };
 
+const withCode = (code: string | undefined) => (code ? `?code=${encodeURIComponent(code)}` : '');
+
 export const recordingsApi = {
-  list: (eventId: string) => api.get<{ recordings: Recording[]; canManage: boolean }>(`/events/${eventId}/recordings`),
-  playback: (id: string) => api.post<Playback>(`/recordings/${id}/playback`),
+  /** `code`: an invite-only event's access code, which opens its recordings as it opens its page. */
+  list: (eventId: string, code?: string) => api.get<{ recordings: Recording[]; canManage: boolean }>(`/events/${eventId}/recordings${withCode(code)}`),
+  playback: (id: string, code?: string) => api.post<Playback>(`/recordings/${id}/playback${withCode(code)}`),
   edit: (id: string, edit: RecordingEdit) => api.patch<Recording>(`/recordings/${id}`, edit),
   retry: (id: string) => api.post<Recording>(`/recordings/${id}/retry`),
   remove: (id: string) => api.delete<void>(`/recordings/${id}`),
