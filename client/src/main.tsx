@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/shell.css';
 import './styles/forms.css';
 import './styles/pages.css';
+import './styles/components.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html lost its #app element');

@@ -43,8 +43,8 @@ export type EventBasics = {
 
 export type EventCard = EventBasics & {
   organization: { name: string; slug: string };
-  /** The cheapest ticket type on offer to everyone; null when the event has none. */
-  lowestPrice: { amount: number; currency: string } | null;
+  /** The cheapest and dearest ticket types on offer to everyone (in minor units); null when the event has none. */
+  priceRange: { min: number; max: number; currency: string } | null;
 };
 
 export type Listing = {
@@ -101,6 +101,7 @@ export async function listEvents(db: Kysely<DB>, query: ListingQuery, now = new 
       "organizations.name as organization_name", "organizations.slug as organization_slug",
     ])
     .select(sql<number | null>`(select min(price) from (${visiblePrices}))`.as("lowest_price"))
+    .select(sql<number | null>`(select max(price) from (${visiblePrices}))`.as("highest_price"))
     // Best match first when searching, else soonest first.
     .$if(search !== null, (qb) => qb.orderBy(search!.rank))
     .orderBy("events.starts_at")
@@ -123,7 +124,7 @@ export async function listEvents(db: Kysely<DB>, query: ListingQuery, now = new 
       endsAt: r.ends_at,
       venueType: r.venue_type,
       organization: { name: r.organization_name, slug: r.organization_slug },
-      lowestPrice: r.lowest_price === null ? null : { amount: r.lowest_price, currency: r.currency },
+      priceRange: r.lowest_price === null ? null : { min: r.lowest_price, max: r.highest_price ?? r.lowest_price, currency: r.currency },
     })),
     total: Number(total),
     page: query.page,

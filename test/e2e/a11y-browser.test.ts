@@ -5,7 +5,9 @@
  * speakers and tickets, checkout (signed in and as a guest), an order, my tickets, log-in,
  * sign-up, the account page, the inbox, the organizer's event editor and its dashboard,
  * tickets, revenue and check-in pages, the door scanner and its results, the admin pages, the
- * phone menu opened, and the room's join screen. A serious or critical violation fails the
+ * phone menu opened, and the room's join screen; and the dialogs and states a page does not open
+ * in (the chat's report dialog, the order's cancel confirmation, forms showing their errors), a
+ * guest's order, the watch, recordings, sponsors, speaker and organizer pages. A serious or critical violation fails the
  * test and is printed with its page, viewport, theme, selectors and help URL; lesser ones are
  * printed as warnings.
  */
@@ -15,6 +17,7 @@ import type { Kysely } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
+import { orderKey } from "../../server/ticketing/guest-links.ts";
 import { TicketKeys } from "../../server/tickets/ticket-keys.ts";
 import { launchMediaBrowser } from "../support/media-fixture.ts";
 import * as seed from "../support/seed.ts";
@@ -57,7 +60,7 @@ beforeAll(async () => {
   }));
   const keynote = await seed.write(db, seed.session({ eventId: event.id, title: "Opening keynote" }));
   await seed.write(db, seed.session({ eventId: event.id, title: "Workshop: forms that work", startsAt: new Date(Date.now() + 2 * 3_600_000).toISOString() }));
-  await seed.write(db, seed.speaker({ eventId: event.id, name: "Sam Speaker", bio: "Builds accessible things.", sessionIds: [keynote] }));
+  const speakerId = await seed.write(db, seed.speaker({ eventId: event.id, name: "Sam Speaker", bio: "Builds accessible things.", sessionIds: [keynote] }));
   const free = await seed.write(db, seed.ticketType({ eventId: event.id, name: "Community pass" }));
   await seed.write(db, seed.ticketType({ eventId: event.id, name: "Supporter pass", price: 4_900 }));
   const order = await seed.write(db, seed.order({ eventId: event.id, userId: people.attendee, buyerName: "Tom Attendee", buyerEmail: "attendee@example.org", seats: [{ ticketTypeId: free.id, holderName: "Tom Attendee", holderEmail: "attendee@example.org" }], keys: TicketKeys.load(path.join(server.dataDir, "keys")) }));
@@ -68,6 +71,14 @@ beforeAll(async () => {
   });
   if (list.status !== 201) throw new Error(`check-in list: ${list.status} ${await list.text()}`);
   const listId = ((await list.json()) as { list: { id: string } }).list.id;
+  const keys = TicketKeys.load(path.join(server.dataDir, "keys"));
+  const guestOrder = await seed.write(db, seed.order({ eventId: event.id, buyerName: "Gina Guest", buyerEmail: "gina@example.org", seats: [{ ticketTypeId: free.id, holderName: "Gina Guest", holderEmail: "gina@example.org" }], keys }));
+  // An event far enough ahead to cancel an order of it: the cancel confirmation.
+  const later = await seed.write(db, seed.event({ organizationId: organization.id, ownerId: people.organizer, title: "Later Conf", startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(), cancelDeadlineHours: 24 }));
+  const laterPass = await seed.write(db, seed.ticketType({ eventId: later.id, name: "Later pass" }));
+  const laterOrder = await seed.write(db, seed.order({ eventId: later.id, userId: people.attendee, buyerName: "Tom Attendee", buyerEmail: "attendee@example.org", seats: [{ ticketTypeId: laterPass.id, holderName: "Tom Attendee", holderEmail: "attendee@example.org" }], keys }));
+  // Someone else's message in the session's chat, for the attendee to report.
+  await db.insertInto("chat_messages").values({ channel: `session:${keynote}`, event_id: event.id, author_id: people.organizer, text: "Welcome to the keynote!", reply_to: null, created_at: new Date().toISOString() }).execute();
 
   const editor = `/organize/events/${event.id}`;
   checks.push(
@@ -115,8 +126,45 @@ beforeAll(async () => {
         await page.locator(".scanner__result[data-outcome=refused]").waitFor({ timeout: 30_000 });
       },
     },
+    { name: "guest order", who: "guest", path: `/orders/${guestOrder.id}?key=${await orderKey(db, guestOrder.id)}`, ready: "[data-order-status]" },
+    {
+      name: "order cancel confirmation", who: "attendee", path: `/orders/${laterOrder.id}`, ready: "text=Cancel my tickets…",
+      act: async (page) => {
+        await page.getByRole("button", { name: "Cancel my tickets…" }).click();
+        await page.getByRole("button", { name: "Yes, cancel my tickets" }).waitFor();
+      },
+    },
+    {
+      name: "log in with errors", who: "guest", path: "/log-in", ready: "form",
+      act: async (page) => {
+        await page.locator("main form button[type=submit]").first().click();
+        await page.locator(".field__error, [role=alert]").first().waitFor();
+      },
+    },
+    {
+      name: "new event with errors", who: "organizer", path: "/organize", ready: "text=New event",
+      act: async (page) => {
+        await page.getByRole("button", { name: "Create event" }).click();
+        await page.locator(".field__error, [role=alert]").first().waitFor();
+      },
+    },
+    {
+      name: "chat report dialog", who: "attendee", path: `/sessions/${keynote}/chat`, ready: "text=Welcome to the keynote!",
+      act: async (page) => {
+        await page.getByRole("button", { name: "Report", exact: true }).first().click();
+        await page.locator("dialog.report-dialog[open]").waitFor();
+      },
+    },
+    { name: "watch", who: "attendee", path: `/watch/${keynote}`, ready: "main h1" },
+    { name: "recordings", who: "attendee", path: `/events/${event.id}/recordings`, ready: "main h1" },
+    { name: "speaker", who: "guest", path: `/speakers/${speakerId}`, ready: "text=Sam Speaker" },
+    { name: "organizer", who: "guest", path: `/organizers/${organization.slug}`, ready: "text=Accessible Events Ltd" },
+    { name: "editor: sponsors", who: "organizer", path: `${editor}/sponsors`, ready: "main h1" },
     ...["", "/events", "/audit", "/outbox", "/jobs", "/revenue", "/ratings"].map((sub): Check => ({ name: `admin${sub || " users"}`, who: "admin", path: `/admin${sub}`, ready: "main h1" })),
   );
+  // PLENARY_A11Y_PAGES=watch,recordings checks only the pages whose names contain one of the words (while fixing).
+  const only = process.env.PLENARY_A11Y_PAGES?.split(",").map((w) => w.trim()).filter(Boolean);
+  if (only?.length) checks.splice(0, checks.length, ...checks.filter((c) => only.some((w) => c.name.includes(w))));
   browser = await launchMediaBrowser();
 }, 120_000);
 afterAll(async () => {

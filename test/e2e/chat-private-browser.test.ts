@@ -55,7 +55,7 @@ const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 2
 /** Writes and sends a message in the chat inside `scope` (a tab panel). */
 async function say(page: Page, scope: string, text: string) {
   const panel = page.locator(scope);
-  await panel.getByLabel("Message", { exact: true }).fill(text);
+  await panel.getByLabel(/^New message in /).fill(text);
   await panel.getByRole("button", { name: "Send", exact: true }).click();
 }
 

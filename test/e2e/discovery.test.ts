@@ -75,7 +75,7 @@ describe("the public event list", () => {
     expect(res.body).toMatchObject({ total: 4, page: 1, pages: 1 });
     expect(res.body.facets).toEqual({ categories: ["Food", "Technology"], languages: ["en", "fr"] });
     const summit = res.body.events.find((e: { slug: string }) => e.slug === "webrtc-summit");
-    expect(summit).toMatchObject({ title: "WebRTC Summit", tags: ["webrtc", "video"], organization: { name: "Acme Events", slug: "acme" }, lowestPrice: { amount: 0, currency: "eur" } });
+    expect(summit).toMatchObject({ title: "WebRTC Summit", tags: ["webrtc", "video"], organization: { name: "Acme Events", slug: "acme" }, priceRange: { min: 0, max: 0, currency: "eur" } });
   });
 
   it("searches titles, descriptions and tags, with prefixes and without accents", async () => {

@@ -8,6 +8,7 @@ import { createStore, produce } from 'solid-js/store';
 import type { RealtimeError } from '../api/realtime.ts';
 import { useSession } from '../pages/account/session.tsx';
 import { useRealtime } from '../shell/realtime-context.tsx';
+import { Emoji, emojiName } from '../ui/emoji.tsx';
 import { ModerationPanel } from './ModerationPanel.tsx';
 import { type ChannelSettings, type ChatAuthor, type ChatMessage, chatTopic, type JoinReply, linkify, onPush, type ReportReason } from './protocol.ts';
 import { REPORT_REASONS, ReportDialog } from './ReportDialog.tsx';
@@ -201,9 +202,9 @@ export function ChatPanel(props: {
                 <div class="chat__actions">
                   <For each={REACTIONS}>
                     {(emoji) => (
-                      <button type="button" class="chat__reaction" aria-label={`React ${emoji}`}
+                      <button type="button" class="chat__reaction" aria-label={`React ${emojiName(emoji)}`}
                         onClick={() => void act(() => client.request('chat.react', { messageId: message.id, emoji }))}>
-                        {emoji}<Show when={message.reactions[emoji]}> {message.reactions[emoji]}</Show>
+                        <Emoji emoji={emoji} /><Show when={message.reactions[emoji]}> {message.reactions[emoji]}</Show>
                       </button>
                     )}
                   </For>
@@ -284,7 +285,8 @@ export function ChatPanel(props: {
               </p>
             )}
           </Show>
-          <label class="visually-hidden" for={id()}>Message</label>
+          {/* Named after its channel: the room's chat and an open conversation can be on screen at once. */}
+          <label class="visually-hidden" for={id()}>New message in {props.label.toLowerCase()}</label>
           <input id={id()} class="field__input" maxLength={MAX_LENGTH} value={draft()} placeholder={settings().disabled ? 'Chat is disabled' : 'Write a message'}
             disabled={settings().disabled && !canModerate()} onInput={(e) => setDraft(e.currentTarget.value)} autocomplete="off" />
           <button type="submit" class="button button--primary">Send</button>

@@ -88,6 +88,8 @@ function PollComposer(props: { sessionId: string; onCreated: (poll: Poll) => voi
   const [multiple, setMultiple] = createSignal(false);
   const [anonymous, setAnonymous] = createSignal(false);
   const [hostsOnly, setHostsOnly] = createSignal(false);
+  let composer: HTMLDetailsElement | undefined;
+  let summary: HTMLElement | undefined;
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     client
@@ -97,13 +99,19 @@ function PollComposer(props: { sessionId: string; onCreated: (poll: Poll) => voi
       })
       .then(({ poll }) => {
         props.onCreated(poll);
+        // A fresh composer, folded away, so the new poll (below it) is in view; focus stays on the composer's summary.
         setQuestion('');
         setOptions(['', '']);
+        setMultiple(false);
+        setAnonymous(false);
+        setHostsOnly(false);
+        if (composer) composer.open = false;
+        summary?.focus();
       }, (e: RealtimeError) => props.onError(e.message));
   };
   return (
-    <details class="engage-composer">
-      <summary>New poll</summary>
+    <details class="engage-composer" ref={composer}>
+      <summary ref={summary}>New poll</summary>
       <form class="form" onSubmit={submit}>
         <label class="field"><span class="field__label">Question</span>
           <input class="field__input" value={question()} onInput={(e) => setQuestion(e.currentTarget.value)} required maxLength={300} />
@@ -117,9 +125,12 @@ function PollComposer(props: { sessionId: string; onCreated: (poll: Poll) => voi
           )}
         </Index>
         <button type="button" class="button" onClick={() => setOptions([...options(), ''])}>Add option</button>
-        <label><input type="checkbox" checked={multiple()} onChange={(e) => setMultiple(e.currentTarget.checked)} /> Multiple choice</label>
-        <label><input type="checkbox" checked={anonymous()} onChange={(e) => setAnonymous(e.currentTarget.checked)} /> Anonymous</label>
-        <label><input type="checkbox" checked={hostsOnly()} onChange={(e) => setHostsOnly(e.currentTarget.checked)} /> Results for hosts only</label>
+        <fieldset class="engage-composer__choices">
+          <legend class="visually-hidden">Poll settings</legend>
+          <label><input type="checkbox" checked={multiple()} onChange={(e) => setMultiple(e.currentTarget.checked)} /> Multiple choice</label>
+          <label><input type="checkbox" checked={anonymous()} onChange={(e) => setAnonymous(e.currentTarget.checked)} /> Anonymous</label>
+          <label><input type="checkbox" checked={hostsOnly()} onChange={(e) => setHostsOnly(e.currentTarget.checked)} /> Results for hosts only</label>
+        </fieldset>
         <button type="submit" class="button button--primary">Create poll</button>
       </form>
     </details>

@@ -32,7 +32,7 @@ export function onConversationRequested(listener: (person: ChatAuthor) => void):
 /** A button that starts a private conversation; `onRequested` lets the page show the Messages panel. */
 export function MessagePersonButton(props: { person: ChatAuthor; onRequested?: () => void }) {
   return (
-    <button type="button" class="chip" aria-label={`Send ${props.person.name} a private message`}
+    <button type="button" class="chip" aria-label={`Message ${props.person.name} privately`}
       onClick={() => { requestConversation(props.person); props.onRequested?.(); }}>
       Message
     </button>

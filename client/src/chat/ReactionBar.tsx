@@ -1,6 +1,7 @@
 /** Emoji reactions: buttons to send one, and the room's reactions floating up as the server aggregates them. */
 import { createSignal, For, onCleanup, onMount } from 'solid-js';
 import { useRealtime } from '../shell/realtime-context.tsx';
+import { Emoji, emojiName } from '../ui/emoji.tsx';
 import { onPush } from './protocol.ts';
 
 type Floating = { key: number; emoji: string; count: number };
@@ -27,14 +28,14 @@ export function ReactionBar(props: { sessionId: string }) {
   return (
     <div class="reactions">
       <div class="reactions__floating" aria-hidden="true">
-        <For each={floating()}>{(f) => <span class="reactions__float">{f.emoji}{f.count > 1 ? ` ×${f.count}` : ''}</span>}</For>
+        <For each={floating()}>{(f) => <span class="reactions__float"><Emoji emoji={f.emoji} />{f.count > 1 ? ` ×${f.count}` : ''}</span>}</For>
       </div>
       <div class="reactions__buttons" role="group" aria-label="Send a reaction">
         <For each={emojis()}>
           {(emoji) => (
-            <button type="button" class="reactions__button" aria-label={`Send ${emoji}`}
+            <button type="button" class="reactions__button" aria-label={`Send ${emojiName(emoji)}`}
               onClick={() => void client.request('reaction.send', { sessionId: props.sessionId, emoji }).catch(() => undefined)}>
-              {emoji}
+              <Emoji emoji={emoji} />
             </button>
           )}
         </For>

@@ -94,7 +94,8 @@ export function ReportDialog(props: {
   return (
     <dialog ref={dialog} class="report-dialog" aria-labelledby={`${ids}-title`} aria-describedby={`${ids}-who`} onClose={() => props.onClose()}>
       <form class="report-dialog__form" onSubmit={submit}>
-        <h2 id={`${ids}-title`} class="report-dialog__title">Report {author()}'s message</h2>
+        {/* The dialog is in the page before a message is chosen: its name must read well without an author. */}
+        <h2 id={`${ids}-title`} class="report-dialog__title">{author() ? `Report ${author()}'s message` : 'Report a message'}</h2>
         <Show when={!props.message?.deleted} fallback={<p class="report-dialog__quote"><em>This message has just been removed.</em></p>}>
           <blockquote class="report-dialog__quote">{excerpt()}</blockquote>
         </Show>
@@ -122,8 +123,8 @@ export function ReportDialog(props: {
         </div>
         <p id={`${ids}-who`} class="report-dialog__who">
           {props.isPrivate
-            ? `The event's moderators will see this message, your reason and note, and your name; not the rest of your conversation. ${author()} is not told.`
-            : `The event's moderators will see the message, your reason and note, and your name. ${author()} is not told.`}
+            ? `The event's moderators will see this message, your reason and note, and your name; not the rest of your conversation. ${author() || 'Its author'} is not told.`
+            : `The event's moderators will see the message, your reason and note, and your name. ${author() || 'Its author'} is not told.`}
         </p>
         <Show when={problem()}>{(p) => <p id={`${ids}-problem`} class="field__error" role="alert">{p().text}</p>}</Show>
         <div class="report-dialog__buttons">

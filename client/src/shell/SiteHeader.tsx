@@ -2,15 +2,16 @@ import { A, useLocation } from '@solidjs/router';
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { CloseIcon, MenuIcon, MoonIcon, PlenaryMark, SunIcon } from '../ui/icons.tsx';
 import { AccountLink } from '../pages/account/AccountLink.tsx';
+import { useSession } from '../pages/account/session.tsx';
 import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { useTheme } from './theme.tsx';
 
-/** The product's sections, in the order people reach for them. */
+/** The product's sections, in the order people reach for them; Admin only for platform admins. */
 const sections = [
   { href: '/', label: 'Events', matches: (path: string) => path === '/' || path.startsWith('/events') },
   { href: '/tickets', label: 'My tickets', matches: (path: string) => path.startsWith('/tickets') },
   { href: '/organize', label: 'Organize', matches: (path: string) => path.startsWith('/organize') },
-  { href: '/admin', label: 'Admin', matches: (path: string) => path.startsWith('/admin') },
+  { href: '/admin', label: 'Admin', matches: (path: string) => path.startsWith('/admin'), adminOnly: true },
 ];
 
 function ThemeToggle() {
@@ -40,6 +41,9 @@ function ThemeToggle() {
  */
 export function SiteHeader(props: { showNavigation: boolean }) {
   const location = useLocation();
+  const session = useSession();
+  const user = () => (session.user.state === 'ready' ? session.user() : undefined);
+  const visibleSections = () => sections.filter((section) => !section.adminOnly || user()?.role === 'admin');
   const [menuOpen, setMenuOpen] = createSignal(false);
   let menuButton: HTMLButtonElement | undefined;
   let header: HTMLElement | undefined;
@@ -86,7 +90,7 @@ export function SiteHeader(props: { showNavigation: boolean }) {
               <span>Menu</span>
             </button>
             <ul id="main-nav-list" class="main-nav__list">
-              <For each={sections}>
+              <For each={visibleSections()}>
                 {(section) => (
                   <li>
                     <a
@@ -99,6 +103,24 @@ export function SiteHeader(props: { showNavigation: boolean }) {
                   </li>
                 )}
               </For>
+              {/* On a phone the header shows only an avatar: the menu names the account and offers to log out. */}
+              <Show when={session.user.state === 'ready'}>
+                <Show
+                  when={user()}
+                  fallback={<li class="main-nav__phone-only"><a href="/log-in" class="main-nav__link">Log in</a></li>}
+                >
+                  <li class="main-nav__phone-only main-nav__account">
+                    <a href="/account" class="main-nav__link" aria-current={location.pathname.startsWith('/account') ? 'page' : undefined}>
+                      Your account
+                    </a>
+                  </li>
+                  <li class="main-nav__phone-only">
+                    <button type="button" class="main-nav__link main-nav__log-out" onClick={() => void session.logOut().then(() => setMenuOpen(false))}>
+                      Log out
+                    </button>
+                  </li>
+                </Show>
+              </Show>
             </ul>
           </nav>
         </Show>

@@ -4,7 +4,7 @@ import { EmptyState } from '../../ui/EmptyState.tsx';
 import { CalendarIcon, CompassIcon } from '../../ui/icons.tsx';
 import { PageHeader } from '../../ui/PageHeader.tsx';
 import { type DiscoverFilters, discoveryApi, type EventCard, FILTER_KEYS, filterQuery } from './api.ts';
-import { formatPrice, formatRange, VENUE_LABEL } from './format.ts';
+import { formatPriceRange, formatRange, VENUE_LABEL } from './format.ts';
 import './events.css';
 
 /** The public event list: search, filters and pages, all kept in the address so links and Back work. */
@@ -99,7 +99,7 @@ function Filter(props: { label: string; id: string; children: import('solid-js')
 }
 
 function EventCardItem(props: { event: EventCard }) {
-  const price = () => props.event.lowestPrice;
+  const price = () => props.event.priceRange;
   return (
     <li class="event-card">
       <A class="event-card__link" href={`/events/${props.event.slug}`}>
@@ -111,7 +111,7 @@ function EventCardItem(props: { event: EventCard }) {
         <span>{props.event.organization.name}</span>
         <span>{VENUE_LABEL[props.event.venueType]}</span>
         <Show when={props.event.category}><span class="event-badge">{props.event.category}</span></Show>
-        <Show when={price()}>{(p) => <span class="event-badge event-badge--price">{p().amount === 0 ? 'Free' : `From ${formatPrice(p().amount, p().currency)}`}</span>}</Show>
+        <Show when={price()}>{(p) => <span class="event-badge event-badge--price">{formatPriceRange(p())}</span>}</Show>
       </div>
     </li>
   );

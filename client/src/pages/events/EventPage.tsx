@@ -126,7 +126,7 @@ function EventView(props: { event: PublicEvent; code?: string }) {
                               </Show>
                               <Show when={s.description}><p>{s.description}</p></Show>
                               <Show when={s.liveRoom && e().status !== 'cancelled' && !e().preview}>
-                                <p><A class="button" href={`/rooms/${s.id}`}>Join live</A></p>
+                                <p><A class="button button--primary" href={`/rooms/${s.id}`}>Join live</A></p>
                               </Show>
                             </div>
                           </li>

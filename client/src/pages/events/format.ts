@@ -38,3 +38,9 @@ export function formatPrice(amount: number, currency: string): string {
 }
 
 export const VENUE_LABEL: Record<string, string> = { online: 'Online', hybrid: 'Online and in person', in_person: 'In person' };
+
+/** A card's prices: "Free", "€25", "Free – €25", "€10 – €25" (whole amounts without cents, to stay short). */
+export function formatPriceRange(range: { min: number; max: number; currency: string }): string {
+  const short = (amount: number) => formatPrice(amount, range.currency).replace(/[.,]00(?!\d)/, '');
+  return range.min === range.max ? short(range.min) : `${short(range.min)} – ${short(range.max)}`;
+}

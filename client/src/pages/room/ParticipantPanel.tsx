@@ -5,6 +5,7 @@
  */
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { MessagePersonButton } from '../../chat/PrivateMessages.tsx';
+import { Emoji } from '../../ui/emoji.tsx';
 import type { RoomMedia } from './room-media.ts';
 import type { Participant, ParticipantPage } from './signaling.ts';
 
@@ -60,7 +61,7 @@ function PersonRow(props: { media: RoomMedia; person: Participant; isHost: boole
         <span class="people__name">{p().name}{p().peerId === props.media.view.peerId ? ' (you)' : ''}</span>
         <span class="people__role">{p().role}</span>
         <span class="people__media">Mic {STATE_LABEL[p().microphone]} · Camera {STATE_LABEL[p().camera]}{p().screen ? ' · Sharing' : ''}</span>
-        <Show when={p().hand}><span class="tile__badge tile__badge--hand">✋ {p().hand}</span></Show>
+        <Show when={p().hand}><span class="tile__badge tile__badge--hand"><Emoji emoji="✋" size="1em" /> {p().hand}</span></Show>
       </div>
       <Show when={p().peerId !== props.media.view.peerId}>
         <MessagePersonButton person={{ id: p().identity, name: p().name }} />

@@ -99,7 +99,8 @@ export function RoomStage(props: { media: RoomMedia; ticket: JoinTicket; onLeave
       m: () => publishing && void media.toggle('microphone'),
       v: () => publishing && void media.toggle('camera'),
       s: () => publishing && void media.toggleScreen(),
-      h: () => void media.act(raised() ? 'room.hand.lower' : 'room.hand.raise'),
+      // The hand asks to come on stage: only the audience has one.
+      h: () => !publishing && void media.act(raised() ? 'room.hand.lower' : 'room.hand.raise'),
       p: () => setPanel(panel() === 'people' ? 'none' : 'people'),
     };
     const action = actions[event.key.toLowerCase()];

@@ -5,6 +5,7 @@
  * nobody sees and asks for a small simulcast layer for a small tile.
  */
 import { createEffect, type JSX, onCleanup, Show } from 'solid-js';
+import { Emoji } from '../../ui/emoji.tsx';
 
 export type TileProps = {
   name: string;
@@ -82,7 +83,7 @@ export function Tile(props: TileProps) {
         <span class="tile__name">{props.name}{props.self ? ' (you)' : ''}</span>
         <Show when={props.role !== 'attendee'}><span class="tile__role">{props.role}</span></Show>
         <Show when={props.microphone === 'off'}><span class="tile__badge" title="Microphone off">Muted</span></Show>
-        <Show when={props.hand}><span class="tile__badge tile__badge--hand" title="Hand raised">✋ {props.hand}</span></Show>
+        <Show when={props.hand}><span class="tile__badge tile__badge--hand" title="Hand raised"><Emoji emoji="✋" size="1em" /> {props.hand}</span></Show>
         <span class={`quality quality--${level()}`} role="img" aria-label={`Network ${level()}`} title={`Network ${level()} (${props.score}/10)`}>
           <i /><i /><i />
         </span>
