@@ -26,6 +26,7 @@ let fixture: EventFixture;
 let staff: TestClient;
 let owner: TestClient;
 let listId: string;
+let eventId: string;
 let tickets: SeededTicket[];
 const browsers: Browser[] = [];
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await firstAdmin(server);
   [owner, staff] = await Promise.all(["owner", "staff"].map((name) => verifiedUser(server, smtp, `${name}@example.org`)));
   fixture = new EventFixture(server);
-  const { eventId } = fixture.event("owner@example.org", "Door Test Conference");
+  ({ eventId } = fixture.event("owner@example.org", "Door Test Conference"));
   fixture.teamMember(eventId, "staff@example.org", "check_in_staff");
   const type = fixture.ticketType(eventId, "General admission");
   tickets = ["Ada Lovelace", "Bob Barker", "Cleo Patra", "Dan Dare"].map((name) =>
@@ -143,6 +144,38 @@ describe("the door scanner", { timeout: 120_000 }, () => {
     expect(await result.textContent()).toContain("Dan Dare");
     await page.getByRole("button", { name: "Stop camera" }).click();
     await expect.poll(async () => (await staff.get(`/api/checkin-lists/${listId}/attendees?q=dan`)).body.attendees[0].checkedInAt, eventually).not.toBeNull();
+    await context.close();
+  });
+
+  it("stops calling the server once door staff leave the scanner, and links back to the check-in lists", async () => {
+    const browser = await launch();
+    const context = await scannerContext(browser);
+    const page = await context.newPage();
+    // A fake clock, so an hour of the scanner's timers passes in a moment.
+    await page.clock.install();
+    const calls: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/api/checkin-lists/")) calls.push(request.url());
+    });
+    await page.goto(`${server.url}/scan/${listId}`);
+    await expect.poll(() => page.getByTestId("scanner-counts").textContent(), eventually).toMatch(/of 4 checked in/);
+
+    // Leave the way the app's own links do: a client-side route change, not a page load.
+    await page.evaluate(() => {
+      history.pushState(null, "", "/tickets");
+      dispatchEvent(new PopStateEvent("popstate"));
+    });
+    await expect.poll(() => page.locator(".scanner").count(), eventually).toBe(0);
+    const before = calls.length;
+    await page.clock.runFor(60 * 60_000);
+    // Give any request the timers started a moment to reach the network.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(calls.slice(before)).toEqual([]);
+
+    await page.goto(`${server.url}/scan/${listId}`);
+    await page.getByRole("link", { name: "Back to check-in lists" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent(), eventually).toBe("Check-in");
+    expect(new URL(page.url()).pathname).toBe(`/organize/events/${eventId}/checkin`);
     await context.close();
   });
 });
