@@ -11,7 +11,7 @@ import * as seed from "./seed.ts";
 import type { TestServer } from "./server.ts";
 
 export type SeededTicketType = { id: string; name: string };
-export type SeededTicket = { id: string; code: string; holderName: string; holderEmail: string; ticketTypeId: string };
+export type SeededTicket = { id: string; code: string; shortCode: string; holderName: string; holderEmail: string; ticketTypeId: string };
 
 export class EventFixture {
   readonly #db: SQLite.Database;
@@ -76,7 +76,7 @@ export class EventFixture {
     const userId = userEmail ? this.userId(userEmail) : null;
     const order = seed.order({ eventId, userId, buyerName: holderName, buyerEmail: holderEmail, seats: [{ ticketTypeId: type.id, holderName, holderEmail }], keys: this.#keys });
     const [ticket] = seed.writeNow(this.#db, order).tickets;
-    return { id: ticket.id, code: ticket.code, holderName, holderEmail, ticketTypeId: type.id };
+    return { id: ticket.id, code: ticket.code, shortCode: ticket.shortCode, holderName, holderEmail, ticketTypeId: type.id };
   }
 
   setTicketStatus(ticketId: string, status: "valid" | "refunded" | "revoked" | "cancelled", reason = "") {

@@ -57,7 +57,11 @@ function TicketCard(props: { ticket: MyTicket }) {
       <Show when={t().qrSvg} fallback={<p class="notice">This ticket is {t().status}.</p>}>
         {/* The SVG is drawn by the server's QR library from the signed code alone. */}
         <div class="ticket-card__qr" role="img" aria-label={`QR code of the ticket for ${t().holderName}`} innerHTML={t().qrSvg!} />
-        <p class="ticket-card__code">{t().code}</p>
+        {/* The door code replaces the 190-character signed code, which nobody can type at a door. */}
+        <Show when={t().shortCode}>
+          <p class="ticket-card__door-code">Door code <strong data-testid="door-code">{t().shortCode}</strong></p>
+          <p class="field__hint">If the QR image will not scan, the door staff can type this code.</p>
+        </Show>
       </Show>
       <div class="ticket-card__actions">
         <a class="button" href={`/api/tickets/${t().id}/calendar.ics`} download="">Add to calendar</a>

@@ -184,7 +184,7 @@ export function ScannerPage() {
         <form class="scanner__manual" onSubmit={(e) => { e.preventDefault(); void checkCode(code()).then(() => setCode('')); }}>
           <label class="field__label" for="ticket-code">Ticket code</label>
           <div class="scanner__row">
-            <input id="ticket-code" class="field__input" value={code()} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder="Type or paste the code under the QR image" />
+            <input id="ticket-code" class="field__input" value={code()} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder="The 8-character door code under the QR image" />
             <button type="submit" class="button button--primary">Check</button>
           </div>
         </form>
