@@ -4,6 +4,7 @@
  * flow. Ticket codes are signed with the server's own ticket key file, so they verify there.
  * The rows are seed.ts's, written at once so callers need not await them.
  */
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { TicketKeys } from "../../server/tickets/ticket-keys.ts";
@@ -77,6 +78,16 @@ export class EventFixture {
     const order = seed.order({ eventId, userId, buyerName: holderName, buyerEmail: holderEmail, seats: [{ ticketTypeId: type.id, holderName, holderEmail }], keys: this.#keys });
     const [ticket] = seed.writeNow(this.#db, order).tickets;
     return { id: ticket.id, code: ticket.code, shortCode: ticket.shortCode, holderName, holderEmail, ticketTypeId: type.id };
+  }
+
+  /** A recording row as the recording service leaves it (no media files: enough for lists and links). */
+  recording(eventId: string, sessionId: string, fields: { title?: string; state?: string; access?: "ticket_holders" | "everyone" } = {}): string {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    this.#db
+      .prepare("insert into recordings (id, event_id, session_id, title, state, access, started_at, ended_at, duration_ms, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, 600000, ?, ?)")
+      .run(id, eventId, sessionId, fields.title ?? "Opening keynote", fields.state ?? "ready", fields.access ?? "ticket_holders", now, now, now, now);
+    return id;
   }
 
   setTicketStatus(ticketId: string, status: "valid" | "refunded" | "revoked" | "cancelled", reason = "") {
