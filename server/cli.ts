@@ -15,6 +15,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { openSqlite } from "./db/sqlite.ts";
 import { AppError } from "./errors.ts";
 import { createLogger } from "./log.ts";
+import { preflight, StartupError } from "./preflight.ts";
 
 const USAGE = `Usage: plenary <command> [options]
 
@@ -85,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function start(config: LoadedConfig): Promise<number> {
   const log = createLogger(config.log.level);
+  // A busy port or an unwritable data folder: one line and exit 78, before anything starts.
+  await preflight(config);
   // Held until the process ends (the OS drops it even on a crash): restore refuses while it is held.
   lockDataDir(config.paths.dataDir, "start");
   // Loaded here, not at the top: the other commands stay quick without the HTTP, media and mail stacks.
@@ -227,7 +230,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`plenary: ${error.message}\n`);
       process.exit(1);
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
       process.stderr.write(`plenary: ${error.message}\n`);
       process.exit(78);
     }

@@ -128,7 +128,7 @@ export async function startServer(
     },
   });
   const gate = new SetupGate();
-  firstRunRoutes(app, db, gate);
+  firstRunRoutes(app, db, gate, config.accounts.session_days);
   const mailer = new Mailer(db, config.mail, log);
   const jobs = new JobRunner({ db, config: config.jobs, log });
   registerJobMetrics(metrics.registry, db);

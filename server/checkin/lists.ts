@@ -60,7 +60,8 @@ export async function checkTicketTypes(db: Db, eventId: string, ids: string[] | 
   }
 }
 
-export type OfflineTicket = { id: string; holderName: string; ticketType: string; status: string };
+/** `shortCode`: the door code staff may type, so the scanner finds the ticket with no network. */
+export type OfflineTicket = { id: string; holderName: string; ticketType: string; status: string; shortCode: string | null };
 
 /** Everything a scanner needs to work without the network. */
 export async function offlineBundle(db: Db, list: CheckinList) {
@@ -68,7 +69,7 @@ export async function offlineBundle(db: Db, list: CheckinList) {
   let tickets = db
     .selectFrom("tickets")
     .innerJoin("ticket_types", "ticket_types.id", "tickets.ticket_type_id")
-    .select(["tickets.id", "tickets.holder_name", "tickets.status", "tickets.ticket_type_id", "ticket_types.name as type_name"])
+    .select(["tickets.id", "tickets.holder_name", "tickets.status", "tickets.ticket_type_id", "tickets.short_code", "ticket_types.name as type_name"])
     .where("tickets.event_id", "=", list.eventId)
     .orderBy("tickets.id");
   if (list.ticketTypeIds !== null) tickets = tickets.where("tickets.ticket_type_id", "in", list.ticketTypeIds.length ? list.ticketTypeIds : [""]);
@@ -78,7 +79,7 @@ export async function offlineBundle(db: Db, list: CheckinList) {
     list: { id: list.id, name: list.name, ticketTypeIds: list.ticketTypeIds },
     event: { id: event.id, title: event.title, startsAt: event.starts_at, timeZone: event.time_zone },
     // Every ticket of the event the list admits, refused ones too, so the door can say why.
-    tickets: rows.map((r): OfflineTicket => ({ id: r.id, holderName: r.holder_name, ticketType: r.type_name, status: r.status })),
+    tickets: rows.map((r): OfflineTicket => ({ id: r.id, holderName: r.holder_name, ticketType: r.type_name, status: r.status, shortCode: r.short_code })),
     checkedIn: checkins.map((c) => ({ ticketId: c.ticket_id, at: c.scanned_at })),
     generatedAt: new Date().toISOString(),
   };

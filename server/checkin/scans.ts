@@ -1,6 +1,7 @@
 /**
  * Admitting tickets on a check-in list. A scan names a ticket by its signed code (from the
- * QR image) or, for manual check-in, by id; it carries the scanner's nonce, so the same scan
+ * QR image), by its door code (typed; looked up within the list's event) or, for manual
+ * check-in, by id; it carries the scanner's nonce, so the same scan
  * uploaded again (an offline queue synced twice) gets the answer it got the first time and
  * counts once. A ticket enters a list once; refunded, revoked and cancelled tickets, tickets
  * of another event and types the list does not admit are refused with the reason.
@@ -8,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { DB, TicketStatus } from "../db/schema.ts";
+import { normalizeShortCode } from "../tickets/short-code.ts";
 import { type TicketPublicKey, verifyTicketCode } from "../tickets/ticket-code.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -65,10 +67,12 @@ export async function applyScans(
   });
 }
 
-type Target = { ticketId: string; eventId: string | null } | { refused: "bad_code" };
+type Target = { ticketId: string; eventId: string | null } | { shortCode: string } | { refused: "bad_code" };
 
 async function resolveTarget(keys: readonly TicketPublicKey[], scan: ScanInput): Promise<Target> {
   if ("ticketId" in scan) return { ticketId: scan.ticketId, eventId: null };
+  const shortCode = normalizeShortCode(scan.code);
+  if (shortCode) return { shortCode };
   const verdict = await verifyTicketCode(keys, scan.code);
   if (!verdict.valid) return { refused: "bad_code" };
   return { ticketId: verdict.ticket.ticketId, eventId: verdict.ticket.eventId };
@@ -86,6 +90,11 @@ async function applyOne(trx: Db, list: CheckinList, scan: ScanInput, target: Tar
     return { nonce: scan.nonce, outcome: "admitted", message: "Already recorded", ticket, checkedInAt: earlier.scanned_at, replay: true };
   }
   if ("refused" in target) return refuse(scan, "bad_code", "Not a Plenary ticket, or the code was altered");
+  if ("shortCode" in target) {
+    const found = await trx.selectFrom("tickets").select("id").where("event_id", "=", list.eventId).where("short_code", "=", target.shortCode).executeTakeFirst();
+    if (!found) return refuse(scan, "unknown_ticket", "No ticket of this event has that code; check the letters, or find the person by name");
+    target = { ticketId: found.id, eventId: list.eventId };
+  }
   if (target.eventId !== null && target.eventId !== list.eventId) return refuse(scan, "wrong_event", "This ticket is for another event");
 
   const row = await trx

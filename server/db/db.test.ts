@@ -45,7 +45,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   registration_questions: ["id", "event_id", "label", "kind", "choices", "required", "position", "created_at"],
   orders: ["id", "event_id", "user_id", "buyer_name", "buyer_email", "status", "currency", "subtotal", "discount", "tax", "total", "refunded", "commission", "vat_rate_bp", "vat_inclusive", "promo_code_id", "provider", "checkout_id", "payment_id", "hold_expires_at", "idempotency_key", "created_at", "updated_at", "paid_at", "cancelled_at", "dispute_status"],
   order_items: ["id", "order_id", "ticket_type_id", "unit_amount", "discount", "holder_name", "holder_email", "answers"],
-  tickets: ["id", "order_id", "order_item_id", "event_id", "ticket_type_id", "user_id", "holder_name", "holder_email", "status", "status_reason", "code", "created_at", "updated_at"],
+  tickets: ["id", "order_id", "order_item_id", "event_id", "ticket_type_id", "user_id", "holder_name", "holder_email", "status", "status_reason", "code", "created_at", "updated_at", "short_code"],
   refunds: ["id", "order_id", "provider_refund_id", "amount", "status", "reason", "ticket_ids", "created_by", "created_at", "settled_at"],
   disputes: ["id", "order_id", "provider_dispute_id", "amount", "currency", "status", "reason", "created_at", "updated_at"],
   payment_events: ["provider", "event_id", "type", "created", "processed_at"],

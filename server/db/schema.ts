@@ -426,6 +426,8 @@ export interface TicketsTable {
   code: string;
   created_at: string;
   updated_at: string;
+  /** 0025: the door code staff can type (server/tickets/short-code.ts); unique per event. Null only if a writer forgot it. */
+  short_code: string | null;
 }
 
 export interface RefundsTable {

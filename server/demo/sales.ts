@@ -9,6 +9,7 @@ import type { Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
 import { commissionFor } from "../payments/commission.ts";
 import { recordPayment } from "../revenue/ledger.ts";
+import { freshShortCode } from "../tickets/issue.ts";
 import type { TicketKeys } from "../tickets/ticket-keys.ts";
 
 export type DemoPerson = { name: string; email: string };
@@ -56,7 +57,7 @@ export async function insertDemoOrder(
     .insertInto("tickets")
     .values({
       id: ticketId, order_id: orderId, order_item_id: itemId, event_id: input.eventId, ticket_type_id: input.ticketTypeId, user_id: userId,
-      holder_name: person.name, holder_email: person.email, code, ...stamps,
+      holder_name: person.name, holder_email: person.email, code, short_code: await freshShortCode(trx, input.eventId), ...stamps,
     })
     .execute();
   if (paymentId) {

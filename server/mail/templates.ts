@@ -9,7 +9,7 @@ export type MailTemplates = {
   password_changed: { displayName: string };
   // Ticketing (server/tickets/confirmation.ts): one QR image per ticket, as PNG data URLs.
   refund_settled: { buyerName: string; eventTitle: string; amount: string; reason: string; full: boolean; orderLink: string };
-  order_confirmation: { buyerName: string; eventTitle: string; when: string; orderLink: string; calendarLink: string; tickets: { holderName: string; typeName: string; qrPng: string }[] };
+  order_confirmation: { buyerName: string; eventTitle: string; when: string; orderLink: string; calendarLink: string; tickets: { holderName: string; typeName: string; shortCode?: string | null; qrPng: string }[] };
   // Events (server/events/notify.ts).
   event_team_invite: { eventTitle: string; inviterName: string; role: string; link: string; days: number };
   event_review_decision: { eventTitle: string; decision: "approved" | "changes_requested" | "rejected"; comment: string; link: string };
@@ -100,6 +100,7 @@ const BODIES: { [K in TemplateName]: (data: MailTemplates[K]) => Body } = {
       `Hello ${d.buyerName},`,
       `Your order for ${d.eventTitle} (${d.when}) is confirmed: ${d.tickets.map((t) => `${t.typeName} for ${t.holderName}`).join("; ")}.`,
       "Show the QR code of each ticket at the door, on paper or on a phone.",
+      ...d.tickets.filter((t) => t.shortCode).map((t) => `Door code for ${t.holderName} (${t.typeName}), if the QR code will not scan: ${t.shortCode}`),
       `Add it to your calendar: ${d.calendarLink}`,
     ],
     link: { href: d.orderLink, label: "See your order and tickets" },

@@ -1,7 +1,9 @@
 /**
  * The realtime side of recordings: hosts of a session's room watch `recording.watch` and
  * are pushed `recording.warning` (disk space running low, the recording will stop) and
- * `recording.stopped` (it stopped by itself) on the session's hosts-only topic.
+ * `recording.stopped` (it stopped by itself) on the session's hosts-only topic. Anyone on an
+ * event's recordings page watches `recording.list.watch` and is pushed `recording.changed`
+ * (no details: the page refetches the list, which applies who may see what).
  */
 import type { Kysely } from "kysely";
 import { z } from "zod";
@@ -10,7 +12,7 @@ import type { DB } from "../db/schema.ts";
 import type { Fanout } from "../realtime/fanout.ts";
 import type { MessageRouter } from "../realtime/router.ts";
 import { authorizeControl } from "./access.ts";
-import { hostsTopic } from "./service.ts";
+import { eventRecordingsTopic, hostsTopic } from "./service.ts";
 
 export function registerRecordingMessages(router: MessageRouter, deps: { db: Kysely<DB>; fanout: Fanout }): void {
   router.on("recording.watch", {
@@ -20,6 +22,15 @@ export function registerRecordingMessages(router: MessageRouter, deps: { db: Kys
     async handle({ sessionId }, { connection }) {
       await authorizeControl(deps.db, connectionActor(connection.user), sessionId);
       deps.fanout.subscribe(connection, hostsTopic(sessionId));
+      return {};
+    },
+  });
+  router.on("recording.list.watch", {
+    schema: z.strictObject({ eventId: z.uuid() }),
+    action: "recording.list",
+    access: "anyone",
+    async handle({ eventId }, { connection }) {
+      deps.fanout.subscribe(connection, eventRecordingsTopic(eventId));
       return {};
     },
   });

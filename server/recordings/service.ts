@@ -36,6 +36,12 @@ import { processRecording } from "./processing.ts";
 export { KEY_URI_PLACEHOLDER };
 const PROCESS_JOB = "recording.process";
 
+/**
+ * The realtime topic of an event's recordings page: `recording.changed` says that a recording
+ * changed state, and nothing else (which recordings a viewer may see is the list's business).
+ */
+export const eventRecordingsTopic = (eventId: string) => `recordings:${eventId}`;
+
 /** The realtime topic that hosts of a session's room watch for recording warnings. */
 export const hostsTopic = (sessionId: string) => `recording:${sessionId}:hosts`;
 
@@ -312,7 +318,14 @@ export class RecordingService {
   }
 
   async #setState(id: string, state: RecordingState, extra: StateFields = {}) {
-    await this.#options.db.updateTable("recordings").set({ state, ...extra, updated_at: new Date().toISOString() }).where("id", "=", id).execute();
+    const row = await this.#options.db
+      .updateTable("recordings")
+      .set({ state, ...extra, updated_at: new Date().toISOString() })
+      .where("id", "=", id)
+      .returning("event_id")
+      .executeTakeFirst();
+    // Open recordings pages refetch their list instead of waiting for a reload.
+    if (row) this.#options.fanout.publish(eventRecordingsTopic(row.event_id), { t: "recording.changed", eventId: row.event_id });
   }
 
   /** Stops live recordings (they are processed by the job queue, now or after a restart). */

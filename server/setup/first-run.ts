@@ -1,12 +1,16 @@
 /**
  * First run: until an admin exists, the web app asks for one. Whoever reaches the server
  * first could claim it, so the request must carry a one-time code that the server prints
- * to its own console, which only the person who installed it can read.
+ * to its own console, which only the person who installed it can read. The new admin is
+ * signed in at once: asking for the password they just chose is a needless first hurdle.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { sessionClient } from "../accounts/context.ts";
+import { setSessionCookie } from "../accounts/http-auth.ts";
+import { createSession } from "../accounts/sessions.ts";
 import { adminExists, createUser, newUserSchema, publicUser } from "../accounts/users.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -32,7 +36,8 @@ const firstRunSchema = newUserSchema.extend({
     .transform((u) => u.replace(/\/+$/, "")),
 });
 
-export function firstRunRoutes(app: FastifyInstance, db: Kysely<DB>, gate: SetupGate) {
+/** `sessionDays`: how long the new admin's session lasts (accounts.session_days). */
+export function firstRunRoutes(app: FastifyInstance, db: Kysely<DB>, gate: SetupGate, sessionDays: number) {
   app.get("/api/setup/status", { config: { action: "setup.status" } }, async () => ({
     needsFirstRun: !(await adminExists(db)),
     publicUrl: await getSetting(db, "public_url"),
@@ -50,7 +55,9 @@ export function firstRunRoutes(app: FastifyInstance, db: Kysely<DB>, gate: Setup
       await setSetting(trx, "public_url", input.publicUrl);
       return admin;
     });
-    request.log.info({ userId: user.id }, "first-run admin created");
+    const session = await createSession(db, user.id, sessionClient(request), sessionDays);
+    setSessionCookie(request, reply, session.token, session.expiresAt);
+    request.log.info({ userId: user.id, sessionId: session.id }, "first-run admin created and signed in");
     return reply.code(201).send({ user: publicUser(user) });
   });
 }

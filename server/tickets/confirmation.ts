@@ -7,6 +7,7 @@ import type { TicketingContext } from "../ticketing/context.ts";
 import { publicBase } from "../ticketing/context.ts";
 import { calendarPath, orderPagePath } from "../ticketing/guest-links.ts";
 import { eventCalendar } from "./calendar.ts";
+import { formatShortCode } from "./short-code.ts";
 import { ticketQrPngDataUrl } from "./ticket-qr.ts";
 
 export async function sendConfirmation(ctx: TicketingContext, orderId: string, fallbackBase: string): Promise<void> {
@@ -21,7 +22,7 @@ export async function sendConfirmation(ctx: TicketingContext, orderId: string, f
   const tickets = await db
     .selectFrom("tickets")
     .innerJoin("ticket_types", "ticket_types.id", "tickets.ticket_type_id")
-    .select(["tickets.holder_name", "tickets.code", "ticket_types.name", "tickets.ticket_type_id"])
+    .select(["tickets.holder_name", "tickets.code", "tickets.short_code", "ticket_types.name", "tickets.ticket_type_id"])
     .where("tickets.order_id", "=", orderId)
     .where("tickets.status", "=", "valid")
     .execute();
@@ -35,6 +36,6 @@ export async function sendConfirmation(ctx: TicketingContext, orderId: string, f
     orderLink: `${base}${await orderPagePath(db, order)}`,
     // A guest has no sign-in: their link carries a key that opens the calendar and nothing else.
     calendarLink: `${base}${await calendarPath(db, order.id)}`,
-    tickets: await Promise.all(tickets.map(async (t) => ({ holderName: t.holder_name, typeName: t.name, qrPng: await ticketQrPngDataUrl(t.code, 4) }))),
+    tickets: await Promise.all(tickets.map(async (t) => ({ holderName: t.holder_name, typeName: t.name, shortCode: t.short_code ? formatShortCode(t.short_code) : null, qrPng: await ticketQrPngDataUrl(t.code, 4) }))),
   }, { attachments: [{ filename: "event.ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", content: calendar }] });
 }

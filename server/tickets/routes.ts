@@ -1,5 +1,5 @@
 /**
- * The attendee's tickets: the list with each ticket's QR image (SVG) and signed code, and a
+ * The attendee's tickets: the list with each ticket's QR image (SVG), signed code and door code, and a
  * calendar file per ticket. A ticket is the caller's when it was issued to their account, or
  * to their e-mail address before they had an account here.
  */
@@ -12,6 +12,7 @@ import { parseBody } from "../http/validate.ts";
 import { publicBase, type TicketingContext } from "../ticketing/context.ts";
 import { idParams } from "../ticketing/ticket-types.ts";
 import { eventCalendar } from "./calendar.ts";
+import { formatShortCode } from "./short-code.ts";
 import { ticketQrSvg } from "./ticket-qr.ts";
 
 function myTickets(db: Kysely<DB>, userId: string, email: string) {
@@ -20,7 +21,7 @@ function myTickets(db: Kysely<DB>, userId: string, email: string) {
     .innerJoin("events", "events.id", "tickets.event_id")
     .innerJoin("ticket_types", "ticket_types.id", "tickets.ticket_type_id")
     .select([
-      "tickets.id", "tickets.order_id", "tickets.status", "tickets.code", "tickets.holder_name", "tickets.holder_email", "tickets.ticket_type_id",
+      "tickets.id", "tickets.order_id", "tickets.status", "tickets.code", "tickets.short_code", "tickets.holder_name", "tickets.holder_email", "tickets.ticket_type_id",
       "ticket_types.name as type_name", "events.id as event_id", "events.slug", "events.title", "events.starts_at", "events.ends_at", "events.time_zone",
     ])
     .where((eb) => eb.or([eb("tickets.user_id", "=", userId), eb.and([eb("tickets.user_id", "is", null), eb("tickets.holder_email", "=", email.toLowerCase())])]));
@@ -39,6 +40,8 @@ export function ticketRoutes(app: FastifyInstance, ctx: Pick<TicketingContext, "
         rows.map(async (t) => ({
           id: t.id, orderId: t.order_id, status: t.status, holderName: t.holder_name, holderEmail: t.holder_email, ticketTypeName: t.type_name,
           code: t.status === "valid" ? t.code : null,
+          // What door staff type when the QR image will not scan.
+          shortCode: t.status === "valid" && t.short_code ? formatShortCode(t.short_code) : null,
           qrSvg: t.status === "valid" ? await ticketQrSvg(t.code) : null,
           event: { id: t.event_id, slug: t.slug, title: t.title, startsAt: t.starts_at, endsAt: t.ends_at, timeZone: t.time_zone },
         })),

@@ -202,11 +202,12 @@ meson setup "${work}/build" "${src}/worker" \
 	die "meson setup failed (log above)"
 }
 
-log "building (ninja mediasoup-worker, several minutes)"
+log "building (ninja mediasoup-worker, several minutes; progress below)"
 jobs_args=()
 [[ -n "${PLENARY_BUILD_JOBS:-}" ]] && jobs_args=(-j "${PLENARY_BUILD_JOBS}")
 started=${SECONDS}
-ninja -C "${work}/build" "${jobs_args[@]}" mediasoup-worker >"${work}/ninja.log" 2>&1 || {
+# Progress from ninja's [n/m] lines (ninja-progress.sh); the full output goes to ninja.log.
+ninja -C "${work}/build" "${jobs_args[@]}" mediasoup-worker 2>&1 | bash "${script_dir}/ninja-progress.sh" "${work}/ninja.log" || {
 	grep -E -A5 'error|FAILED' "${work}/ninja.log" | head -n 60 >&2 || tail -n 40 "${work}/ninja.log" >&2
 	die "ninja failed (full log: ${work}/ninja.log)"
 }

@@ -130,6 +130,13 @@ describe("app shell", () => {
     await page.getByRole("heading", { level: 1, name: "You're set up" }).waitFor();
     expect(await page.locator(".setup-done").textContent()).toContain(admin.email);
     expect(await setupStatus()).toMatchObject({ needsFirstRun: false, publicUrl: server.url });
+    // Signed in already: nobody should have to type the password they just chose.
+    const cookie = (await desktopContext.cookies(server.url)).find((c) => c.name === "plenary_session");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    const account = await page.request.get(`${server.url}/api/account`);
+    expect(account.status()).toBe(200);
+    expect((await account.json()).user).toMatchObject({ email: admin.email, role: "admin" });
+    expect(await page.locator(".setup-done").textContent()).toContain("You're signed in");
     await page.screenshot({ path: path.join(screenshotDir, "desktop-setup-done.png"), fullPage: true });
 
     await page.getByRole("link", { name: "Go to Plenary home" }).click();

@@ -3,11 +3,13 @@
  * while the page is offline and synced when it comes back (counted once), and a ticket's QR
  * image read from the (fake) camera by the page's own decoder.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatShortCode } from "../../server/tickets/short-code.ts";
 import { ticketQr } from "../../server/tickets/ticket-qr.ts";
 import { firstAdmin, verifiedUser } from "../support/accounts.ts";
 import { launchBrowser } from "../support/browser.ts";
@@ -26,6 +28,7 @@ let fixture: EventFixture;
 let staff: TestClient;
 let owner: TestClient;
 let listId: string;
+let eventId: string;
 let tickets: SeededTicket[];
 const browsers: Browser[] = [];
 
@@ -36,7 +39,7 @@ beforeAll(async () => {
   await firstAdmin(server);
   [owner, staff] = await Promise.all(["owner", "staff"].map((name) => verifiedUser(server, smtp, `${name}@example.org`)));
   fixture = new EventFixture(server);
-  const { eventId } = fixture.event("owner@example.org", "Door Test Conference");
+  ({ eventId } = fixture.event("owner@example.org", "Door Test Conference"));
   fixture.teamMember(eventId, "staff@example.org", "check_in_staff");
   const type = fixture.ticketType(eventId, "General admission");
   tickets = ["Ada Lovelace", "Bob Barker", "Cleo Patra", "Dan Dare"].map((name) =>
@@ -50,10 +53,10 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-async function scannerContext(browser: Browser): Promise<BrowserContext> {
+async function scannerContext(browser: Browser, as: TestClient = staff): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: phone, permissions: ["camera"] });
   context.setDefaultTimeout(15_000);
-  const session = staff.cookies.get("plenary_session")!;
+  const session = as.cookies.get("plenary_session")!;
   await context.addCookies([{ name: "plenary_session", value: session, url: server.url }]);
   return context;
 }
@@ -143,6 +146,86 @@ describe("the door scanner", { timeout: 120_000 }, () => {
     expect(await result.textContent()).toContain("Dan Dare");
     await page.getByRole("button", { name: "Stop camera" }).click();
     await expect.poll(async () => (await staff.get(`/api/checkin-lists/${listId}/attendees?q=dan`)).body.attendees[0].checkedInAt, eventually).not.toBeNull();
+    await context.close();
+  });
+
+  it("stops calling the server once door staff leave the scanner, and links back to the check-in lists", async () => {
+    const browser = await launch();
+    const context = await scannerContext(browser);
+    const page = await context.newPage();
+    // A fake clock, so an hour of the scanner's timers passes in a moment.
+    await page.clock.install();
+    const calls: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/api/checkin-lists/")) calls.push(request.url());
+    });
+    await page.goto(`${server.url}/scan/${listId}`);
+    await expect.poll(() => page.getByTestId("scanner-counts").textContent(), eventually).toMatch(/of 4 checked in/);
+
+    // Leave the way the app's own links do: a client-side route change, not a page load.
+    await page.evaluate(() => {
+      history.pushState(null, "", "/tickets");
+      dispatchEvent(new PopStateEvent("popstate"));
+    });
+    await expect.poll(() => page.locator(".scanner").count(), eventually).toBe(0);
+    const before = calls.length;
+    await page.clock.runFor(60 * 60_000);
+    // Give any request the timers started a moment to reach the network.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(calls.slice(before)).toEqual([]);
+
+    await page.goto(`${server.url}/scan/${listId}`);
+    await page.getByRole("link", { name: "Back to check-in lists" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent(), eventually).toBe("Check-in");
+    expect(new URL(page.url()).pathname).toBe(`/organize/events/${eventId}/checkin`);
+    await context.close();
+  });
+
+  it("shows each ticket's door code under its QR image, and the scanner admits it typed, online and offline", async () => {
+    // My tickets, for an attendee with a ticket of another event.
+    const other = fixture.event("owner@example.org", "Other Conference").eventId;
+    const mine = fixture.ticket(other, fixture.ticketType(other, "General"), "Owen Owner", "owner@example.org", "owner@example.org");
+    const browser = await launch();
+    const attendee = await scannerContext(browser, owner);
+    const tickets_ = await attendee.newPage();
+    await tickets_.goto(`${server.url}/tickets`);
+    await expect.poll(() => tickets_.getByTestId("door-code").textContent(), eventually).toBe(formatShortCode(mine.shortCode));
+    expect(await tickets_.getByText(mine.code).count()).toBe(0);
+    await attendee.close();
+
+    // A second door: the first tests' check-ins were on the main list.
+    const side = (await owner.post(`/api/events/${eventId}/checkin-lists`, { name: "Side door" })).body.list.id;
+    const context = await scannerContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/scan/${side}`);
+    await expect.poll(() => page.getByTestId("scanner-counts").textContent(), eventually).toBe("0 of 4 checked in");
+    const result = page.locator(".scanner__result");
+    // Typed the way people type: lower case, the dash as printed.
+    await page.getByLabel("Ticket code").fill(formatShortCode(tickets[0].shortCode).toLowerCase());
+    await page.getByRole("button", { name: "Check", exact: true }).click();
+    await expect.poll(() => result.getAttribute("data-outcome"), eventually).toBe("admitted");
+    expect(await result.textContent()).toContain("Ada Lovelace");
+    await expect.poll(() => page.getByTestId("scanner-queue").textContent(), eventually).toBe("All scans synced");
+
+    await context.setOffline(true);
+    await expect.poll(() => page.getByText("Offline", { exact: true }).count(), eventually).toBe(1);
+    await page.getByLabel("Ticket code").fill(tickets[1].shortCode);
+    await page.getByRole("button", { name: "Check", exact: true }).click();
+    await expect.poll(() => result.textContent(), eventually).toContain("Bob Barker");
+    expect(await result.getAttribute("data-outcome")).toBe("admitted");
+    await page.getByLabel("Ticket code").fill("ZZZZ-ZZZZ");
+    await page.getByRole("button", { name: "Check", exact: true }).click();
+    await expect.poll(() => result.getAttribute("data-outcome"), eventually).toBe("refused");
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId("scanner-queue").textContent(), eventually).toBe("All scans synced");
+    const attendees = (await staff.get(`/api/checkin-lists/${side}/attendees?q=`)).body;
+    expect(attendees.counts).toEqual({ checkedIn: 2, expected: 4 });
+
+    // The server takes a door code too (a scanner whose list is older than the ticket).
+    const scan = await staff.post(`/api/checkin-lists/${side}/scans`, { scans: [{ nonce: randomUUID(), scannedAt: new Date().toISOString(), code: formatShortCode(tickets[2].shortCode) }] });
+    expect(scan.body.results[0]).toMatchObject({ outcome: "admitted", ticket: { holderName: "Cleo Patra" } });
+    const wrong = await staff.post(`/api/checkin-lists/${side}/scans`, { scans: [{ nonce: randomUUID(), scannedAt: new Date().toISOString(), code: mine.shortCode }] });
+    expect(wrong.body.results[0]).toMatchObject({ outcome: "refused", reason: "unknown_ticket" });
     await context.close();
   });
 });

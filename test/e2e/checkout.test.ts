@@ -72,6 +72,10 @@ describe("free tickets", () => {
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ holderName: "Grace Hopper", ticketTypeName: "Community", status: "valid", event: { id: eventId } });
     expect(tickets[0].qrSvg).toMatch(/^<svg/);
+    // The door code staff can type: on the ticket and in the confirmation mail, for both seats.
+    expect(tickets[0].shortCode).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$/);
+    expect(mail.text).toContain(`Door code for Grace Hopper (Community), if the QR code will not scan: ${tickets[0].shortCode}`);
+    expect(mail.text).toMatch(/Door code for Alan Turing \(Community\), if the QR code will not scan: [2-9A-Z]{4}-[2-9A-Z]{4}/);
     const keys = TicketKeys.load(path.join(world.server.dataDir, "keys"));
     expect(await verifyTicketCode(keys.publicKeys, tickets[0].code)).toMatchObject({ valid: true, ticket: { eventId, ticketTypeId: type.id } });
 

@@ -213,4 +213,23 @@ describe("recording replay in Chromium", () => {
       await room.context.close();
     }
   }, 180_000);
+
+  it("updates an open recordings page when a recording changes state, without a reload", async () => {
+    const page = await pageFor(host, `/events/${fixture.eventId}/recordings`);
+    await page.getByRole("heading", { name: "Replayed talk" }).waitFor();
+    // What the page itself asks for after the trim: only a push can make it ask.
+    const seen: { state: string; trimStartMs: number | null }[] = [];
+    page.on("response", async (response) => {
+      if (!response.url().endsWith(`/api/events/${fixture.eventId}/recordings`)) return;
+      const body = await response.json().catch(() => null);
+      const r = body?.recordings?.find((x: { id: string }) => x.id === recordingId);
+      if (r) seen.push({ state: r.state, trimStartMs: r.trimStartMs });
+    });
+    const trimmed = await api(host, "PATCH", `/api/recordings/${recordingId}`, { trimStartMs: 1_000 });
+    expect(trimmed.status).toBe(200);
+    await expect.poll(() => seen.some((r) => r.state === "ready" && r.trimStartMs === 1_000), { timeout: 120_000 }).toBe(true);
+    const card = page.locator(".recordings-list__item", { has: page.getByRole("heading", { name: "Replayed talk" }) });
+    await expect.poll(() => card.locator(".recording-state").textContent(), { timeout: 20_000 }).toBe("Ready");
+    await page.context().close();
+  }, 180_000);
 });

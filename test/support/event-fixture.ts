@@ -4,6 +4,7 @@
  * flow. Ticket codes are signed with the server's own ticket key file, so they verify there.
  * The rows are seed.ts's, written at once so callers need not await them.
  */
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { TicketKeys } from "../../server/tickets/ticket-keys.ts";
@@ -11,7 +12,7 @@ import * as seed from "./seed.ts";
 import type { TestServer } from "./server.ts";
 
 export type SeededTicketType = { id: string; name: string };
-export type SeededTicket = { id: string; code: string; holderName: string; holderEmail: string; ticketTypeId: string };
+export type SeededTicket = { id: string; code: string; shortCode: string; holderName: string; holderEmail: string; ticketTypeId: string };
 
 export class EventFixture {
   readonly #db: SQLite.Database;
@@ -76,7 +77,17 @@ export class EventFixture {
     const userId = userEmail ? this.userId(userEmail) : null;
     const order = seed.order({ eventId, userId, buyerName: holderName, buyerEmail: holderEmail, seats: [{ ticketTypeId: type.id, holderName, holderEmail }], keys: this.#keys });
     const [ticket] = seed.writeNow(this.#db, order).tickets;
-    return { id: ticket.id, code: ticket.code, holderName, holderEmail, ticketTypeId: type.id };
+    return { id: ticket.id, code: ticket.code, shortCode: ticket.shortCode, holderName, holderEmail, ticketTypeId: type.id };
+  }
+
+  /** A recording row as the recording service leaves it (no media files: enough for lists and links). */
+  recording(eventId: string, sessionId: string, fields: { title?: string; state?: string; access?: "ticket_holders" | "everyone" } = {}): string {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    this.#db
+      .prepare("insert into recordings (id, event_id, session_id, title, state, access, started_at, ended_at, duration_ms, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, 600000, ?, ?)")
+      .run(id, eventId, sessionId, fields.title ?? "Opening keynote", fields.state ?? "ready", fields.access ?? "ticket_holders", now, now, now, now);
+    return id;
   }
 
   setTicketStatus(ticketId: string, status: "valid" | "refunded" | "revoked" | "cancelled", reason = "") {

@@ -19,6 +19,7 @@ import { createUser } from "../../server/accounts/users.ts";
 import type { DB, EventStatus, EventTeamRoleColumn, EventVisibility, PlatformRole, TicketStatus } from "../../server/db/schema.ts";
 import { openSqlite } from "../../server/db/sqlite.ts";
 import { hashAccessCode } from "../../server/events/fields.ts";
+import { newShortCode } from "../../server/tickets/short-code.ts";
 import type { TicketKeys } from "../../server/tickets/ticket-keys.ts";
 import { PASSWORD } from "./accounts.ts";
 
@@ -288,7 +289,7 @@ export function orderAmounts(seats: readonly Pick<SeatSeed, "unitAmount" | "disc
 }
 
 /** A paid order with one ticket per seat, counted as sold on its ticket type (orderAmounts gives its total). */
-export function order(input: OrderSeed): Rows<{ id: string; total: number; tickets: { id: string; code: string; ticketTypeId: string }[] }> {
+export function order(input: OrderSeed): Rows<{ id: string; total: number; tickets: { id: string; code: string; shortCode: string; ticketTypeId: string }[] }> {
   const id = input.id ?? randomUUID();
   const at = now();
   const { subtotal, discount, total } = orderAmounts(input.seats, input.tax);
@@ -306,17 +307,18 @@ export function order(input: OrderSeed): Rows<{ id: string; total: number; ticke
   const tickets = input.seats.map((seat) => {
     const itemId = randomUUID();
     const ticketId = randomUUID();
+    const shortCode = newShortCode();
     const code = input.keys ? input.keys.sign({ ticketId, eventId: input.eventId, ticketTypeId: seat.ticketTypeId, issuedAt: new Date() }) : `code-${ticketId}`;
     const holder = { holder_name: seat.holderName, holder_email: seat.holderEmail };
     queries.push(
       compiler.insertInto("order_items").values({ id: itemId, order_id: id, ticket_type_id: seat.ticketTypeId, unit_amount: seat.unitAmount ?? 0, discount: seat.discount, ...holder }).compile(),
       compiler
         .insertInto("tickets")
-        .values({ id: ticketId, order_id: id, order_item_id: itemId, event_id: input.eventId, ticket_type_id: seat.ticketTypeId, user_id: userId, ...holder, status: seat.status, code, created_at: at, updated_at: at })
+        .values({ id: ticketId, order_id: id, order_item_id: itemId, event_id: input.eventId, ticket_type_id: seat.ticketTypeId, user_id: userId, ...holder, status: seat.status, code, short_code: shortCode, created_at: at, updated_at: at })
         .compile(),
     );
     if ((seat.status ?? "valid") === "valid") queries.push(compiler.updateTable("ticket_types").set((eb) => ({ sold: eb("sold", "+", 1) })).where("id", "=", seat.ticketTypeId).compile());
-    return { id: ticketId, code, ticketTypeId: seat.ticketTypeId };
+    return { id: ticketId, code, shortCode, ticketTypeId: seat.ticketTypeId };
   });
   return { queries, result: { id, total, tickets } };
 }

@@ -6,6 +6,7 @@ import { PageHeader } from '../ui/PageHeader.tsx';
 import { useSession } from './account/session.tsx';
 import { checkoutApi, type MyTicket } from './checkout/api.ts';
 import { formatRange } from './events/format.ts';
+import { createReplays, replayHref } from './recordings/replays.ts';
 import './checkout/checkout.css';
 
 /** My tickets: one card per ticket with its QR code for the door and a calendar file. */
@@ -49,6 +50,8 @@ function TicketList() {
 
 function TicketCard(props: { ticket: MyTicket }) {
   const t = () => props.ticket;
+  const replays = createReplays(() => t().event.id);
+  const allReplays = () => [...replays().values()].flat();
   return (
     <li class="card ticket-card" aria-labelledby={`ticket-${t().id}`}>
       <h2 class="card__title" id={`ticket-${t().id}`}>{t().event.title}</h2>
@@ -57,7 +60,21 @@ function TicketCard(props: { ticket: MyTicket }) {
       <Show when={t().qrSvg} fallback={<p class="notice">This ticket is {t().status}.</p>}>
         {/* The SVG is drawn by the server's QR library from the signed code alone. */}
         <div class="ticket-card__qr" role="img" aria-label={`QR code of the ticket for ${t().holderName}`} innerHTML={t().qrSvg!} />
-        <p class="ticket-card__code">{t().code}</p>
+        {/* The door code replaces the 190-character signed code, which nobody can type at a door. */}
+        <Show when={t().shortCode}>
+          <p class="ticket-card__door-code">Door code <strong data-testid="door-code">{t().shortCode}</strong></p>
+          <p class="field__hint">If the QR image will not scan, the door staff can type this code.</p>
+        </Show>
+      </Show>
+      <Show when={allReplays().length > 0}>
+        <div class="ticket-card__replays">
+          <h3 class="field__label">Replays</h3>
+          <ul>
+            <For each={allReplays()}>
+              {(r) => <li><A href={replayHref(t().event.id, r.id)} aria-label={`Watch the replay of ${r.title}`}>Watch the replay: {r.title}</A></li>}
+            </For>
+          </ul>
+        </div>
       </Show>
       <div class="ticket-card__actions">
         <a class="button" href={`/api/tickets/${t().id}/calendar.ics`} download="">Add to calendar</a>

@@ -1,6 +1,8 @@
 import { useSearchParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { ApiError } from '../api/http.ts';
+import { accountApi } from '../pages/account/api.ts';
+import { useSession } from '../pages/account/session.tsx';
 import { completeFirstRun, maxDisplayNameLength, minPasswordLength, type AdminUser } from '../api/setup.ts';
 import { AlertIcon, CheckIcon, CircleIcon } from '../ui/icons.tsx';
 import { TextField } from '../ui/TextField.tsx';
@@ -24,6 +26,7 @@ const badTokenMessage = "This setup code isn't valid. Use the newest link or cod
  */
 export function FirstRunPage() {
   const setup = useSetup();
+  const session = useSession();
   const [search] = useSearchParams();
   const linkToken = typeof search.token === 'string' ? search.token : '';
   const [askForToken, setAskForToken] = createSignal(linkToken === '');
@@ -117,6 +120,8 @@ export function FirstRunPage() {
       });
       setCreated(user);
       setup.markDone(true, publicUrl);
+      // The server signed the new admin in: show it everywhere (header, socket) without a reload.
+      void accountApi.me().then(({ user: account }) => session.set(account), () => session.refresh());
     } catch (error) {
       showServerError(error);
     } finally {

@@ -25,8 +25,8 @@ export function SetupComplete(props: { user: AdminUser; publicUrl: string }) {
       <h2 class="setup-done__subtitle">What's next</h2>
       <ol class="setup-done__next">
         <li>
-          <strong>Sign in when accounts arrive</strong>
-          <span>Your e-mail address and password are saved. Keep the password somewhere safe: it opens this server.</span>
+          <strong>You're signed in</strong>
+          <span>as {props.user.email}. Keep the password somewhere safe: it opens this server.</span>
         </li>
         <li>
           <strong>Review the server settings</strong>

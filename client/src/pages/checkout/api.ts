@@ -21,7 +21,7 @@ export type Placed = { order: OrderView; checkoutUrl: string | null; orderPage?:
 export type GuestBuyer = { name: string; email: string };
 export type GuestTicket = { id: string; status: string; statusReason: string; holderName: string; ticketTypeName: string; qrSvg: string | null };
 export type MyTicket = {
-  id: string; orderId: string; status: string; holderName: string; holderEmail: string; ticketTypeName: string; code: string | null; qrSvg: string | null;
+  id: string; orderId: string; status: string; holderName: string; holderEmail: string; ticketTypeName: string; code: string | null; shortCode: string | null; qrSvg: string | null;
   event: { id: string; slug: string; title: string; startsAt: string; endsAt: string; timeZone: string };
 };
 

@@ -8,6 +8,7 @@ import { NotFoundPage } from '../NotFoundPage.tsx';
 import { SponsorStrip } from '../sponsors/SponsorStrip.tsx';
 import { discoveryApi, type PublicEvent } from './api.ts';
 import { formatDay, formatPrice, formatRange, formatTime, VENUE_LABEL, zoneNote } from './format.ts';
+import { createReplays, replayHref } from '../recordings/replays.ts';
 import { ShareButtons } from './ShareButtons.tsx';
 import './events.css';
 
@@ -52,6 +53,8 @@ function EventView(props: { event: PublicEvent; code?: string }) {
   };
   const coverSrc = () => e().coverUrl && withCode(e().coverUrl!);
   const speakerName = createMemo(() => new Map(e().speakers.map((s) => [s.id, s.name])));
+  // Not for a draft preview: recordings belong to a published event.
+  const replays = createReplays(() => (e().preview ? undefined : e().id));
   // Sessions grouped by their day in the viewer's zone.
   const days = createMemo(() => {
     const groups = new Map<string, PublicEvent['sessions']>();
@@ -128,6 +131,9 @@ function EventView(props: { event: PublicEvent; code?: string }) {
                               <Show when={s.liveRoom && e().status !== 'cancelled' && !e().preview}>
                                 <p><A class="button button--primary" href={`/rooms/${s.id}`}>Join live</A></p>
                               </Show>
+                              <For each={replays().get(s.id) ?? []}>
+                                {(r) => <p><A class="button" href={replayHref(e().id, r.id)} aria-label={`Watch the replay of ${r.title}`}>Watch the replay</A></p>}
+                              </For>
                             </div>
                           </li>
                         )}

@@ -35,6 +35,7 @@ export function Player(props: { playback: Playback }) {
   let video!: HTMLVideoElement;
   let lines!: HTMLOListElement;
   let destroy = () => {};
+  let disposed = false;
   const [position, setPosition] = createSignal(0);
   const [error, setError] = createSignal('');
   const sidecar = () => props.playback.sidecar;
@@ -66,6 +67,8 @@ export function Player(props: { playback: Playback }) {
     // hls.js is the path that handles our AES-128 fMP4 everywhere MSE runs. Native HLS is
     // for Safari on iPhones without MSE.
     const { default: Hls } = await import('hls.js');
+    // Left before hls.js arrived: the cleanup already ran, so start nothing.
+    if (disposed) return;
     if (!Hls.isSupported()) {
       if (video.canPlayType('application/vnd.apple.mpegurl')) video.src = url;
       else setError('This browser cannot play recordings.');
@@ -79,7 +82,10 @@ export function Player(props: { playback: Playback }) {
     hls.attachMedia(video);
     destroy = () => hls.destroy();
   });
-  onCleanup(() => destroy());
+  onCleanup(() => {
+    disposed = true;
+    destroy();
+  });
 
   return (
     <div class="recording-player">

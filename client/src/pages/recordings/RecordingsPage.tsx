@@ -1,10 +1,13 @@
 /**
  * The recordings of one event: everyone allowed sees the ready ones and plays them; the
  * event's owners and co-hosts also see recordings in progress or failed (with the reason
- * and a retry), and rename, trim, open to everyone, download or delete them.
+ * and a retry), and rename, trim, open to everyone, download or delete them. The list
+ * follows state changes (processing → ready) pushed over the realtime socket.
  */
 import { useParams, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { onPush } from '../../chat/protocol.ts';
+import { useRealtime } from '../../shell/realtime-context.tsx';
 import { PageHeader } from '../../ui/PageHeader.tsx';
 import { type Recording, recordingsApi } from './api.ts';
 import { Player } from './Player.tsx';
@@ -20,6 +23,15 @@ const STATE_LABELS: Record<Recording['state'], string> = {
   failed: 'Failed',
 };
 
+declare module '../../api/realtime.ts' {
+  interface RealtimePushes {
+    'recording.changed': { t: 'recording.changed'; eventId: string };
+  }
+  interface RealtimeRequests {
+    'recording.list.watch': { payload: { eventId: string }; reply: Record<string, never> };
+  }
+}
+
 const minutes = (ms: number | null) => (ms === null ? '' : `${Math.max(1, Math.round(ms / 60_000))} min`);
 
 export function RecordingsPage() {
@@ -28,6 +40,20 @@ export function RecordingsPage() {
   const [list, { refetch }] = createResource(() => params.eventId, (id) => recordingsApi.list(id, search.code));
   const [playback] = createResource(() => search.play, (id) => recordingsApi.playback(id, search.code));
   const { status, setStatus, act } = createStatusAction(refetch);
+  const { client } = useRealtime();
+  const watch = () => void client.request('recording.list.watch', { eventId: params.eventId }).catch(() => undefined);
+  const offs = [
+    onPush(client, 'recording.changed', (push) => push.eventId === params.eventId && void refetch()),
+    onPush(client, 'sys.resync', (push) => push.topics.includes(`recordings:${params.eventId}`) && void refetch()),
+    // After a reconnect: watch again, and catch up on what changed meanwhile.
+    client.onStatus((s) => {
+      if (s !== 'open') return;
+      watch();
+      void refetch();
+    }),
+  ];
+  if (client.status === 'open') watch();
+  onCleanup(() => offs.forEach((off) => off()));
 
   return (
     <div class="recordings-page">

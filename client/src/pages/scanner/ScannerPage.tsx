@@ -1,4 +1,4 @@
-import { useParams } from '@solidjs/router';
+import { A, useParams } from '@solidjs/router';
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { api, ApiError } from '../../api/http.ts';
 import { PageHeader } from '../../ui/PageHeader.tsx';
@@ -16,6 +16,8 @@ const TITLES = { admitted: 'Welcome', already_checked_in: 'Already checked in', 
 /** The door scanner: camera or typed codes, works offline, syncs when the network is back. */
 export function ScannerPage() {
   const params = useParams<{ listId: string }>();
+  // Read once: after navigating away the route's params no longer have a listId.
+  const listId = params.listId;
   const [store, setStore] = createSignal<ScannerStore | null>(null);
   // Bumped on every change inside the store, which is not reactive itself.
   const [version, setVersion] = createSignal(0);
@@ -40,7 +42,7 @@ export function ScannerPage() {
 
   const download = async () => {
     try {
-      const bundle = await api.get<Bundle>(`/checkin-lists/${params.listId}/offline`);
+      const bundle = await api.get<Bundle>(`/checkin-lists/${listId}/offline`);
       setStore(await ScannerStore.fromBundle(localStorage, bundle, store()));
       setProblem(null);
       touch();
@@ -57,7 +59,7 @@ export function ScannerPage() {
     if (!s || syncing || s.queue.length === 0 || !navigator.onLine) return;
     syncing = true;
     try {
-      const { results } = await api.post<{ results: ServerResult[] }>(`/checkin-lists/${params.listId}/scans`, { scans: s.pending() });
+      const { results } = await api.post<{ results: ServerResult[] }>(`/checkin-lists/${listId}/scans`, { scans: s.pending() });
       s.applyServerResults(results);
       setSyncError(null);
     } catch (error) {
@@ -82,22 +84,28 @@ export function ScannerPage() {
     show(await s.scanCode(text.trim()));
   };
 
+  // Timers and listeners are set up and torn down synchronously in the component's owner:
+  // an onCleanup registered after an await has no owner and never runs, so the page kept
+  // polling (with the next route's missing listId) for as long as the tab lived.
+  const goOnline = () => { setOnline(true); void sync(); };
+  const goOffline = () => setOnline(false);
+  addEventListener('online', goOnline);
+  addEventListener('offline', goOffline);
+  const syncTimer = setInterval(() => void sync(), SYNC_EVERY_MS);
+  const refreshTimer = setInterval(() => { if (navigator.onLine) void download(); }, REFRESH_EVERY_MS);
+  let disposed = false;
+  onCleanup(() => {
+    disposed = true;
+    removeEventListener('online', goOnline);
+    removeEventListener('offline', goOffline);
+    clearInterval(syncTimer);
+    clearInterval(refreshTimer);
+  });
   onMount(async () => {
-    const saved = await ScannerStore.restore(localStorage, params.listId).catch(() => null);
+    const saved = await ScannerStore.restore(localStorage, listId).catch(() => null);
+    if (disposed) return;
     if (saved) setStore(saved);
     if (navigator.onLine || !saved) await download();
-    const goOnline = () => { setOnline(true); void sync(); };
-    const goOffline = () => setOnline(false);
-    addEventListener('online', goOnline);
-    addEventListener('offline', goOffline);
-    const syncTimer = setInterval(() => void sync(), SYNC_EVERY_MS);
-    const refreshTimer = setInterval(() => { if (navigator.onLine) void download(); }, REFRESH_EVERY_MS);
-    onCleanup(() => {
-      removeEventListener('online', goOnline);
-      removeEventListener('offline', goOffline);
-      clearInterval(syncTimer);
-      clearInterval(refreshTimer);
-    });
   });
   onCleanup(() => stopCamera());
 
@@ -130,7 +138,11 @@ export function ScannerPage() {
 
   return (
     <section class="scanner">
-      <PageHeader title={read((s) => s.bundle.list.name) ?? 'Scanner'} lead={read((s) => s.bundle.event.title)} />
+      <PageHeader
+        title={read((s) => s.bundle.list.name) ?? 'Scanner'}
+        lead={read((s) => s.bundle.event.title)}
+        actions={<Show when={read((s) => s.bundle.event.id)}>{(id) => <A class="button" href={`/organize/events/${id()}/checkin`}>Back to check-in lists</A>}</Show>}
+      />
       <Show when={problem()}>
         {(p) => (
           <div class="notice notice--error" role="alert">
@@ -172,7 +184,7 @@ export function ScannerPage() {
         <form class="scanner__manual" onSubmit={(e) => { e.preventDefault(); void checkCode(code()).then(() => setCode('')); }}>
           <label class="field__label" for="ticket-code">Ticket code</label>
           <div class="scanner__row">
-            <input id="ticket-code" class="field__input" value={code()} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder="Type or paste the code under the QR image" />
+            <input id="ticket-code" class="field__input" value={code()} onInput={(e) => setCode(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder="The 8-character door code under the QR image" />
             <button type="submit" class="button button--primary">Check</button>
           </div>
         </form>

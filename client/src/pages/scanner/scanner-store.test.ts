@@ -75,4 +75,21 @@ describe('the offline scanner store', () => {
     expect(refreshed.recent.find((d) => d.nonce === admitted.nonce)?.serverNote).toMatch(/another door/);
     expect((await ScannerStore.restore(storage, first.list.id))!.queue).toHaveLength(1);
   });
+
+  it('admits a typed door code offline, however it was typed, and queues the ticket itself', async () => {
+    const ada = randomUUID(), rita = randomUUID();
+    const list = bundle({
+      tickets: [
+        { id: ada, holderName: 'Ada', ticketType: 'General', status: 'valid', shortCode: '7K3MQ9XT' },
+        { id: rita, holderName: 'Rita', ticketType: 'General', status: 'refunded', shortCode: 'HHJJ2345' },
+      ],
+    });
+    const store = await ScannerStore.fromBundle(new MemoryStorage(), list, null);
+    expect(await store.scanCode(' 7k3m-q9xt ')).toMatchObject({ outcome: 'admitted', holderName: 'Ada' });
+    expect(store.queue).toEqual([expect.objectContaining({ ticketId: ada })]);
+    expect(await store.scanCode('7K3MQ9XT')).toMatchObject({ outcome: 'already_checked_in' });
+    expect(await store.scanCode('HHJJ-2345')).toMatchObject({ outcome: 'refused', holderName: 'Rita', message: 'This ticket was refunded' });
+    expect(await store.scanCode('7K3M-Q9XZ')).toMatchObject({ outcome: 'refused', message: expect.stringContaining('No ticket on this list has that code') });
+    expect(store.queue).toHaveLength(1);
+  });
 });

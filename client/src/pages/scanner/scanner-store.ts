@@ -12,8 +12,10 @@ import {
   publicKeysFromJson,
   type TicketVerification,
 } from '../../../../server/tickets/ticket-code.ts';
+import { normalizeShortCode } from '../../../../server/tickets/short-code.ts';
 
-export type OfflineTicket = { id: string; holderName: string; ticketType: string; status: string };
+/** `shortCode`: the door code printed under the QR image (null in lists downloaded before door codes). */
+export type OfflineTicket = { id: string; holderName: string; ticketType: string; status: string; shortCode?: string | null };
 
 export type Bundle = {
   list: { id: string; name: string; ticketTypeIds: string[] | null };
@@ -106,8 +108,13 @@ export class ScannerStore {
   get checkedInCount() { return Object.keys(this.#saved.local).length; }
   get expectedCount() { return this.#saved.bundle.tickets.filter((t) => t.status === 'valid').length; }
 
-  /** Decides on a scanned code at once, offline, and queues it for the server. */
+  /**
+   * Decides on a scanned or typed code at once, offline, and queues it for the server. A door
+   * code (eight characters) is looked up in the downloaded list and queued as its ticket's id.
+   */
   async scanCode(code: string, now = new Date()): Promise<Decision> {
+    const shortCode = normalizeShortCode(code);
+    if (shortCode) return this.#doorCode(shortCode, now);
     const verdict = await this.#verify(code);
     const nonce = crypto.randomUUID();
     const at = now.toISOString();
@@ -120,6 +127,14 @@ export class ScannerStore {
       return this.#record({ nonce, at, outcome: 'refused', message: 'This ticket type is not admitted here', holderName: known?.holderName, ticketType: known?.ticketType });
     }
     return this.#admit({ nonce, scannedAt: at, code }, ticketId, known);
+  }
+
+  #doorCode(shortCode: string, now: Date): Decision {
+    const known = this.bundle.tickets.find((t) => t.shortCode === shortCode);
+    if (!known) {
+      return this.#record({ nonce: crypto.randomUUID(), at: now.toISOString(), outcome: 'refused', message: 'No ticket on this list has that code. Check the letters, or find the person by name.' });
+    }
+    return this.checkInTicket(known.id, now);
   }
 
   /** Manual check-in of someone found by name in the downloaded list. */

@@ -53,13 +53,17 @@ function LivePlayer(props: { playlistUrl: string; renew: () => void }) {
   const [state, setState] = createSignal<'waiting' | 'playing' | 'offline' | 'unsupported'>('waiting');
   let destroy = () => {};
   let retry: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
   onCleanup(() => {
+    disposed = true;
     clearTimeout(retry);
     destroy();
   });
 
   onMount(async () => {
     const { default: Hls } = await import('hls.js');
+    // Left before hls.js arrived: the cleanup already ran, so start nothing.
+    if (disposed) return;
     if (!Hls.isSupported()) {
       if (video.canPlayType('application/vnd.apple.mpegurl')) video.src = props.playlistUrl;
       else setState('unsupported');
