@@ -25,7 +25,7 @@ import { completeOrder, endPendingOrder, SeatsGoneError } from "./fulfil.ts";
 import { offerReleasedSeats, sendOfferMails, type WaitlistOffer } from "./waitlist.ts";
 
 /** What an event says was paid, for which order and through which checkout (null: a payment event, which names none). */
-type PaidClaim = { orderId: string; paymentId: string; amount: number; currency: string; checkoutId: string | null };
+export type PaidClaim = { orderId: string; paymentId: string; amount: number; currency: string; checkoutId: string | null };
 
 /** The order and payment an event says was paid, if it says so. */
 function paidBy(event: PaymentEvent): PaidClaim | null {
@@ -43,7 +43,7 @@ function paidBy(event: PaymentEvent): PaidClaim | null {
 const DONE = new Set(["paid", "refunded", "partially_refunded"]);
 
 /** Why a reported payment is not the order's, or null when it is. */
-function paymentMismatch(order: { checkout_id: string | null; total: number; currency: string }, paid: PaidClaim, payment: Payment | null): string | null {
+export function paymentMismatch(order: { checkout_id: string | null; total: number; currency: string }, paid: PaidClaim, payment: Payment | null): string | null {
   if (paid.checkoutId !== null && paid.checkoutId !== order.checkout_id) {
     return `checkout ${paid.checkoutId} is not the order's checkout (${order.checkout_id ?? "none"})`;
   }
@@ -57,18 +57,17 @@ function paymentMismatch(order: { checkout_id: string | null; total: number; cur
 }
 
 /** Leaves the order as it was and records why, for the organizer and platform admins. */
-async function flagPayment(trx: Transaction<DB>, ctx: TicketingContext, event: PaymentEvent, paid: PaidClaim, problem: string): Promise<void> {
+export async function flagPayment(trx: Transaction<DB>, ctx: TicketingContext, orderId: string, problem: string, details: Record<string, unknown>): Promise<void> {
   const at = nowIso();
-  await trx.updateTable("orders").set({ payment_problem: problem, updated_at: at }).where("id", "=", paid.orderId).execute();
+  await trx.updateTable("orders").set({ payment_problem: problem, updated_at: at }).where("id", "=", orderId).execute();
   await trx
     .insertInto("audit_log")
     .values({
-      id: randomUUID(), at, actor_id: null, actor_kind: "system", action: "order.payment_mismatch", target_type: "order", target_id: paid.orderId,
-      before: null, after: JSON.stringify({ problem, provider: event.provider, eventId: event.id, paymentId: paid.paymentId, checkoutId: paid.checkoutId, amount: paid.amount, currency: paid.currency }),
-      ip: "",
+      id: randomUUID(), at, actor_id: null, actor_kind: "system", action: "order.payment_mismatch", target_type: "order", target_id: orderId,
+      before: null, after: JSON.stringify({ problem, ...details }), ip: "",
     })
     .execute();
-  ctx.log.warn({ orderId: paid.orderId, paymentId: paid.paymentId, eventId: event.id, problem }, "payment does not match its order; order not completed");
+  ctx.log.warn({ orderId, problem, ...details }, "payment does not match its order; order not completed");
 }
 
 /** Claims the event id in this transaction; false when it was applied before. */
@@ -101,7 +100,10 @@ export function paymentEventHandler(ctx: TicketingContext, fallbackBase: () => s
         if (paid) {
           const order = await trx.selectFrom("orders").select(["status", "checkout_id", "total", "currency"]).where("id", "=", paid.orderId).executeTakeFirst();
           const problem = order && !DONE.has(order.status) ? paymentMismatch(order, paid, payment) : null;
-          if (problem) await flagPayment(trx, ctx, event, paid, problem);
+          if (problem) {
+            const { paymentId, checkoutId, amount, currency } = paid;
+            await flagPayment(trx, ctx, paid.orderId, problem, { provider: event.provider, eventId: event.id, paymentId, checkoutId, amount, currency });
+          }
           else if (order) await completeOrder(trx, ctx, paid.orderId, { paymentId: paid.paymentId, payment });
         } else if (event.type === "checkout.expired" || (event.type === "checkout.completed" && event.checkout.state === "expired")) {
           // By the order id in the checkout's metadata: the webhook can beat the order's checkout_id update.
