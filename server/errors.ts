@@ -59,6 +59,16 @@ export class AppError extends Error {
   }
 }
 
+/** A 429 that says when to come back; the HTTP layer sends it as Retry-After. */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super("rate_limited", 429, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export function fieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join(".") || "(body)",

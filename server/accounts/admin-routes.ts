@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { User } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
+import { redactSecrets } from "../mail/redact.ts";
 import { Banned, Unauthorized } from "../realtime/close-codes.ts";
 import { accessLost } from "./access-signals.ts";
 import { actorUserId } from "./actor.ts";
@@ -170,10 +171,17 @@ export function adminRoutes(app: FastifyInstance, deps: AccountDeps) {
     let select = db.selectFrom("outbox").selectAll().orderBy("created_at", "desc").orderBy("id").limit(query.limit).offset(query.offset);
     if (query.to) select = select.where("to_address", "=", query.to);
     const rows = await select.execute();
+    // Bodies are shown with their links' secrets masked (mail/redact.ts); who read which is audited.
+    if (rows.length > 0) {
+      await recordAudit(db, request.actor, request.ip, {
+        action: "admin.outbox.read", targetType: "outbox", targetId: null, after: { to: query.to ?? null, messageIds: rows.map((r) => r.id) },
+      });
+    }
     return {
+      redacted: true,
       messages: rows.map((r) => ({
         id: r.id, createdAt: r.created_at, to: r.to_address, template: r.template, subject: r.subject,
-        text: r.text_body, html: r.html_body, status: r.status, sentAt: r.sent_at, error: r.error,
+        text: redactSecrets(r.text_body), html: redactSecrets(r.html_body), status: r.status, sentAt: r.sent_at, error: r.error,
       })),
     };
   });

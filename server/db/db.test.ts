@@ -43,7 +43,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   ticket_type_sessions: ["ticket_type_id", "session_id"],
   promo_codes: ["id", "event_id", "code", "kind", "value", "max_uses", "used", "valid_from", "valid_until", "ticket_type_ids", "created_at"],
   registration_questions: ["id", "event_id", "label", "kind", "choices", "required", "position", "created_at"],
-  orders: ["id", "event_id", "user_id", "buyer_name", "buyer_email", "status", "currency", "subtotal", "discount", "tax", "total", "refunded", "commission", "vat_rate_bp", "vat_inclusive", "promo_code_id", "provider", "checkout_id", "payment_id", "hold_expires_at", "idempotency_key", "created_at", "updated_at", "paid_at", "cancelled_at", "dispute_status"],
+  orders: ["id", "event_id", "user_id", "buyer_name", "buyer_email", "status", "currency", "subtotal", "discount", "tax", "total", "refunded", "commission", "vat_rate_bp", "vat_inclusive", "promo_code_id", "provider", "checkout_id", "payment_id", "hold_expires_at", "idempotency_key", "created_at", "updated_at", "paid_at", "cancelled_at", "dispute_status", "idempotency_fingerprint", "payment_problem"],
   order_items: ["id", "order_id", "ticket_type_id", "unit_amount", "discount", "holder_name", "holder_email", "answers"],
   tickets: ["id", "order_id", "order_item_id", "event_id", "ticket_type_id", "user_id", "holder_name", "holder_email", "status", "status_reason", "code", "created_at", "updated_at", "short_code"],
   refunds: ["id", "order_id", "provider_refund_id", "amount", "status", "reason", "ticket_ids", "created_by", "created_at", "settled_at"],
@@ -55,7 +55,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   checkins: ["id", "list_id", "ticket_id", "nonce", "source", "scanned_by", "scanned_at", "synced_at"],
   room_bans: ["session_id", "user_id", "banned_by", "created_at"],
   session_attendance: ["session_id", "user_id", "first_joined_at", "last_joined_at", "joins"],
-  checkout_buckets: ["key", "tokens", "per_minute", "at"],
+  checkout_buckets: ["key", "tokens", "per_minute", "at", "capacity"],
   room_grants: ["session_id", "user_id", "role", "granted_by", "granted_at"],
 };
 

@@ -70,7 +70,8 @@ describe("migration 0021", () => {
     expect(after.prepare("select dispute_status from orders where id = 'o-quiet'").get()).toEqual({ dispute_status: null });
     // Every status is one of Plenary's now.
     expect(after.prepare("select distinct status from disputes order by status").all().map((r) => (r as { status: string }).status)).toEqual(["closed", "inquiry", "lost", "open", "won"]);
-    expect((after.pragma("table_info(checkout_buckets)") as { name: string }[]).map((c) => c.name)).toEqual(["key", "tokens", "per_minute", "at"]);
+    // 0024 adds a capacity after these.
+    expect((after.pragma("table_info(checkout_buckets)") as { name: string }[]).map((c) => c.name).slice(0, 4)).toEqual(["key", "tokens", "per_minute", "at"]);
     after.close();
   });
 });

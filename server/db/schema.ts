@@ -398,6 +398,10 @@ export interface OrdersTable {
   cancelled_at: Generated<string | null>;
   /** migrations/0019: a cardholder's dispute of the order, when there is one. */
   dispute_status: Generated<"open" | "won" | "lost" | null>;
+  /** migrations/0024: SHA-256 of the checkout request its Idempotency-Key was first used with. */
+  idempotency_fingerprint: Generated<string | null>;
+  /** migrations/0024: why a reported payment was not applied (amount or checkout mismatch); null when none. */
+  payment_problem: Generated<string | null>;
 }
 
 export interface OrderItemsTable {
@@ -843,6 +847,8 @@ export interface CheckoutBucketsTable {
   per_minute: number;
   /** The last take, milliseconds since the epoch. */
   at: number;
+  /** migrations/0024: most tokens it holds; null: per_minute (a minute's allowance). */
+  capacity: Generated<number | null>;
 }
 
 // ---- Saved payment methods (migrations/0012_payment_customers.ts) ----

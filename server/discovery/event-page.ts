@@ -189,10 +189,10 @@ export async function mayViewEventWithCode(
   code: string | undefined,
   ip: string,
 ): Promise<boolean> {
-  if (code) accessCodeGuard.assertMayTry(ip);
+  if (code) await accessCodeGuard.assertMayTry(db, ip);
   const hasCode = code !== undefined && event.access_code_hash !== null && hashAccessCode(code) === event.access_code_hash;
   const may = await mayViewEvent(db, actor, event, hasCode);
-  if (!may && code && !hasCode) accessCodeGuard.wrong(ip);
+  if (!may && code && !hasCode) await accessCodeGuard.wrong(db, ip);
   return may;
 }
 

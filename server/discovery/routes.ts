@@ -23,12 +23,12 @@ export function discoveryRoutes(app: FastifyInstance, db: Kysely<DB>) {
   app.get("/api/discover/events/:slug", { config: { action: "event.readPublic" } }, async (request, reply) => {
     const { slug } = parseBody(slugParams, request.params);
     const { code } = parseBody(codeQuery, request.query);
-    if (code) accessCodeGuard.assertMayTry(request.ip);
-    const event = await readPublicEvent(db, request.actor, slug, code).catch((error: unknown) => {
-      if (code && error instanceof AppError && error.status === 404) accessCodeGuard.wrong(request.ip);
+    if (code) await accessCodeGuard.assertMayTry(db, request.ip);
+    const event = await readPublicEvent(db, request.actor, slug, code).catch(async (error: unknown) => {
+      if (code && error instanceof AppError && error.status === 404) await accessCodeGuard.wrong(db, request.ip);
       throw error;
     });
-    if (event.accessCode === "rejected") accessCodeGuard.wrong(request.ip);
+    if (event.accessCode === "rejected") await accessCodeGuard.wrong(db, request.ip);
     // What a viewer sees depends on who they are; never from a shared cache.
     reply.header("cache-control", "private, no-cache");
     return { event };

@@ -10,7 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { type Kysely, sql } from "kysely";
 import type { LoadedConfig } from "../config/index.ts";
 import type { DB } from "../db/schema.ts";
-import { AppError } from "../errors.ts";
+import { AppError, RateLimitedError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RealtimeHub } from "../realtime/hub.ts";
@@ -137,6 +137,7 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
         error: { code: "internal", message: "Something went wrong on the server", requestId: request.id },
       });
     }
+    if (known instanceof RateLimitedError) void reply.header("retry-after", String(known.retryAfterSeconds));
     return reply.code(known.status).send({ error: { ...known.toJSON(), requestId: request.id } });
   });
 

@@ -50,16 +50,16 @@ export function socialMetaRenderer(options: SocialMetaOptions) {
     const slug = EVENT_PATH.exec(url.pathname)?.[1];
     if (!slug) return null;
     // A paused address gets previews as if it had sent no code; wrong codes count here too.
-    const code = accessCodeGuard.wait(request.ip) > 0 ? undefined : (url.searchParams.get("code") ?? undefined);
+    const code = (await accessCodeGuard.wait(options.db, request.ip)) > 0 ? undefined : (url.searchParams.get("code") ?? undefined);
     let event: PublicEvent;
     try {
       event = await readPublicEvent(options.db, ANONYMOUS, slug, code);
     } catch (error) {
       if (!(error instanceof AppError && error.status === 404)) throw error;
-      if (code) accessCodeGuard.wrong(request.ip);
+      if (code) await accessCodeGuard.wrong(options.db, request.ip);
       return null;
     }
-    if (event.accessCode === "rejected") accessCodeGuard.wrong(request.ip);
+    if (event.accessCode === "rejected") await accessCodeGuard.wrong(options.db, request.ip);
     // Read each time (a few kB): a rebuilt client renames its assets, and a cached copy would point at gone files.
     const template = await readFile(options.indexFile, "utf8");
     const base = await request.server.publicBaseUrl();

@@ -141,12 +141,14 @@ export function revenueRoutes(app: FastifyInstance, deps: RevenueDeps) {
         "orders.provider",
         "orders.created_at",
         "orders.dispute_status",
+        // A payment that did not match the order (payment-events.ts): shown even while the order is pending or expired.
+        "orders.payment_problem",
         "orders.user_id",
         eb.selectFrom("tickets").select(eb.fn.countAll<number>().as("n")).whereRef("tickets.order_id", "=", "orders.id").as("tickets"),
         eb.selectFrom("refunds").select(eb.fn.countAll<number>().as("n")).whereRef("refunds.order_id", "=", "orders.id").where("refunds.status", "=", "pending").as("pending_refunds"),
       ])
       .where("orders.event_id", "=", params.id)
-      .where("orders.status", "not in", ["pending", "expired"]);
+      .where((eb) => eb.or([eb("orders.status", "not in", ["pending", "expired"]), eb("orders.payment_problem", "is not", null)]));
     if (query.q) {
       const like = `%${query.q.replaceAll(/[%_\\]/g, (c) => `\\${c}`)}%`;
       select = select.where((eb) => eb.or([eb("orders.buyer_name", "like", like), eb("orders.buyer_email", "like", like), eb("orders.id", "=", query.q!)]));

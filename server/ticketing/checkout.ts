@@ -1,6 +1,8 @@
 /**
  * Checkout: POST /api/events/:id/checkout (signed in) or /guest-checkout (a guest's name and
- * address) with an Idempotency-Key header, limited per IP and buyer. One transaction
+ * address) with an Idempotency-Key header, limited per IP and buyer. The key belongs to its
+ * caller (the account, or a guest's address) and to the request it was first sent with: the
+ * same request again gets the same order, any other request with it 422. One transaction
  * checks the request (types on sale, per-order limits, answers, promo code, waitlist offer)
  * and takes the seats; a free order completes in it, a paid one stays pending with its seats
  * held for the event's hold_minutes while the buyer pays on the provider's page. The order
@@ -18,11 +20,11 @@ import { nowIso, publicBase, type TicketingContext } from "./context.ts";
 import { CheckoutLimiter, CheckoutRateLimited } from "./checkout-limit.ts";
 import { customerFor } from "./customers.ts";
 import { completeOrder, endPendingOrder, enqueueIn, JOB_HOLD_EXPIRY } from "./fulfil.ts";
-import { saleProblem, typeVisible, visibleEvent } from "./offer.ts";
+import { guardAccessCode, saleProblem, typeVisible, visibleEvent } from "./offer.ts";
 import { orderPagePath } from "./guest-links.ts";
 import { orderView } from "./order-view.ts";
 import { commissionFor, commissionRate, priceOrder } from "./pricing.ts";
-import { type PromoCodeRow, usePromoCode } from "./promo-codes.ts";
+import { PromoCodeInvalid, promoCodeGuard, type PromoCodeRow, usePromoCode } from "./promo-codes.ts";
 import { type Answers, checkAnswers } from "./questions.ts";
 import { checkEventCapacity, countByType, soldOut, takeSeats } from "./seats.ts";
 import { idParams } from "./ticket-types.ts";
@@ -79,13 +81,24 @@ export function checkoutRoutes(app: FastifyInstance, ctx: TicketingContext) {
     const header = idempotencyKey.safeParse(request.headers["idempotency-key"]);
     if (!header.success) throw AppError.badRequest("idempotency_key_required", "Send an Idempotency-Key header (8–200 characters) with each checkout");
     const key = createHash("sha256").update(`${purchaser.userId ?? `guest:${purchaser.email}`}:${header.data}`).digest("hex");
+    const fingerprint = requestFingerprint(eventId, purchaser, input);
     const answer = async (status: number, orderId: string, checkoutUrl: string | null) => {
       const orderPage = purchaser.userId ? null : await orderPagePath(db, { id: orderId, user_id: null });
       return reply.code(status).send({ order: await orderView(db, orderId), checkoutUrl, orderPage });
     };
+    // A replay only for the very request the key was first used with: another body (another
+    // buyer's name, seats or codes with someone's address and key) learns nothing of the order.
+    const replayOf = async (order: { id: string; idempotency_fingerprint: string | null }) => {
+      if (order.idempotency_fingerprint !== fingerprint) throw keyReused();
+      return answer(200, order.id, await openCheckoutUrl(ctx, order.id));
+    };
 
-    const replay = await db.selectFrom("orders").select("id").where("idempotency_key", "=", key).executeTakeFirst();
-    if (replay) return answer(200, replay.id, await openCheckoutUrl(ctx, replay.id));
+    const replay = await db.selectFrom("orders").select(["id", "idempotency_fingerprint"]).where("idempotency_key", "=", key).executeTakeFirst();
+    if (replay) return replayOf(replay);
+
+    // Guessing limits, kept outside the order's transaction so a refused order still counts.
+    await guardAccessCode(db, request.ip, eventId, input.accessCode);
+    if (input.promoCode) await promoCodeGuard.assertMayTry(db, request.ip, eventId);
 
     await refuseWhenSoldOut(ctx, input);
     const buyer = input.buyer ?? { name: purchaser.name, email: purchaser.email };
@@ -94,16 +107,17 @@ export function checkoutRoutes(app: FastifyInstance, ctx: TicketingContext) {
       placed = await db.transaction().execute(async (trx) => {
         // Counted in the order's transaction: an attempt that places no order gives its token back.
         await limiter.take(trx, request.ip, purchaser.userId ?? purchaser.email);
-        return placeOrder(trx, ctx, request, { eventId, key, userId: purchaser.userId, userEmail: purchaser.email, buyer, input });
+        return placeOrder(trx, ctx, request, { eventId, key, fingerprint, userId: purchaser.userId, userEmail: purchaser.email, buyer, input });
       });
     } catch (error) {
       // The same key sent twice at once: the first insert won; answer with its order.
-      const raced = await db.selectFrom("orders").select("id").where("idempotency_key", "=", key).executeTakeFirst();
+      const raced = await db.selectFrom("orders").select(["id", "idempotency_fingerprint"]).where("idempotency_key", "=", key).executeTakeFirst();
       if (!raced) {
         if (error instanceof CheckoutRateLimited) void reply.header("retry-after", String(error.retryAfterSeconds));
+        if (error instanceof PromoCodeInvalid) await promoCodeGuard.wrong(db, request.ip, eventId);
         throw error;
       }
-      return answer(200, raced.id, await openCheckoutUrl(ctx, raced.id));
+      return replayOf(raced);
     }
     ctx.jobs.wake();
     const checkoutUrl = placed.paid ? null : await startProviderCheckout(ctx, request, placed.orderId, placed.holdEnds!, { userId: purchaser.userId, email: buyer.email });
@@ -114,6 +128,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: TicketingContext) {
 type PlaceInput = {
   eventId: string;
   key: string;
+  fingerprint: string;
   userId: string | null;
   userEmail: string;
   buyer: { name: string; email: string };
@@ -171,7 +186,7 @@ async function placeOrder(trx: Transaction<DB>, ctx: TicketingContext, request: 
       currency: event.currency, subtotal: price.subtotal, discount: price.discount, tax: price.tax, total: price.total,
       commission: commissionFor(price.total, rate), vat_rate_bp: event.vat_rate_bp, vat_inclusive: event.vat_inclusive,
       promo_code_id: promo?.id ?? null, provider: paid ? "free" : ctx.provider!.name as "stripe", hold_expires_at: holdEnds?.toISOString() ?? null,
-      idempotency_key: p.key, created_at: at, updated_at: at,
+      idempotency_key: p.key, idempotency_fingerprint: p.fingerprint, created_at: at, updated_at: at,
     })
     .execute();
   await trx
@@ -184,6 +199,34 @@ async function placeOrder(trx: Transaction<DB>, ctx: TicketingContext, request: 
   if (paid) await completeOrder(trx, ctx, orderId, { paymentId: null, payment: null });
   else await enqueueIn(trx, JOB_HOLD_EXPIRY, `hold:${orderId}`, { orderId }, holdEnds!);
   return { orderId, paid, holdEnds };
+}
+
+/** Stripe's answer to the same case, in its words. */
+const keyReused = () =>
+  new AppError("idempotency_key_reused", 422, "Keys for idempotent requests can only be used with the same parameters they were first used with; send a new Idempotency-Key for a new checkout");
+
+/**
+ * What makes two checkouts the same request: the event, who asks (account or guest address),
+ * the buyer, each seat with its answers, and the codes. Keys are sorted so the order of JSON
+ * properties does not matter; e-mail addresses and codes compare as the checkout reads them.
+ */
+function requestFingerprint(eventId: string, purchaser: Purchaser, input: z.infer<typeof checkoutInput>): string {
+  const canonical = {
+    eventId,
+    caller: purchaser.userId ?? `guest:${purchaser.email}`,
+    buyer: input.buyer ? { name: input.buyer.name, email: input.buyer.email.toLowerCase() } : null,
+    seats: input.seats.map((seat) => ({ ticketTypeId: seat.ticketTypeId, name: seat.name, email: seat.email.toLowerCase(), answers: seat.answers })),
+    promoCode: input.promoCode?.toUpperCase() || null,
+    accessCode: input.accessCode?.toUpperCase() || null,
+    waitlistOffer: input.waitlistOffer ?? null,
+  };
+  return createHash("sha256").update(JSON.stringify(canonical, sortedKeys)).digest("hex");
+}
+
+// A JSON.stringify replacer that writes every object's keys in sorted order.
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**

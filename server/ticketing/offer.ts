@@ -9,6 +9,7 @@ import { z } from "zod";
 import { type Actor, actorUserId } from "../accounts/actor.ts";
 import { can } from "../accounts/policy.ts";
 import type { EventsTable } from "../db/schema.ts";
+import { accessCodeGuard } from "../discovery/access-codes.ts";
 import { AppError } from "../errors.ts";
 import { eventResource } from "../events/access.ts";
 import { parseBody } from "../http/validate.ts";
@@ -60,6 +61,20 @@ export function typeVisible(event: EventRow, type: TicketTypeRow, accessCode: st
   return hash === type.access_code_hash || hash === event.access_code_hash;
 }
 
+/**
+ * The guard every ticketing route runs before it reads an access code: 429 while the caller's
+ * address is paused, and a code that opens neither the event nor any of its ticket types
+ * counts as a wrong guess (discovery/access-codes.ts).
+ */
+export async function guardAccessCode(db: Db, ip: string, eventId: string, accessCode: string | undefined): Promise<void> {
+  if (!accessCode?.trim()) return;
+  await accessCodeGuard.assertMayTry(db, ip);
+  const hash = secretHash(accessCode);
+  const event = await db.selectFrom("events").select("id").where("id", "=", eventId).where("access_code_hash", "=", hash).executeTakeFirst();
+  const type = event ?? (await db.selectFrom("ticket_types").select("id").where("event_id", "=", eventId).where("access_code_hash", "=", hash).executeTakeFirst());
+  if (!type) await accessCodeGuard.wrong(db, ip);
+}
+
 export function offerRoutes(app: FastifyInstance, ctx: TicketingContext) {
   const { db } = ctx;
   // By id or by slug, so the public event page's checkout link (/events/<slug>/checkout) can ask directly.
@@ -69,6 +84,7 @@ export function offerRoutes(app: FastifyInstance, ctx: TicketingContext) {
     const found = await db.selectFrom("events").select("id").where((eb) => eb.or([eb("id", "=", idOrSlug), eb("slug", "=", idOrSlug)])).executeTakeFirst();
     if (!found) throw AppError.notFound("No such event");
     const id = found.id;
+    await guardAccessCode(db, request.ip, id, accessCode);
     const { event, organizer } = await visibleEvent(db, request.actor, id, accessCode);
     const at = new Date().toISOString();
     const types = (await db.selectFrom("ticket_types").selectAll().where("event_id", "=", id).orderBy("position").orderBy("created_at").execute()).filter((t) =>

@@ -5,8 +5,16 @@
  * any order; each moves an order forward only (pending → paid or expired, expired → paid if
  * its seats are still free), so a late "expired" never undoes "paid". Refunds and disputes
  * go to the revenue module.
+ *
+ * A payment completes an order only when it is that order's: a checkout event must carry the
+ * checkout the order was sent to (not just the order id in its metadata), and the amount and
+ * currency paid must be the order's total. A payment that is not is recorded (the order's
+ * `payment_problem`, an audit row, a warning in the log) and the order is left as it was, to be
+ * looked into and refunded by hand; the webhook is still answered 2xx, because the provider
+ * would only send the same signed event again, for days, and it would not match any better.
  */
 import type { Transaction } from "kysely";
+import { randomUUID } from "node:crypto";
 import type { DB } from "../db/schema.ts";
 import type { Payment, PaymentEvent } from "../payments/provider.ts";
 import type { PaymentEventHandler } from "../payments/webhook-route.ts";
@@ -16,13 +24,50 @@ import { nowIso, type TicketingContext } from "./context.ts";
 import { completeOrder, endPendingOrder, SeatsGoneError } from "./fulfil.ts";
 import { offerReleasedSeats, sendOfferMails, type WaitlistOffer } from "./waitlist.ts";
 
+/** What an event says was paid, for which order and through which checkout (null: a payment event, which names none). */
+export type PaidClaim = { orderId: string; paymentId: string; amount: number; currency: string; checkoutId: string | null };
+
 /** The order and payment an event says was paid, if it says so. */
-function paidBy(event: PaymentEvent): { orderId: string; paymentId: string } | null {
+function paidBy(event: PaymentEvent): PaidClaim | null {
   if (event.type === "checkout.completed" && event.checkout.state === "paid" && event.checkout.orderId && event.checkout.paymentId) {
-    return { orderId: event.checkout.orderId, paymentId: event.checkout.paymentId };
+    const { orderId, paymentId, amountTotal, currency, id } = event.checkout;
+    return { orderId, paymentId, amount: amountTotal, currency, checkoutId: id };
   }
-  if (event.type === "payment.succeeded" && event.orderId) return { orderId: event.orderId, paymentId: event.paymentId };
+  if (event.type === "payment.succeeded" && event.orderId) {
+    return { orderId: event.orderId, paymentId: event.paymentId, amount: event.amount, currency: event.currency, checkoutId: null };
+  }
   return null;
+}
+
+/** Orders a payment event no longer changes (completeOrder answers "already"). */
+const DONE = new Set(["paid", "refunded", "partially_refunded"]);
+
+/** Why a reported payment is not the order's, or null when it is. */
+export function paymentMismatch(order: { checkout_id: string | null; total: number; currency: string }, paid: PaidClaim, payment: Payment | null): string | null {
+  if (paid.checkoutId !== null && paid.checkoutId !== order.checkout_id) {
+    return `checkout ${paid.checkoutId} is not the order's checkout (${order.checkout_id ?? "none"})`;
+  }
+  // The provider's own record of the payment, when read, is checked too: an event is a snapshot.
+  for (const money of [paid, ...(payment ? [payment] : [])]) {
+    if (money.amount !== order.total || money.currency.toLowerCase() !== order.currency.toLowerCase()) {
+      return `paid ${money.amount} ${money.currency.toLowerCase()}, the order's total is ${order.total} ${order.currency}`;
+    }
+  }
+  return null;
+}
+
+/** Leaves the order as it was and records why, for the organizer and platform admins. */
+export async function flagPayment(trx: Transaction<DB>, ctx: TicketingContext, orderId: string, problem: string, details: Record<string, unknown>): Promise<void> {
+  const at = nowIso();
+  await trx.updateTable("orders").set({ payment_problem: problem, updated_at: at }).where("id", "=", orderId).execute();
+  await trx
+    .insertInto("audit_log")
+    .values({
+      id: randomUUID(), at, actor_id: null, actor_kind: "system", action: "order.payment_mismatch", target_type: "order", target_id: orderId,
+      before: null, after: JSON.stringify({ problem, ...details }), ip: "",
+    })
+    .execute();
+  ctx.log.warn({ orderId, problem, ...details }, "payment does not match its order; order not completed");
 }
 
 /** Claims the event id in this transaction; false when it was applied before. */
@@ -53,8 +98,13 @@ export function paymentEventHandler(ctx: TicketingContext, fallbackBase: () => s
       const outcome = await db.transaction().execute(async (trx) => {
         if (!(await firstDelivery(trx, event))) return "duplicate" as const;
         if (paid) {
-          const exists = await trx.selectFrom("orders").select("id").where("id", "=", paid.orderId).executeTakeFirst();
-          if (exists) await completeOrder(trx, ctx, paid.orderId, { paymentId: paid.paymentId, payment });
+          const order = await trx.selectFrom("orders").select(["status", "checkout_id", "total", "currency"]).where("id", "=", paid.orderId).executeTakeFirst();
+          const problem = order && !DONE.has(order.status) ? paymentMismatch(order, paid, payment) : null;
+          if (problem) {
+            const { paymentId, checkoutId, amount, currency } = paid;
+            await flagPayment(trx, ctx, paid.orderId, problem, { provider: event.provider, eventId: event.id, paymentId, checkoutId, amount, currency });
+          }
+          else if (order) await completeOrder(trx, ctx, paid.orderId, { paymentId: paid.paymentId, payment });
         } else if (event.type === "checkout.expired" || (event.type === "checkout.completed" && event.checkout.state === "expired")) {
           // By the order id in the checkout's metadata: the webhook can beat the order's checkout_id update.
           const order = await trx
@@ -86,7 +136,7 @@ export function paymentEventHandler(ctx: TicketingContext, fallbackBase: () => s
 }
 
 /** Paid after the hold ran out and the seats were sold to others: record it and give the money back. */
-async function refundLatePayment(ctx: TicketingContext, event: PaymentEvent, paid: { orderId: string; paymentId: string }): Promise<"handled" | "duplicate"> {
+async function refundLatePayment(ctx: TicketingContext, event: PaymentEvent, paid: PaidClaim): Promise<"handled" | "duplicate"> {
   await ctx.provider!.refund({ paymentId: paid.paymentId, reason: "requested_by_customer", metadata: { order_id: paid.orderId, cause: "seats_gone" }, idempotencyKey: `seats-gone:${paid.orderId}` });
   ctx.log.warn({ orderId: paid.orderId, paymentId: paid.paymentId }, "payment arrived after the seats were sold to others; refunded");
   return ctx.db.transaction().execute(async (trx) => {

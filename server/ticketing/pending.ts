@@ -5,6 +5,7 @@
  */
 import { type TicketingContext } from "./context.ts";
 import { completeOrder, endPendingOrder } from "./fulfil.ts";
+import { flagPayment, paymentMismatch } from "./payment-events.ts";
 import { sendOfferMails } from "./waitlist.ts";
 
 /**
@@ -23,9 +24,21 @@ export async function endPendingCheckout(
   if (order.checkout_id && ctx.provider) {
     const checkout = await ctx.provider.expireCheckout(order.checkout_id);
     if (checkout.state === "paid" && checkout.paymentId) {
-      const payment = await ctx.provider.retrievePayment(checkout.paymentId);
-      await ctx.db.transaction().execute((trx) => completeOrder(trx, ctx, order.id, { paymentId: checkout.paymentId, payment }));
-      return "paid";
+      const paymentId = checkout.paymentId;
+      const payment = await ctx.provider.retrievePayment(paymentId);
+      // Checked as the webhook checks it (payment-events.ts); a payment that does not match is flagged and the seats go.
+      const completed = await ctx.db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom("orders").select(["checkout_id", "total", "currency"]).where("id", "=", order.id).executeTakeFirstOrThrow();
+        const claim = { orderId: order.id, paymentId, amount: checkout.amountTotal, currency: checkout.currency, checkoutId: checkout.id };
+        const problem = paymentMismatch(row, claim, payment);
+        if (problem) {
+          await flagPayment(trx, ctx, order.id, problem, { provider: ctx.provider!.name, paymentId, checkoutId: checkout.id, amount: checkout.amountTotal, currency: checkout.currency });
+          return false;
+        }
+        await completeOrder(trx, ctx, order.id, { paymentId, payment });
+        return true;
+      });
+      if (completed) return "paid";
     }
     if (checkout.state === "processing") return "processing";
   }

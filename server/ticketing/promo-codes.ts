@@ -2,13 +2,20 @@
  * Promo codes: a percentage (basis points) or a fixed amount off each seat, for some or all
  * ticket types, within dates and up to a number of orders. Codes are stored upper case and
  * matched in any case.
+ *
+ * Guessing is made slow two ways: new codes have at least 6 characters of [A-Z0-9_-] (36^6,
+ * two billion; codes made before the rule keep working), and wrong codes are counted per
+ * address and per event in database buckets (db/buckets.ts): past either limit a checkout
+ * with a promo code is refused with 429 and Retry-After, the right code too.
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Selectable } from "kysely";
 import { z } from "zod";
 import type { PromoCodesTable } from "../db/schema.ts";
-import { AppError } from "../errors.ts";
+import { bucketWait, takeTokens, type Bucket } from "../db/buckets.ts";
+import { minutes } from "../discovery/access-codes.ts";
+import { AppError, RateLimitedError } from "../errors.ts";
 import { authorizeEvent } from "../events/access.ts";
 import { parseBody } from "../http/validate.ts";
 import { type Db, nowIso, type TicketingContext } from "./context.ts";
@@ -18,9 +25,22 @@ export type PromoCodeRow = Selectable<PromoCodesTable>;
 
 const isoDate = z.iso.datetime({ offset: true, message: "Use an ISO date and time" }).transform((s) => new Date(s).toISOString());
 
+/** Shortest new code: 36^6 (two billion) possibilities against the guessing limits below. */
+export const PROMO_CODE_MIN_LENGTH = 6;
+/** Wrong codes an address may send in a row, then one more every 6 minutes. */
+export const MAX_WRONG_PROMO_CODES_PER_IP = 10;
+/** Wrong codes an event takes from all addresses together, then one more every 72 seconds. */
+export const MAX_WRONG_PROMO_CODES_PER_EVENT = 50;
+
 const promoInput = z
   .strictObject({
-    code: z.string().trim().toUpperCase().regex(/^[A-Z0-9_-]{3,40}$/, "Use 3–40 letters, digits, dashes or underscores"),
+    code: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .min(PROMO_CODE_MIN_LENGTH, `Use at least ${PROMO_CODE_MIN_LENGTH} characters, so the code cannot be guessed`)
+      .max(40, "Use at most 40 characters")
+      .regex(/^[A-Z0-9_-]*$/, "Use only letters, digits, dashes or underscores"),
     kind: z.enum(["percent", "amount"]),
     value: z.number().int().min(1),
     maxUses: z.number().int().min(1).nullable().default(null),
@@ -52,11 +72,35 @@ export function seatDiscount(promo: PromoCodeRow, ticketTypeId: string, unitAmou
   return Math.min(unitAmount, off);
 }
 
+/** A promo code that is not one of the event's (or not valid now): a wrong guess. */
+export class PromoCodeInvalid extends AppError {
+  constructor() {
+    super("validation_failed", 400, "Some fields are not valid", [{ path: "promoCode", message: "This code is not valid for this event" }]);
+  }
+}
+
+const promoBuckets = (ip: string, eventId: string): Bucket[] => [
+  { key: `promo:ip:${ip}`, capacity: MAX_WRONG_PROMO_CODES_PER_IP, perMinute: MAX_WRONG_PROMO_CODES_PER_IP / 60 },
+  { key: `promo:event:${eventId}`, capacity: MAX_WRONG_PROMO_CODES_PER_EVENT, perMinute: MAX_WRONG_PROMO_CODES_PER_EVENT / 60 },
+];
+
+/** Wrong promo codes per address and per event; checked before a code is, counted after a wrong one. */
+export const promoCodeGuard = {
+  /** Throws 429 (with Retry-After) while the address or the event is paused. */
+  async assertMayTry(db: Db, ip: string, eventId: string): Promise<void> {
+    const seconds = await bucketWait(db, promoBuckets(ip, eventId));
+    if (seconds > 0) throw new RateLimitedError(`Too many wrong promo codes; try again in ${minutes(seconds)}`, seconds);
+  },
+
+  async wrong(db: Db, ip: string, eventId: string): Promise<void> {
+    await takeTokens(db, promoBuckets(ip, eventId));
+  },
+};
+
 /** Takes one use of a code for an order, in the order's transaction; throws when it cannot be used now. */
 export async function usePromoCode(db: Db, eventId: string, code: string, at: string): Promise<PromoCodeRow> {
   const row = await db.selectFrom("promo_codes").selectAll().where("event_id", "=", eventId).where("code", "=", code.trim().toUpperCase()).executeTakeFirst();
-  const invalid = () => new AppError("validation_failed", 400, "Some fields are not valid", [{ path: "promoCode", message: "This code is not valid for this event" }]);
-  if (!row || (row.valid_from && at < row.valid_from) || (row.valid_until && at > row.valid_until)) throw invalid();
+  if (!row || (row.valid_from && at < row.valid_from) || (row.valid_until && at > row.valid_until)) throw new PromoCodeInvalid();
   const taken = await db
     .updateTable("promo_codes")
     .set((eb) => ({ used: eb("used", "+", 1) }))

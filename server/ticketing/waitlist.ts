@@ -13,7 +13,7 @@ import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
 import { nowIso, publicBase, secretHash, type TicketingContext } from "./context.ts";
 import { enqueueIn, JOB_OFFER_EXPIRY } from "./fulfil.ts";
-import { visibleEvent } from "./offer.ts";
+import { guardAccessCode, visibleEvent } from "./offer.ts";
 import { releaseHeld, takeSeats } from "./seats.ts";
 import { idParams } from "./ticket-types.ts";
 
@@ -101,6 +101,7 @@ export function waitlistRoutes(app: FastifyInstance, ctx: TicketingContext) {
     const { accessCode } = parseBody(z.strictObject({ accessCode: z.string().max(64).optional() }), request.body);
     const type = await db.selectFrom("ticket_types").selectAll().where("id", "=", id).executeTakeFirst();
     if (!type) throw AppError.notFound("No such ticket type");
+    await guardAccessCode(db, request.ip, type.event_id, accessCode);
     await visibleEvent(db, request.actor, type.event_id, accessCode);
     const user = await db.selectFrom("users").select("email").where("id", "=", actorUserId(request.actor)!).executeTakeFirstOrThrow();
     const entry = await db.transaction().execute(async (trx) => {

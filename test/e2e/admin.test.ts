@@ -2,6 +2,8 @@
  * Admin user management end to end: search, roles, bans that cut live WebSockets,
  * forced password resets, the audit log; then the outbox, API tokens and proxies.
  */
+import path from "node:path";
+import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstAdmin, logIn, PASSWORD, verifiedUser } from "../support/accounts.ts";
 import { TestClient } from "../support/http-client.ts";
@@ -185,7 +187,17 @@ describe("without SMTP, behind a proxy, with a tight IP limit", () => {
     expect(outbox.status).toBe(200);
     expect(outbox.body.messages).toHaveLength(1);
     expect(outbox.body.messages[0]).toMatchObject({ status: "stored", subject: "Confirm your e-mail address", template: "verify_email" });
-    const token = /token=([\w-]+)/.exec(outbox.body.messages[0].text)![1];
+    // The admin sees the mail with its link's token masked; the mail itself keeps it.
+    expect(outbox.body.redacted).toBe(true);
+    expect(outbox.body.messages[0].text).toContain("/verify-email?token=[redacted]");
+    expect(outbox.body.messages[0].html).toContain("/verify-email?token=[redacted]");
+    const stored = new SQLite(path.join(bare.dataDir, "plenary.sqlite"), { readonly: true });
+    const mail = stored.prepare("select text_body from outbox where to_address = ?").get("uma@example.org") as { text_body: string };
+    stored.close();
+    const token = /token=([\w-]+)/.exec(mail.text_body)![1];
+    expect(outbox.body.messages[0].text).not.toContain(token);
+    const audit = await boss.get("/api/admin/audit");
+    expect(audit.body.entries.find((e: { action: string }) => e.action === "admin.outbox.read")).toMatchObject({ after: { to: "uma@example.org", messageIds: [outbox.body.messages[0].id] } });
     expect((await visitor.post("/api/auth/verify-email", { token })).status).toBe(200);
 
     const tls = await visitor.request("POST", "/api/auth/log-in", { email: "uma@example.org", password: PASSWORD }, {

@@ -111,6 +111,12 @@ describe("checkout in the browser", () => {
     await page.getByRole("button", { name: "Add ticket type" }).click();
     await page.getByRole("cell", { name: "Early bird", exact: true }).waitFor();
     expect(await page.getByRole("row", { name: /Early bird/ }).textContent()).toContain("€12.50");
+    // Short codes are refused in the form, with the rule, before anything is sent.
+    await page.getByLabel("Code", { exact: true }).fill("VIP");
+    await page.getByRole("button", { name: "Add promo code" }).click();
+    await page.getByText("Use at least 6 characters, so the code cannot be guessed").waitFor();
+    expect(await page.getByLabel("Code", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+    expect((await organizer.get(`/api/events/${eventId}/promo-codes`)).body.promoCodes).toEqual([]);
     await page.getByLabel("Code", { exact: true }).fill("FRIENDS");
     await page.getByRole("button", { name: "Add promo code" }).click();
     await page.getByText("FRIENDS").waitFor();

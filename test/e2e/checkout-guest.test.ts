@@ -98,3 +98,54 @@ describe("guest checkout", () => {
     expect((await grace.get(`/api/orders/${one}`)).status).toBe(200);
   });
 });
+
+describe("Idempotency-Key", () => {
+  const keyOf = (orderPage: string) => new URL(orderPage, world.server.url).searchParams.get("key")!;
+
+  it("replays only the request the key was first sent with: another body with the buyer's address and key gets 422 and nothing of the order", async () => {
+    const victim = "vera.victim@example.org";
+    const key = randomUUID();
+    const body = { buyer: { name: "Vera Victim", email: victim }, seats: [seat(paidTypeId, "Vera Victim", victim, {})] };
+    const placed = await guestCheckout(new TestClient(world.server.url), body, key);
+    expect(placed.status).toBe(201);
+
+    const attacker = new TestClient(world.server.url);
+    const others = [
+      { ...body, buyer: { name: "Mallory", email: victim } },
+      { ...body, seats: [seat(freeTypeId, "Vera Victim", victim)] },
+      { ...body, seats: [seat(paidTypeId, "Mallory", "mallory@example.org")] },
+      { ...body, promoCode: "GUESS-1" },
+      { buyer: { name: "Vera Victim", email: "VERA.Victim@example.org" }, seats: [seat(paidTypeId, "Vera Victim", victim), seat(paidTypeId, "Vera Victim", victim)] },
+    ];
+    for (const other of others) {
+      const reused = await guestCheckout(attacker, other, key);
+      expect(reused.status, JSON.stringify(other)).toBe(422);
+      expect(reused.body.error.code).toBe("idempotency_key_reused");
+      expect(reused.body.error.message).toMatch(/can only be used with the same parameters they were first used with/);
+      const text = JSON.stringify(reused.body);
+      expect(text).not.toContain(placed.body.order.id);
+      expect(text).not.toContain(keyOf(placed.body.orderPage));
+    }
+
+    // The same request again (a retry after a lost answer; JSON keys in another order, the address in capitals) gets the same order.
+    const retried = await guestCheckout(new TestClient(world.server.url), { seats: [{ answers: {}, email: victim, name: "Vera Victim", ticketTypeId: paidTypeId }], buyer: { email: victim.toUpperCase(), name: "Vera Victim" } }, key);
+    expect(retried.status).toBe(200);
+    expect(retried.body.order.id).toBe(placed.body.order.id);
+    expect(retried.body.orderPage).toBe(placed.body.orderPage);
+    expect(world.sql.prepare("select count(*) as n from orders where buyer_email = ?").get(victim)).toEqual({ n: 1 });
+  });
+
+  it("does the same for an account holder's key", async () => {
+    const holder = await verifiedUser(world.server, world.smtp, "ida.holder@example.org", "Ida");
+    const key = randomUUID();
+    const send = (body: Record<string, unknown>) => holder.request("POST", `/api/events/${eventId}/checkout`, body, { "idempotency-key": key });
+    const placed = await send({ seats: [seat(freeTypeId, "Ida", "ida.holder@example.org")] });
+    expect(placed.status).toBe(201);
+    const other = await send({ seats: [seat(freeTypeId, "Someone Else", "else@example.org")] });
+    expect(other.status).toBe(422);
+    expect(other.body.order).toBeUndefined();
+    const again = await send({ seats: [seat(freeTypeId, "Ida", "ida.holder@example.org")] });
+    expect(again.status).toBe(200);
+    expect(again.body.order.id).toBe(placed.body.order.id);
+  });
+});

@@ -27,7 +27,7 @@ async function pendingOrder(quantity = 20, seats = 2) {
   const placed = await checkout(client, eventId, { seats: Array.from({ length: seats }, (_, i) => seat(type.id, `Guest ${i}`, i === 0 ? email : `guest${i}@example.org`)) });
   expect(placed.status).toBe(201);
   const orderId = placed.body.order.id as string;
-  return { client, email, eventId, type, orderId, checkoutId: orderRow(world, orderId).checkout_id! };
+  return { client, organizer, email, eventId, type, orderId, checkoutId: orderRow(world, orderId).checkout_id! };
 }
 
 const status = (orderId: string) => orderRow(world, orderId).status;
@@ -171,5 +171,59 @@ describe("waitlist", () => {
       { email: two.email, status: "offered" },
     ]);
     expect(seatCounts(world, first.type.id)).toMatchObject({ sold: 0, held: 1 });
+  });
+});
+
+describe("payments that are not the order's", () => {
+  const problem = (orderId: string) => (world.sql.prepare("select payment_problem from orders where id = ?").get(orderId) as { payment_problem: string | null }).payment_problem;
+  const flags = (orderId: string) => count("select count(*) as n from audit_log where action = 'order.payment_mismatch' and target_id = ?", orderId);
+  const acknowledged = async (event: StripeEvent) => {
+    const delivery = await world.stripe.webhooks.redeliver(event);
+    expect(delivery.status).toBe(200);
+    expect(JSON.parse(delivery.responseBody)).toEqual({ received: true, outcome: "handled" });
+  };
+
+  it("does not complete an order from a payment of another amount: flags it, answers 2xx, and the genuine payment still completes it", async () => {
+    const { orderId, checkoutId, type } = await pendingOrder();
+    world.stripe.webhooks.hold();
+    world.stripe.pay(checkoutId);
+    const completed = world.stripe.event("checkout.session.completed", checkoutId)!;
+    const succeeded = world.stripe.events.find((e) => e.type === "payment_intent.succeeded" && (e.data.object.metadata as Record<string, string>).order_id === orderId)!;
+    await acknowledged({ ...completed, id: `${completed.id}_cheap`, data: { object: { ...completed.data.object, amount_total: 100, amount_subtotal: 100 } } });
+    await acknowledged({ ...succeeded, id: `${succeeded.id}_cheap`, data: { object: { ...succeeded.data.object, amount: 100, amount_received: 100 } } });
+    expect(status(orderId)).toBe("pending");
+    expect(seatCounts(world, type.id)).toMatchObject({ sold: 0, held: 2 });
+    expect(count("select count(*) as n from tickets where order_id = ?", orderId)).toBe(0);
+    expect(problem(orderId)).toBe("paid 100 eur, the order's total is 8000 eur");
+    expect(flags(orderId)).toBe(2);
+
+    await world.stripe.webhooks.release("as-sent");
+    await eventually(() => expect(status(orderId)).toBe("paid"), "paid by the genuine events");
+    expect(count("select count(*) as n from tickets where order_id = ?", orderId)).toBe(2);
+  });
+
+  it("does not complete an order named in the metadata of a checkout that is not the order's", async () => {
+    const paidFor = await pendingOrder();
+    const other = await pendingOrder();
+    world.stripe.webhooks.hold();
+    world.stripe.pay(paidFor.checkoutId);
+    const completed = world.stripe.event("checkout.session.completed", paidFor.checkoutId)!;
+    // Same amount and currency: only the checkout gives it away.
+    await acknowledged({
+      ...completed,
+      id: `${completed.id}_other`,
+      data: { object: { ...completed.data.object, metadata: { order_id: other.orderId }, client_reference_id: other.orderId } },
+    });
+    expect(status(other.orderId)).toBe("pending");
+    expect(seatCounts(world, other.type.id)).toMatchObject({ sold: 0, held: 2 });
+    expect(problem(other.orderId)).toBe(`checkout ${paidFor.checkoutId} is not the order's checkout (${other.checkoutId})`);
+    expect(flags(other.orderId)).toBe(1);
+    // The organizer sees the flagged order among the event's orders, though it is not paid.
+    const listed = await other.organizer.get(`/api/events/${other.eventId}/revenue/orders`);
+    expect(listed.body.orders).toEqual([expect.objectContaining({ id: other.orderId, status: "pending", payment_problem: problem(other.orderId) })]);
+
+    await world.stripe.webhooks.release("as-sent");
+    await eventually(() => expect(status(paidFor.orderId)).toBe("paid"), "the paid order completes");
+    expect(status(other.orderId)).toBe("pending");
   });
 });

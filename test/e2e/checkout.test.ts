@@ -178,10 +178,10 @@ describe("paid tickets", () => {
   it("refuses a promo code once it is used up, and sells nothing when Stripe is down", async () => {
     const { client: organizer, eventId } = await organizerEvent(world);
     const type = await createTicketType(organizer, eventId, { price: 1_000, quantity: 5 });
-    await organizer.post(`/api/events/${eventId}/promo-codes`, { code: "ONCE", kind: "amount", value: 300, maxUses: 1 });
+    await organizer.post(`/api/events/${eventId}/promo-codes`, { code: "ONCE-ONLY", kind: "amount", value: 300, maxUses: 1 });
     const { client } = await buyer(world);
-    expect((await checkout(client, eventId, { seats: [seat(type.id)], promoCode: "once" })).body.order.total).toBe(700);
-    expect((await checkout(client, eventId, { seats: [seat(type.id)], promoCode: "once" })).body.error.fields).toEqual([{ path: "promoCode", message: "This code has been used up" }]);
+    expect((await checkout(client, eventId, { seats: [seat(type.id)], promoCode: "once-only" })).body.order.total).toBe(700);
+    expect((await checkout(client, eventId, { seats: [seat(type.id)], promoCode: "once-only" })).body.error.fields).toEqual([{ path: "promoCode", message: "This code has been used up" }]);
     world.stripe.failNext(500);
     const down = await checkout(client, eventId, { seats: [seat(type.id)] });
     expect(down.status).toBe(503);

@@ -41,7 +41,7 @@ export function AdminAuditPage() {
 export function AdminOutboxPage() {
   const [messages] = createResource(async () => (await adminApi.outbox()).messages);
   return (
-    <AdminFrame title="Outbox" lead="Every e-mail Plenary wrote. With no SMTP server configured, they wait here.">
+    <AdminFrame title="Outbox" lead="Every e-mail Plenary wrote. With no SMTP server configured, they wait here. Secrets in links (password resets, address confirmations, invitations, order keys) show as [redacted], and each time you open this page it is written to the audit log.">
       <Show when={messages()?.length === 0}><p>No e-mail yet.</p></Show>
       <ul class="admin-list">
         <For each={messages()}>

@@ -35,8 +35,17 @@ function CheckoutForm(props: { offer: Offer; user: Account | null; logInHref: st
   const navigate = useNavigate();
   const form = createFormState<string>();
   const event = () => props.offer.event;
-  // One key for this page: a retried submission returns the order already made.
-  const idempotencyKey = crypto.randomUUID();
+  // One key per order asked for: a retried submission returns the order already made, and a
+  // changed one (back from the payment page, another ticket) is a new request with a new key,
+  // as the server answers a key sent with other details 422.
+  let idempotencyKey = crypto.randomUUID();
+  let keyedBody: string | null = null;
+  const keyFor = (body: object) => {
+    const text = JSON.stringify(body);
+    if (keyedBody !== null && keyedBody !== text) idempotencyKey = crypto.randomUUID();
+    keyedBody = text;
+    return idempotencyKey;
+  };
   const [quantities, setQuantities] = createStore<Record<string, number>>({});
   const [drafts, setDrafts] = createStore<Record<string, SeatDraft>>({});
   const [promoCode, setPromoCode] = createSignal('');
@@ -65,9 +74,10 @@ function CheckoutForm(props: { offer: Offer; user: Account | null; logInHref: st
     const fields = ['buyer.name', 'buyer.email', 'promoCode', ...props.offer.ticketTypes.map((t) => `ticketType.${t.id}`), ...seats().flatMap((_, i) => [`seats.${i}.name`, `seats.${i}.email`, ...props.offer.questions.map((q) => `seats.${i}.answers.${q.id}`)])];
     void form.run(async () => {
       if (body.seats.length === 0) throw new Error('Choose at least one ticket.');
+      const guestBody = { ...body, buyer: { name: guest.name, email: guest.email } };
       const placed = props.user
-        ? await checkoutApi.checkout(event().id, body, idempotencyKey)
-        : await checkoutApi.guestCheckout(event().id, { ...body, buyer: { name: guest.name, email: guest.email } }, idempotencyKey);
+        ? await checkoutApi.checkout(event().id, body, keyFor(body))
+        : await checkoutApi.guestCheckout(event().id, guestBody, keyFor(guestBody));
       if (placed.checkoutUrl) location.assign(placed.checkoutUrl);
       else navigate(placed.orderPage ?? `/orders/${placed.order.id}`);
     }, fields);

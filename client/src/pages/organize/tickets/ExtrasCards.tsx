@@ -5,6 +5,17 @@ import { createFormState, FormMessages, SubmitButton } from '../../account/form.
 import type { Question } from '../../checkout/api.ts';
 import { ticketingApi } from './api.ts';
 
+/** Shortest new promo code, as the server requires (existing shorter codes keep working). */
+const PROMO_CODE_MIN_LENGTH = 6;
+
+function promoCodeProblem(code: string): string | null {
+  const trimmed = code.trim();
+  if (trimmed.length < PROMO_CODE_MIN_LENGTH) return `Use at least ${PROMO_CODE_MIN_LENGTH} characters, so the code cannot be guessed`;
+  if (trimmed.length > 40) return 'Use at most 40 characters';
+  if (!/^[A-Za-z0-9_-]+$/.test(trimmed)) return 'Use only letters, digits, dashes or underscores';
+  return null;
+}
+
 export function PromoCodesCard(props: { eventId: string }) {
   const [codes, { refetch }] = createResource(() => props.eventId, (id) => ticketingApi.promoCodes(id));
   const form = createFormState<'code' | 'value' | 'maxUses'>();
@@ -14,6 +25,13 @@ export function PromoCodesCard(props: { eventId: string }) {
   const [maxUses, setMaxUses] = createSignal('');
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
+    // The server's rule (promo-codes.ts), checked here first so the field says it at once.
+    const problem = promoCodeProblem(code());
+    if (problem) {
+      form.setAlert(null);
+      form.setErrors({ code: problem });
+      return;
+    }
     void form.run(async () => {
       // Percent in the form, basis points on the wire; amounts in cents.
       const number = Number(value().replace(',', '.'));
@@ -39,7 +57,7 @@ export function PromoCodesCard(props: { eventId: string }) {
       </Show>
       <form class="form tickets-tab__form" onSubmit={submit} novalidate>
         <div class="form__row">
-          <TextField id="promo-code-new" label="Code" value={code()} onValue={setCode} error={form.errors().code} autocomplete="off" />
+          <TextField id="promo-code-new" label="Code" hint="At least 6 letters, digits, - or _, so it cannot be guessed" value={code()} onValue={setCode} error={form.errors().code} autocomplete="off" />
           <div class="field">
             <label class="field__label" for="promo-kind">Kind</label>
             <select id="promo-kind" class="field__input" value={kind()} onChange={(e) => setKind(e.currentTarget.value as 'percent' | 'amount')}>
