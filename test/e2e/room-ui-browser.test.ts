@@ -41,16 +41,8 @@ async function open(person: RoomPerson, session: string, viewport?: { width: num
   pages.push(room);
   return room;
 }
-async function host(name: string): Promise<RoomPerson> {
-  const person = await fixture.person(name);
-  await fixture.teamMember(person, "co_host");
-  return person;
-}
-async function attendee(name: string): Promise<RoomPerson> {
-  const person = await fixture.person(name);
-  await fixture.ticket(person);
-  return person;
-}
+const host = (name: string) => fixture.coHost(name);
+const attendee = (name: string) => fixture.attendee(name);
 async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }

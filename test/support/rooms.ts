@@ -56,6 +56,20 @@ export class RoomFixture {
     await seed.write(this.db, seed.teamMember({ eventId: this.eventId, userId: person.id, role }));
   }
 
+  /** A new person on the event's team as co-host: a host in every room of the event. */
+  async coHost(name: string): Promise<RoomPerson> {
+    const person = await this.person(name);
+    await this.teamMember(person, "co_host");
+    return person;
+  }
+
+  /** A new person with a ticket: the audience of every room. */
+  async attendee(name: string): Promise<RoomPerson> {
+    const person = await this.person(name);
+    await this.ticket(person);
+    return person;
+  }
+
   async speaker(person: RoomPerson, sessionId: string): Promise<void> {
     await seed.write(this.db, seed.speaker({ eventId: this.eventId, userId: person.id, name: person.name, sessionIds: [sessionId] }));
   }
