@@ -55,6 +55,8 @@ export type HttpDependencies = {
    * READY_CHECK_TIMEOUT_MS counts as failing, so a hung store cannot hang the probe.
    */
   readyChecks?: Record<string, ReadyCheck>;
+  /** More facts for /readyz that do not decide readiness (the last backup's time and size). */
+  readyDetails?: () => Promise<Record<string, unknown>>;
 };
 
 export function createHttpApp(deps: HttpDependencies): FastifyInstance {
@@ -129,7 +131,8 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
     const results = await Promise.all(Object.entries(all).map(async ([name, check]) => [name, await runReadyCheck(check)] as const));
     const checks = Object.fromEntries(results);
     const ready = Object.values(checks).every((v) => v === "ok");
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
+    const details = await deps.readyDetails?.().catch((error: unknown) => ({ detailsError: (error as Error).message }));
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks, ...details });
   });
 
   app.get("/metrics", async (_request, reply) => {
