@@ -201,6 +201,7 @@ export async function startServer(
       // let Fastify close (503 to anything later); it finishes once the sockets below are closed.
       const drained = await httpDrain.drain(Math.floor(config.shutdown.grace_ms / 2));
       if (drained.inFlight > 0) log.warn(drained, "requests still in flight after half the shutdown grace period");
+      else log.info(drained, "stopped accepting connections; requests in flight answered");
       const httpClosed = app.close();
       await hub.close(GoingAway);
       // Live recordings stop as a host's stop does (files finalized, processing queued) while the rooms still exist.
