@@ -115,3 +115,23 @@ describe("while running", () => {
     expect((await buy(server, sales, 2)).status).toBe(503);
   });
 });
+
+describe("low disk", () => {
+  it("below database.min_free_mb new orders get a clear 503 and /readyz says why; reads go on", async () => {
+    const { dataDir } = copy("low-disk");
+    // More free space than any disk has: the same state as a disk that filled up.
+    const server = await startServer({ dataDir, env: { PLENARY_DATABASE_MIN_FREE_MB: "1000000000" } });
+    try {
+      const order = await buy(server, sales, 0);
+      expect(order.status).toBe(503);
+      expect(order.headers.get("retry-after")).toBe("300");
+      expect((await order.json()).error).toMatchObject({ code: "sales_paused_low_disk", message: "Ticket sales are paused: the server is low on disk space" });
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).checks.database_disk).toMatch(/^failing: \d+ MiB free where the database lives, below database.min_free_mb = 1000000000/);
+      expect((await fetch(`${server.url}/api/orders`, { headers: { cookie: sales.cookies[0] } })).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
