@@ -3,8 +3,8 @@
  * calls) also destroys "idle" connections at once, and a connection accepted a moment ago
  * whose request has not been read yet counts as idle: its client sees ECONNRESET. So a
  * shutdown first accepts what the kernel has queued and closes the listener (later
- * connections are refused, which clients handle), answers requests that arrive meanwhile with
- * 503 and `Connection: close`, waits for requests already in flight, and only then lets
+ * connections are refused, which clients handle), answers requests on the connections it
+ * accepted meanwhile with 503 and `Connection: close`, waits for requests already in flight, and only then lets
  * Fastify close.
  */
 import net from "node:net";
@@ -28,11 +28,14 @@ export function trackHttpDrain(app: FastifyInstance): HttpDrain {
   // Accepted connections that have not sent a request yet.
   const fresh = new Set<Socket>();
   let inFlight = 0;
+  // Connections accepted after shutdown began (from the kernel's queue): their requests get a 503.
+  const late = new WeakSet<Socket>();
   // Connections accepted so far.
   let accepted = 0;
   let draining = false;
   app.server.on("connection", (socket: Socket) => {
     accepted++;
+    if (draining) late.add(socket);
     fresh.add(socket);
     socket.once("close", () => fresh.delete(socket));
   });
@@ -42,10 +45,11 @@ export function trackHttpDrain(app: FastifyInstance): HttpDrain {
     response.once("close", () => inFlight--);
   });
   app.server.on("upgrade", (request) => fresh.delete(request.socket));
-  app.addHook("onRequest", async (_request, reply) => {
-    // A request that arrives once shutdown began is answered at once, so the event loop stays
-    // free to accept what is still queued (slow turns leave connections for the kernel to reset).
-    if (draining) {
+  app.addHook("onRequest", async (request, reply) => {
+    // A request on a connection accepted once shutdown began is answered at once, so the event
+    // loop stays free to accept what is still queued (slow turns leave connections for the
+    // kernel to reset). Connections from before the signal are served: their requests were sent first.
+    if (draining && late.has(request.raw.socket)) {
       reply.header("retry-after", "5");
       throw new AppError("shutting_down", 503, "The server is restarting; try again in a moment");
     }
