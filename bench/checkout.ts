@@ -7,9 +7,14 @@
  * percentiles and the seats sold; exits non-zero unless exactly the seats there are were
  * taken, every other buyer was told "sold_out", and nothing was oversold.
  *
- *   node bench/checkout.ts [--buyers 1000] [--seats 100]
+ * With `--synchronous both` it runs everything twice, on a server with database.synchronous =
+ * "full" and on one with "normal", and prints the orders per second of each and their ratio
+ * (with the load average: on a shared machine the figures move with it).
+ *
+ *   node bench/checkout.ts [--buyers 1000] [--seats 100] [--synchronous full|normal|both]
  */
 import { randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Kysely } from "kysely";
@@ -19,21 +24,17 @@ import { openSqlite } from "../server/db/sqlite.ts";
 import { startServer } from "../test/support/server.ts";
 import { StripeStandin } from "../test/support/stripe-standin/index.ts";
 
-const { values } = parseArgs({ options: { buyers: { type: "string", default: "1000" }, seats: { type: "string", default: "100" } } });
+const { values } = parseArgs({
+  options: { buyers: { type: "string", default: "1000" }, seats: { type: "string", default: "100" }, synchronous: { type: "string", default: "full" } },
+});
 const BUYERS = Number(values.buyers);
 const SEATS = Number(values.seats);
+if (!["full", "normal", "both"].includes(values.synchronous)) throw new Error("--synchronous is full, normal or both");
+const SETTINGS = values.synchronous === "both" ? (["full", "normal"] as const) : [values.synchronous as "full" | "normal"];
 
 const stripe = await StripeStandin.start();
-const server = await startServer({
-  env: {
-    PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "1000000",
-    // Every simulated buyer comes from loopback: the checkout rate limit would turn them away.
-    PLENARY_CHECKOUT_MAX_PER_IP_PER_MINUTE: "1000000",
-    PLENARY_CHECKOUT_MAX_PER_BUYER_PER_MINUTE: "1000000",
-    ...stripe.serverEnv,
-  },
-});
-const db: Kysely<DB> = openSqlite({ file: path.join(server.dataDir, "plenary.sqlite") });
+let server: Awaited<ReturnType<typeof startServer>>;
+let db: Kysely<DB>;
 
 /** An approved event of a fresh organization, with one ticket type of SEATS seats. */
 async function seed(price: number): Promise<{ eventId: string; typeId: string }> {
@@ -91,7 +92,9 @@ async function rush(people: { email: string; cookie: string }[], request: (p: { 
 const summary = (r: Rush) =>
   `${(BUYERS / r.elapsed).toFixed(0)} requests/s, p50 ${percentile(r.latencies, 50).toFixed(0)} ms, p99 ${percentile(r.latencies, 99).toFixed(0)} ms`;
 
-async function round(name: string, price: number): Promise<boolean> {
+type RoundResult = { ok: boolean; ordersPerSecond: number };
+
+async function round(name: string, price: number): Promise<RoundResult> {
   const { eventId, typeId } = await seed(price);
   const people = await buyers(name);
   // Baseline in the same run: the same buyers at once on a signed-in read (session check + one row).
@@ -111,16 +114,46 @@ async function round(name: string, price: number): Promise<boolean> {
   console.log(`  baseline GET /api/account: ${summary(baseline)}`);
   console.log(`  checkout: ${summary(result)}, ${(SEATS / result.elapsed).toFixed(1)} orders/s; ${(result.elapsed / baseline.elapsed).toFixed(1)}× the baseline's time`);
   console.log(`  sold ${type.sold}, held ${type.held}, orders ${orders.n}; answers ${JSON.stringify(Object.fromEntries(statuses))} ${ok ? "OK" : "WRONG"}`);
-  return ok;
+  return { ok, ordersPerSecond: SEATS / result.elapsed };
 }
 
-let ok = false;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const perSetting = new Map<string, { free: number; paid: number }>();
+let ok = true;
 try {
-  ok = (await round("free", 0)) && (await round("paid", 2_500));
+  for (const synchronous of SETTINGS) {
+    server = await startServer({
+      env: {
+        PLENARY_ACCOUNTS_MAX_REQUESTS_PER_IP: "1000000",
+        // Every simulated buyer comes from loopback: the checkout rate limit would turn them away.
+        PLENARY_CHECKOUT_MAX_PER_IP_PER_MINUTE: "1000000",
+        PLENARY_CHECKOUT_MAX_PER_BUYER_PER_MINUTE: "1000000",
+        PLENARY_DATABASE_SYNCHRONOUS: synchronous,
+        ...stripe.serverEnv,
+      },
+    });
+    db = openSqlite({ file: path.join(server.dataDir, "plenary.sqlite") });
+    try {
+      console.log(`database.synchronous = "${synchronous}" (load average ${load()})`);
+      const free = await round("free", 0);
+      const paid = free.ok ? await round("paid", 2_500) : { ok: false, ordersPerSecond: 0 };
+      ok &&= free.ok && paid.ok;
+      perSetting.set(synchronous, { free: free.ordersPerSecond, paid: paid.ordersPerSecond });
+    } finally {
+      await db.destroy();
+      await server.stop();
+    }
+  }
 } finally {
-  await db.destroy();
-  await server.stop();
   await stripe.close();
+}
+const full = perSetting.get("full");
+const normal = perSetting.get("normal");
+if (full && normal) {
+  console.log(`orders/s, full vs normal (load average now ${load()}):`);
+  for (const kind of ["free", "paid"] as const) {
+    console.log(`  ${kind}: full ${full[kind].toFixed(1)}, normal ${normal[kind].toFixed(1)}; full is ${(full[kind] / normal[kind]).toFixed(2)}× normal`);
+  }
 }
 if (!ok) {
   console.error("seat count wrong: oversold, undersold or an unexpected answer");

@@ -11,6 +11,7 @@ import { BackupError, createBackup, defaultBackupDir, restoreBackup } from "./ba
 import { DataDirBusyError, lockDataDir } from "./backup/lock.ts";
 import { newUserSchema, createUser, publicUser } from "./accounts/users.ts";
 import { ConfigError, type LoadedConfig, loadConfig } from "./config/index.ts";
+import { DatabaseDamagedError } from "./db/integrity.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { openSqlite } from "./db/sqlite.ts";
 import { AppError } from "./errors.ts";
@@ -230,7 +231,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`plenary: ${error.message}\n`);
       process.exit(1);
     }
-    if (error instanceof ConfigError || error instanceof StartupError) {
+    // 78 (EX_CONFIG), like a configuration error: a supervisor should not restart into the same damaged file or held port.
+    if (error instanceof ConfigError || error instanceof StartupError || error instanceof DatabaseDamagedError) {
       process.stderr.write(`plenary: ${error.message}\n`);
       process.exit(78);
     }

@@ -18,6 +18,11 @@ import type { LoadedConfig } from "./config/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { DB } from "./db/schema.ts";
 import { openSqlite } from "./db/sqlite.ts";
+import { guardDatabaseWrites } from "./db/guard.ts";
+import { DatabaseHealth } from "./db/health.ts";
+import { assertDatabaseSound, damagedOr } from "./db/integrity.ts";
+import { BackupSchedule } from "./backup/schedule.ts";
+import { trackHttpDrain } from "./http/drain.ts";
 import { registerFeedback } from "./feedback/index.ts";
 import { createHttpApp } from "./http/app.ts";
 import { startMetricsListener } from "./http/metrics-endpoint.ts";
@@ -27,7 +32,6 @@ import type { Logger } from "./log.ts";
 import { Mailer } from "./mail/mailer.ts";
 import { createMetrics } from "./metrics.ts";
 import { installFaultPolicy } from "./process-faults.ts";
-import { dataDiskReadiness } from "./disk-space.ts";
 import { GoingAway } from "./realtime/close-codes.ts";
 import { Fanout } from "./realtime/fanout.ts";
 import { RealtimeHub } from "./realtime/hub.ts";
@@ -85,14 +89,23 @@ export async function startServer(
   log: Logger,
   options: { clientDir?: string } = {},
 ): Promise<RunningServer> {
-  const db = openSqlite({ file: config.paths.database, busyTimeoutMs: config.database.busy_timeout_ms });
+  // A damaged file is refused before anything writes into it (DatabaseDamagedError names the way out).
+  if (config.database.startup_check === "quick") assertDatabaseSound(config.paths);
+  let db: Kysely<DB>;
+  try {
+    db = openSqlite({ file: config.paths.database, busyTimeoutMs: config.database.busy_timeout_ms, synchronous: config.database.synchronous });
+  } catch (error) {
+    throw damagedOr(error, config.paths);
+  }
   try {
     const applied = await migrateToLatest(db as Kysely<unknown>);
     if (applied.length > 0) log.info({ migrations: applied.map((m) => m.migrationName) }, "database migrated");
   } catch (error) {
     await db.destroy();
-    throw error;
+    throw damagedOr(error, config.paths);
   }
+  const health = new DatabaseHealth({ paths: config.paths, config: config.database, log });
+  await health.start();
 
   let keys: SigningKeys;
   let ticketKeys: TicketKeys;
@@ -123,14 +136,19 @@ export async function startServer(
     readyChecks: {
       sfu: () => sfuReadiness(sfu),
       storage: () => (recordings ? storageReadiness(recordings) : "failing: starting"),
-      data_disk: () => dataDiskReadiness(config.paths.dataDir),
       recordings_disk: () => (recordings ? recordings.diskReadiness() : "failing: starting"),
+      database_integrity: () => health.integrityReadiness(),
+      database_disk: () => health.diskReadiness(),
     },
+    readyDetails: async () => ({ backup: await backups.status() }),
   });
+  guardDatabaseWrites(app, health);
+  const httpDrain = trackHttpDrain(app);
   const gate = new SetupGate();
   firstRunRoutes(app, db, gate, config.accounts.session_days);
   const mailer = new Mailer(db, config.mail, log);
   const jobs = new JobRunner({ db, config: config.jobs, log });
+  const backups = new BackupSchedule({ config, db, jobs, log });
   registerJobMetrics(metrics.registry, db);
   const throttle = new Throttle({ maxPerIp: config.accounts.max_requests_per_ip, maxFailures: config.accounts.max_failed_logins });
   registerAccountRoutes(app, { db, config, mailer, throttle, sockets: hub }, keys);
@@ -183,6 +201,7 @@ export async function startServer(
   // Set once the server runs (below); close() stops it.
   let metricsListener: Server | null = null;
   listenUrl = url;
+  await backups.start();
   jobs.start();
   engagement.startTimers();
   feedback.start();
@@ -192,12 +211,20 @@ export async function startServer(
     (closing ??= (async () => {
       log.info("shutting down");
       stopRoomBans();
+      // HTTP first: stop listening, answer what was already accepted (Connection: close), then
+      // let Fastify close (503 to anything later); it finishes once the sockets below are closed.
+      const drained = await httpDrain.drain(Math.floor(config.shutdown.grace_ms / 2));
+      if (drained.inFlight > 0) log.warn(drained, "requests still in flight after half the shutdown grace period");
+      else log.info(drained, "stopped accepting connections; requests in flight answered");
+      const httpClosed = app.close();
       await hub.close(GoingAway);
+      // Live recordings stop as a host's stop does (files finalized, processing queued) while the rooms still exist.
       await recordings.close();
       await streaming.close();
       sfu.close();
-      await app.close();
+      await httpClosed;
       await new Promise((resolve) => (metricsListener ? metricsListener.close(resolve) : resolve(undefined)));
+      await health.close();
       fanout.close();
       engagement.close();
       feedback.close();

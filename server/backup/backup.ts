@@ -228,6 +228,6 @@ function fsyncFile(file: string) {
 }
 
 /** 2026-11-25T08-15-02-123Z: sortable and safe in file names. */
-function stamp(date: Date): string {
+export function stamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, "-");
 }

@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** "off", or a whole number and a unit: "90s", "30m", "6h", "7d". */
+const durationOrOff = z.string().regex(/^(off|[1-9][0-9]*[smhd])$/, 'use "off" or a duration such as "30m", "6h" or "1d"');
+
 /**
  * Every setting Plenary reads, with its default. config.example.toml documents the same
  * keys; `config.test.ts` checks that the two agree, so a new key cannot go undocumented.
@@ -51,6 +54,25 @@ export const configSchema = z.strictObject({
       path: z.string().min(1).default("plenary.sqlite"),
       /** How long a writer waits for a lock before failing, in milliseconds. */
       busy_timeout_ms: z.number().int().min(0).default(5_000),
+      /**
+       * When a commit reaches the disk. "full": an order answered 201 survives a power loss.
+       * "normal": faster, but the last commits before a power loss (not a crash) can vanish.
+       */
+      synchronous: z.enum(["full", "normal"]).default("full"),
+      /** Check the file at start with PRAGMA quick_check ("off" skips it, for very large files). */
+      startup_check: z.enum(["quick", "off"]).default("quick"),
+      /** How often the running server checks the file again, e.g. "24h", "30m"; "off" for never. */
+      check_every: durationOrOff.default("24h"),
+      /** Below this much free space (MiB) where the database lives, new orders are refused. */
+      min_free_mb: z.number().int().min(0).default(200),
+    })
+    .prefault({}),
+  backup: z
+    .strictObject({
+      /** Back up the database and keys into <data dir>/backups/ this often, e.g. "6h"; "off" for never. */
+      every: durationOrOff.default("off"),
+      /** Scheduled backups to keep (the oldest go first); backups made with `plenary backup` are never removed. */
+      keep: z.number().int().min(1).default(14),
     })
     .prefault({}),
   realtime: z

@@ -93,6 +93,17 @@ describe("database", () => {
     await db.destroy();
   });
 
+  it("commits with synchronous = FULL unless database.synchronous says normal", async () => {
+    const { sql } = await import("kysely");
+    // 2 is FULL, 1 is NORMAL; per connection, so read through kysely's own.
+    for (const [synchronous, expected] of [[undefined, 2], ["full", 2], ["normal", 1]] as const) {
+      const db = openSqlite({ file: path.join(dir, `sync-${synchronous}.sqlite`), synchronous });
+      const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
+      expect(rows[0].synchronous, String(synchronous)).toBe(expected);
+      await db.destroy();
+    }
+  });
+
   it("enforces the role check constraint", async () => {
     const db = openSqlite({ file: path.join(dir, "check.sqlite") });
     await migrateToLatest(db as Kysely<unknown>);

@@ -16,14 +16,20 @@ export type SqliteOptions = {
   file: string;
   /** How long a writer waits for the lock, in milliseconds. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * "full" (default): a commit is on disk before it returns, so it survives a power loss.
+   * "normal": with WAL still safe from a crash of the process, but the last commits can be
+   * lost on a power loss or kernel crash (database.synchronous in the README).
+   */
+  synchronous?: "full" | "normal";
 };
 
 export function openSqlite(options: SqliteOptions): Kysely<DB> {
   if (options.file !== ":memory:") mkdirSync(path.dirname(options.file), { recursive: true });
   const database = new SQLite(options.file);
-  // WAL lets readers run while one writer writes; NORMAL is durable with WAL except on power loss.
+  // WAL lets readers run while one writer writes.
   database.pragma("journal_mode = WAL");
-  database.pragma("synchronous = NORMAL");
+  database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
   database.pragma("foreign_keys = ON");
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
   // The query planner picks indexes from table statistics, which nothing else gathers: without

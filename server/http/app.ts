@@ -62,6 +62,8 @@ export type HttpDependencies = {
    * READY_CHECK_TIMEOUT_MS counts as failing, so a hung store cannot hang the probe.
    */
   readyChecks?: Record<string, ReadyCheck>;
+  /** More facts for /readyz that do not decide readiness (the last backup's time and size). */
+  readyDetails?: () => Promise<Record<string, unknown>>;
 };
 
 export function createHttpApp(deps: HttpDependencies): FastifyInstance {
@@ -152,7 +154,8 @@ export function createHttpApp(deps: HttpDependencies): FastifyInstance {
     const checks = Object.fromEntries(results);
     // "degraded: …" names an optional part that is failing (recordings disk low): the rest still serves.
     const ready = Object.values(checks).every((v) => v === "ok" || v.startsWith("degraded:"));
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
+    const details = await deps.readyDetails?.().catch((error: unknown) => ({ detailsError: (error as Error).message }));
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks, ...details });
   });
 
   registerMetricsRoute(app, config, metrics);

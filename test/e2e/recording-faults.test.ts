@@ -143,7 +143,7 @@ describe("a recordings disk that fills at once", () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect((await api(server, host, "GET", `/api/sessions/${sessionId}/recording`)).body).toMatchObject({ recording: false });
     const readyz = await (await fetch(`${server.url}/readyz`)).json();
-    expect(readyz.checks).toMatchObject({ database: "ok", data_disk: "ok" });
+    expect(readyz.checks).toMatchObject({ database: "ok", database_disk: "ok" });
 
     // Space freed: a retry processes what was recorded before the disk filled.
     rmSync(path.join(mountPoint, "filler"), { force: true });

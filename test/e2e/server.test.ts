@@ -36,7 +36,11 @@ describe("a fresh server", () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: "ok" });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok", sfu: "ok", storage: "ok" } });
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { database: "ok", sfu: "ok", storage: "ok", database_integrity: "ok", database_disk: "ok" },
+      backup: { every: "off", last: null, next: null, lastError: null },
+    });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain("plenary_ws_connections");
     expect(metrics).toContain("plenary_http_request_duration_seconds_bucket");
