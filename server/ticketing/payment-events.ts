@@ -16,7 +16,7 @@
 import type { Transaction } from "kysely";
 import { randomUUID } from "node:crypto";
 import type { DB } from "../db/schema.ts";
-import type { Payment, PaymentEvent } from "../payments/provider.ts";
+import type { Payment, PaymentEvent, PayoutAccount } from "../payments/provider.ts";
 import type { PaymentEventHandler } from "../payments/webhook-route.ts";
 import { recordFee } from "../revenue/ledger.ts";
 import { applyDisputeEvent, applyPayoutEvent, applyRefundEvent } from "../revenue/settlement.ts";
@@ -105,24 +105,50 @@ export function paymentEventHandler(ctx: TicketingContext, fallbackBase: () => s
             await flagPayment(trx, ctx, paid.orderId, problem, { provider: event.provider, eventId: event.id, paymentId, checkoutId, amount, currency });
           }
           else if (order) await completeOrder(trx, ctx, paid.orderId, { paymentId: paid.paymentId, payment });
-        } else if (event.type === "checkout.expired" || (event.type === "checkout.completed" && event.checkout.state === "expired")) {
-          // By the order id in the checkout's metadata: the webhook can beat the order's checkout_id update.
-          const order = await trx
-            .selectFrom("orders")
-            .select("id")
-            .where((eb) => eb.or([eb("checkout_id", "=", event.checkout.id), eb("id", "=", event.checkout.orderId ?? "")]))
-            .executeTakeFirst();
-          if (order) offers = (await endPendingOrder(trx, ctx, order.id, "expired")) ?? [];
-        } else if (event.type === "payment.refunded" || event.type === "refund.updated") {
-          // Seats of refunded tickets go to the waitlist, like those of an expired checkout.
-          const applied = await applyRefundEvent(trx, event);
-          for (const typeId of applied.releasedTicketTypeIds) offers.push(...(await offerReleasedSeats(trx, ctx, typeId)));
-        } else if (event.type === "dispute.opened" || event.type === "dispute.updated") {
-          await applyDisputeEvent(trx, event);
-        } else if (event.type === "payout.updated") {
-          await applyPayoutEvent(trx, event);
-        } else if (fee) {
-          await recordFee(trx, fee.order, fee.payment);
+          return "handled" as const;
+        }
+        // Every event type has its branch: a new one in the PaymentEvent union fails type-checking here.
+        switch (event.type) {
+          case "checkout.completed":
+          case "checkout.expired": {
+            // A completed checkout that is not paid (and not named by paidBy) has expired or is still processing.
+            if (event.type === "checkout.completed" && event.checkout.state !== "expired") break;
+            // By the order id in the checkout's metadata: the webhook can beat the order's checkout_id update.
+            const order = await trx
+              .selectFrom("orders")
+              .select("id")
+              .where((eb) => eb.or([eb("checkout_id", "=", event.checkout.id), eb("id", "=", event.checkout.orderId ?? "")]))
+              .executeTakeFirst();
+            if (order) offers = (await endPendingOrder(trx, ctx, order.id, "expired")) ?? [];
+            break;
+          }
+          case "payment.refunded":
+          case "refund.updated": {
+            // Seats of refunded tickets go to the waitlist, like those of an expired checkout.
+            const applied = await applyRefundEvent(trx, event);
+            for (const typeId of applied.releasedTicketTypeIds) offers.push(...(await offerReleasedSeats(trx, ctx, typeId)));
+            break;
+          }
+          case "dispute.opened":
+          case "dispute.updated":
+            await applyDisputeEvent(trx, event);
+            break;
+          case "payout.updated":
+            await applyPayoutEvent(trx, event);
+            break;
+          case "payout_account.updated":
+            await applyPayoutAccountEvent(trx, event.account);
+            break;
+          case "payment.fee_available":
+            if (fee) await recordFee(trx, fee.order, fee.payment);
+            break;
+          // Approval is the provider's step before a capture (PayPal); a succeeded payment naming no order has nothing to complete.
+          case "checkout.approved":
+          case "payment.succeeded":
+          case "ignored":
+            break;
+          default:
+            event satisfies never;
         }
         return "handled" as const;
       });
@@ -133,6 +159,15 @@ export function paymentEventHandler(ctx: TicketingContext, fallbackBase: () => s
       return refundLatePayment(ctx, event, paid);
     }
   };
+}
+
+/**
+ * The provider changed what an organizer's payout account may do (onboarding finished, or
+ * charges disabled later for missing details): sales route money to it only while it is ready.
+ */
+async function applyPayoutAccountEvent(trx: Transaction<DB>, account: PayoutAccount): Promise<void> {
+  const ready = account.chargesEnabled && account.payoutsEnabled ? 1 : 0;
+  await trx.updateTable("organizations").set({ payout_ready: ready }).where("payout_account_id", "=", account.id).execute();
 }
 
 /** Paid after the hold ran out and the seats were sold to others: record it and give the money back. */

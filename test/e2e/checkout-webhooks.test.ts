@@ -227,3 +227,16 @@ describe("payments that are not the order's", () => {
     expect(status(other.orderId)).toBe("pending");
   });
 });
+
+describe("payout accounts", () => {
+  it("takes an organizer's payout account as ready when Stripe says onboarding is finished, without a visit back", async () => {
+    const { client: organizer, organizationId } = await organizerEvent(world, "Payout Week");
+    expect((await organizer.post(`/api/organizations/${organizationId}/payout/onboarding`)).status).toBe(200);
+    const payout = async () => (await organizer.get(`/api/organizations/${organizationId}`)).body.organization.payout;
+    expect(await payout()).toEqual({ connected: true, ready: false });
+    const accountId = (world.sql.prepare("select payout_account_id as id from organizations where id = ?").get(organizationId) as { id: string }).id;
+    // account.updated reaches the webhook; the organizer never returns to the page that refreshes it.
+    world.stripe.completeOnboarding(accountId);
+    await eventually(async () => expect(await payout()).toEqual({ connected: true, ready: true }), "payout account ready");
+  });
+});
