@@ -268,6 +268,7 @@ const EXPECTED: Record<string, Expectation> = {
   "POST /api/sessions/:sessionId/recording/stop": ["signed_in", "events:write"],
   "POST /api/sessions/:sessionId/recording/markers": ["signed_in", "events:write"],
   "message recording.watch": ["signed_in", "events:write"],
+  "message recording.list.watch": ["anyone", null],
   "message checkin.watch": ["signed_in", "events:read"],
   "message checkin.unwatch": ["signed_in", "events:read"],
   "GET /api/sessions/:sessionId/recording": ["anyone", null],

@@ -71,6 +71,7 @@ function connectionOf(userId: string): RealtimeConnection {
   return {
     id: `connection-${userId}`,
     user: { id: userId, role: "user", sessionId: null },
+    address: "",
     send: () => undefined,
     sendText: () => undefined,
     close: () => undefined,

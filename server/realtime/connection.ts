@@ -37,6 +37,8 @@ export class UpgradeRefused extends Error {
 export interface RealtimeConnection {
   readonly id: string;
   readonly user: ConnectionUser | null;
+  /** The client's network address (behind a trusted proxy, the first X-Forwarded-For hop); "" for the server's own. */
+  readonly address: string;
   /** Serializes and sends one frame; dropped silently when the connection is closing. */
   send(frame: ServerFrame): void;
   /** Sends text that is already serialized, so a broadcast serializes once for everyone. */

@@ -6,6 +6,7 @@ import { Fanout } from "./fanout.ts";
 class FakeConnection implements RealtimeConnection {
   static #next = 0;
   readonly id = `c${++FakeConnection.#next}`;
+  readonly address = "";
   readonly user = null;
   readonly texts: string[] = [];
   bufferedBytes = 0;

@@ -136,7 +136,7 @@ export class RealtimeHub {
       ws.close(Close.TooManyConnections.code, Close.TooManyConnections.reason);
       return;
     }
-    const connection = new Connection(ws, user, this.#options, { takeWrite: (c) => this.#takeWrite(c) });
+    const connection = new Connection(ws, user, address, this.#options, { takeWrite: (c) => this.#takeWrite(c) });
     this.#connections.set(connection.id, connection);
     metrics.wsConnections.inc();
     if (user) count(this.#perUser, user.id, 1);
@@ -184,6 +184,7 @@ function count(counts: Map<string, number>, key: string, delta: number) {
 class Connection implements RealtimeConnection {
   readonly id = randomUUID();
   readonly user: ConnectionUser | null;
+  readonly address: string;
   /** Resolves when the socket has closed, whoever closed it. */
   readonly closed: Promise<void>;
   readonly #ws: WebSocket;
@@ -198,9 +199,10 @@ class Connection implements RealtimeConnection {
   #pingTimer: NodeJS.Timeout | undefined;
   #pongTimer: NodeJS.Timeout | undefined;
 
-  constructor(ws: WebSocket, user: ConnectionUser | null, options: HubOptions, limits: SharedLimits) {
+  constructor(ws: WebSocket, user: ConnectionUser | null, address: string, options: HubOptions, limits: SharedLimits) {
     this.#ws = ws;
     this.user = user;
+    this.address = address;
     this.#options = options;
     this.#limits = limits;
     this.#bucket = new TokenBucket(options.config.rate_limit_per_second, options.config.rate_limit_burst);

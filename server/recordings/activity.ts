@@ -19,6 +19,7 @@ type QuestionFrame = { id: string; text: string; status: string; pinned: boolean
 
 export class SessionActivity implements RealtimeConnection {
   readonly id = `recording-activity-${randomUUID()}`;
+  readonly address = "";
   readonly user = null;
   readonly bufferedBytes = 0;
   readonly closed: Promise<void>;

@@ -11,7 +11,7 @@ import { connectionActor } from "../accounts/realtime-gate.ts";
 import type { DB } from "../db/schema.ts";
 import type { Fanout } from "../realtime/fanout.ts";
 import type { MessageRouter } from "../realtime/router.ts";
-import { authorizeControl } from "./access.ts";
+import { authorizeControl, authorizeEventView } from "./access.ts";
 import { eventRecordingsTopic, hostsTopic } from "./service.ts";
 
 export function registerRecordingMessages(router: MessageRouter, deps: { db: Kysely<DB>; fanout: Fanout }): void {
@@ -26,10 +26,13 @@ export function registerRecordingMessages(router: MessageRouter, deps: { db: Kys
     },
   });
   router.on("recording.list.watch", {
-    schema: z.strictObject({ eventId: z.uuid() }),
+    // The access code an invite-only event's page was opened with, as the list route takes it.
+    schema: z.strictObject({ eventId: z.uuid(), code: z.string().max(200).optional() }),
     action: "recording.list",
     access: "anyone",
-    async handle({ eventId }, { connection }) {
+    async handle({ eventId, code }, { connection }) {
+      // Only those who may see the event learn when its recordings change (a draft's stay with its team).
+      await authorizeEventView(deps.db, connectionActor(connection.user), eventId, { code, ip: connection.address });
       deps.fanout.subscribe(connection, eventRecordingsTopic(eventId));
       return {};
     },

@@ -9,6 +9,7 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../server/db/schema.ts";
 import { TestClient } from "../support/http-client.ts";
+import { TestSocket } from "../support/ws-client.ts";
 import * as seed from "../support/seed.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { openDb, type Person, person } from "./chat-support.ts";
@@ -86,5 +87,22 @@ describe("recordings open to everyone", () => {
     const anonymous = new TestClient(server.url);
     expect((await anonymous.get(`/api/events/${open.eventId}/recordings`)).body.recordings).toHaveLength(1);
     expect((await anonymous.post(`/api/recordings/${open.recordingId}/playback`, {})).status).toBe(200);
+  });
+});
+
+describe("watching an event's recordings list for changes", () => {
+  it("is refused to whoever may not see the event, and allowed with the invite-only event's code", async () => {
+    const socket = await TestSocket.open(server.url);
+    try {
+      const draft = await eventWithRecording({ status: "draft", visibility: "public" });
+      expect(await socket.request("recording.list.watch", { eventId: draft.eventId })).toMatchObject({ t: "error", code: "not_found" });
+      const secret = await eventWithRecording({ status: "approved", visibility: "invite_only", accessCode: "OPEN-WATCH" });
+      expect(await socket.request("recording.list.watch", { eventId: secret.eventId })).toMatchObject({ t: "error", code: "not_found" });
+      expect(await socket.request("recording.list.watch", { eventId: secret.eventId, code: "open-watch" })).toMatchObject({ t: "ok" });
+      const open = await eventWithRecording({ status: "approved", visibility: "public" });
+      expect(await socket.request("recording.list.watch", { eventId: open.eventId })).toMatchObject({ t: "ok" });
+    } finally {
+      socket.close();
+    }
   });
 });

@@ -28,7 +28,7 @@ declare module '../../api/realtime.ts' {
     'recording.changed': { t: 'recording.changed'; eventId: string };
   }
   interface RealtimeRequests {
-    'recording.list.watch': { payload: { eventId: string }; reply: Record<string, never> };
+    'recording.list.watch': { payload: { eventId: string; code?: string }; reply: Record<string, never> };
   }
 }
 
@@ -41,7 +41,8 @@ export function RecordingsPage() {
   const [playback] = createResource(() => search.play, (id) => recordingsApi.playback(id, search.code));
   const { status, setStatus, act } = createStatusAction(refetch);
   const { client } = useRealtime();
-  const watch = () => void client.request('recording.list.watch', { eventId: params.eventId }).catch(() => undefined);
+  const watch = () =>
+    void client.request('recording.list.watch', { eventId: params.eventId, ...(search.code ? { code: search.code } : {}) }).catch(() => undefined);
   const offs = [
     onPush(client, 'recording.changed', (push) => push.eventId === params.eventId && void refetch()),
     onPush(client, 'sys.resync', (push) => push.topics.includes(`recordings:${params.eventId}`) && void refetch()),
