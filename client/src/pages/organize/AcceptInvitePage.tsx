@@ -4,6 +4,7 @@ import { createFormState, FormMessages } from '../account/form.tsx';
 import { useSession } from '../account/session.tsx';
 import { type InvitationPreview, organizeApi } from './api.ts';
 import '../account/account.css';
+import './organize.css';
 
 /** What accepting gives, in a sentence. */
 function offer(i: InvitationPreview): string {
@@ -45,7 +46,7 @@ export function AcceptInvitePage() {
 
   return (
     <div class="auth-page">
-      <section class="card auth-card" aria-labelledby="invitation-heading" aria-live="polite">
+      <section class="card auth-card invitation-card" aria-labelledby="invitation-heading" aria-live="polite">
         <Switch fallback={<p class="loading" role="status"><span class="loading__spinner" aria-hidden="true" />Loading the invitation…</p>}>
           <Match when={!token()}>
             <h1 id="invitation-heading" class="card__title">This link is incomplete</h1>
