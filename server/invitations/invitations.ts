@@ -14,6 +14,8 @@ import { AppError } from "../errors.ts";
 import type { Mailer } from "../mail/mailer.ts";
 
 export const INVITE_DAYS = 7;
+/** A resend waits this long after the last send, so the button cannot be used to flood someone's inbox. */
+export const RESEND_AFTER_MS = 60_000;
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type InvitationRow = Selectable<InvitationsTable>;
@@ -76,6 +78,7 @@ export async function createInvitation(
 export async function resendInvitation(trx: Transaction<DB>, mailer: Mailer, row: InvitationRow, p: { actor: Actor; ip: string; base: string }) {
   if (row.accepted_at !== null) throw AppError.conflict("invitation_accepted", "This invitation was already accepted");
   if (row.revoked_at !== null) throw AppError.conflict("invitation_revoked", "This invitation was withdrawn; send a new one");
+  if (Date.now() - Date.parse(row.sent_at) < RESEND_AFTER_MS) throw AppError.rateLimited("This invitation was sent less than a minute ago; give it a moment to arrive before sending it again");
   const now = new Date().toISOString();
   const token = randomBytes(32).toString("base64url");
   const updated = { ...row, token_hash: hashInvitationToken(token), sent_at: now, expires_at: expiry(now) };

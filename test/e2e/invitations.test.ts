@@ -107,13 +107,16 @@ describe("inviting by e-mail", () => {
     const teamMail = await newestMail("outsider@example.org", "Join the team of Invite Conf");
     const first = linkToken(teamMail);
     const conn = db();
-    conn.prepare("update invitations set expires_at = ? where email = ? and kind = 'event_team' and accepted_at is null and revoked_at is null").run("2000-01-01T00:00:00.000Z", "outsider@example.org");
+    conn.prepare("update invitations set sent_at = ?, expires_at = ? where email = ? and kind = 'event_team' and accepted_at is null and revoked_at is null")
+      .run("1999-12-25T00:00:00.000Z", "2000-01-01T00:00:00.000Z", "outsider@example.org");
     conn.close();
     const expired = await outsider.post("/api/invitations/accept", { token: first });
     expect([expired.status, expired.body.error.code]).toEqual([410, "invitation_expired"]);
     const pending = (await owner.get(`/api/organize/events/${eventId}`)).body.invites.find((i: { email: string }) => i.email === "outsider@example.org");
     expect(pending.status).toBe("expired");
     expect((await owner.post(`/api/invitations/${pending.id}/resend`)).status).toBe(202);
+    // Not again right away: resending is no way to flood someone's inbox.
+    expect((await owner.post(`/api/invitations/${pending.id}/resend`)).status).toBe(429);
     const second = linkToken(await newestMail("outsider@example.org", "Join the team of Invite Conf", 2));
     expect((await outsider.post("/api/invitations/accept", { token: first })).status).toBe(404);
     // Withdrawn: the new link is refused as well, and says why.
