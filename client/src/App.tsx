@@ -77,6 +77,7 @@ export function App() {
               <Route path="/organize/events/:id/:tab" component={EventEditorPage} matchFilters={{ tab: [...EDITOR_TABS] }} />
               <Route path="/organize/organizations/:id" component={OrganizationSettingsPage} />
               <Route path="/organize/invites/accept" component={AcceptInvitePage} />
+              <Route path="/invitations/accept" component={AcceptInvitePage} />
               <Route path="/admin/events" component={AdminEventsPage} />
               <Route path="/rooms/:sessionId" component={RoomPage} />
               <Route path="/events/:eventId/recordings" component={RecordingsPage} />

@@ -94,8 +94,12 @@ export const RULES = {
   "event.read": { who: "signed_in", scope: "events:read", on: eventRole("owner", "co_host", "moderator", "check_in_staff") },
   "event.cancel": { who: "signed_in", scope: "events:write", on: eventRole("owner") },
   "event.team.manage": { who: "signed_in", scope: "events:write", on: eventRole("owner", "co_host") },
-  "event.team.accept": { who: "signed_in" },
   "event.review": { who: "admin", scope: "admin" },
+  // Invitations (server/invitations): the handler checks the role in the invitation's organization or event.
+  "invitation.manage": { who: "signed_in", scope: "events:write" },
+  // The link's holder sees what it is for before signing in; accepting takes the invited account itself.
+  "invitation.preview": { who: "anyone" },
+  "invitation.accept": { who: "signed_in" },
   // Cover images, speaker photos and organization logos appear on public pages.
   "event.image.read": { who: "anyone" },
   // Discovery: the public list and event pages; the handler applies visibility (invite-only, unlisted, drafts).

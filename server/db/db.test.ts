@@ -36,7 +36,6 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   speakers: ["id", "event_id", "user_id", "name", "title", "photo_path", "bio", "links", "position", "created_at", "updated_at"],
   session_speakers: ["session_id", "speaker_id"],
   event_team: ["event_id", "user_id", "role", "added_by", "created_at"],
-  event_team_invites: ["id", "event_id", "email", "role", "token_hash", "invited_by", "created_at", "expires_at", "accepted_at"],
   event_invitees: ["event_id", "email", "created_at"],
   event_reviews: ["id", "event_id", "actor_id", "decision", "comment", "created_at"],
   ticket_types: ["id", "event_id", "name", "description", "price", "currency", "quantity", "held", "sold", "sale_starts_at", "sale_ends_at", "min_per_order", "max_per_order", "hidden", "access_code_hash", "position", "created_at", "updated_at"],
@@ -57,6 +56,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   session_attendance: ["session_id", "user_id", "first_joined_at", "last_joined_at", "joins"],
   checkout_buckets: ["key", "tokens", "per_minute", "at", "capacity"],
   room_grants: ["session_id", "user_id", "role", "granted_by", "granted_at"],
+  invitations: ["id", "kind", "organization_id", "event_id", "speaker_id", "role", "email", "token_hash", "invited_by", "created_at", "sent_at", "expires_at", "accepted_at", "accepted_by", "revoked_at"],
 };
 
 describe("database", () => {

@@ -282,18 +282,6 @@ export interface EventTeamTable {
   created_at: string;
 }
 
-export interface EventTeamInvitesTable {
-  id: string;
-  event_id: string;
-  email: string;
-  role: Exclude<EventTeamRoleColumn, "owner">;
-  token_hash: string;
-  invited_by: string | null;
-  created_at: string;
-  expires_at: string;
-  accepted_at: Generated<string | null>;
-}
-
 export interface EventInviteesTable {
   event_id: string;
   email: string;
@@ -861,6 +849,29 @@ export interface PaymentCustomersTable {
   created_at: string;
 }
 
+// ---- Invitations by e-mail (migrations/0023_invitations.ts) ----
+
+export type InvitationKind = "organization" | "event_team" | "speaker";
+
+/** An invitation into an organization, an event's team or a speaker profile; only the token's SHA-256 is kept. */
+export interface InvitationsTable {
+  id: string;
+  kind: InvitationKind;
+  organization_id: string | null;
+  event_id: string | null;
+  speaker_id: string | null;
+  role: string | null;
+  email: string;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  sent_at: string;
+  expires_at: string;
+  accepted_at: Generated<string | null>;
+  accepted_by: Generated<string | null>;
+  revoked_at: Generated<string | null>;
+}
+
 export interface DB {
   users: UsersTable;
   settings: SettingsTable;
@@ -880,7 +891,6 @@ export interface DB {
   speakers: SpeakersTable;
   session_speakers: SessionSpeakersTable;
   event_team: EventTeamTable;
-  event_team_invites: EventTeamInvitesTable;
   event_invitees: EventInviteesTable;
   event_reviews: EventReviewsTable;
   // 0005_ticketing
@@ -940,6 +950,8 @@ export interface DB {
   checkout_buckets: CheckoutBucketsTable;
   // 0022_room_grants
   room_grants: RoomGrantsTable;
+  // 0023_invitations
+  invitations: InvitationsTable;
 }
 
 export type User = Selectable<UsersTable>;

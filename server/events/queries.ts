@@ -6,6 +6,7 @@ import type { DB, EventSessionsTable, SpeakersTable } from "../db/schema.ts";
 import type { EventResource } from "./access.ts";
 import { eventRow } from "./store.ts";
 import { eventView } from "./fields.ts";
+import { invitationView, type InvitationView, openInvitations } from "../invitations/invitations.ts";
 
 export async function loadEventDetail(db: Kysely<DB>, id: string, resource: EventResource, actor: Actor) {
   const event = await eventRow(db, id);
@@ -20,8 +21,7 @@ export async function loadEventDetail(db: Kysely<DB>, id: string, resource: Even
       .selectAll("speakers").select("users.email as user_email").where("event_id", "=", id).orderBy("position").orderBy("name").execute(),
     db.selectFrom("event_team").innerJoin("users", "users.id", "event_team.user_id")
       .select(["users.id", "users.display_name", "users.email", "event_team.role", "event_team.created_at"]).where("event_id", "=", id).orderBy("event_team.created_at").execute(),
-    db.selectFrom("event_team_invites").select(["id", "email", "role", "created_at", "expires_at"])
-      .where("event_id", "=", id).where("accepted_at", "is", null).where("expires_at", ">", new Date().toISOString()).orderBy("created_at").execute(),
+    openInvitations(db).where("event_id", "=", id).execute(),
     db.selectFrom("event_invitees").select("email").where("event_id", "=", id).orderBy("email").execute(),
     db.selectFrom("event_reviews").leftJoin("users", "users.id", "event_reviews.actor_id")
       .select(["event_reviews.decision", "event_reviews.comment", "event_reviews.created_at", "users.display_name"]).where("event_id", "=", id).orderBy("event_reviews.created_at", "desc").execute(),
@@ -47,9 +47,10 @@ export async function loadEventDetail(db: Kysely<DB>, id: string, resource: Even
       moderate: can(actor, "event.moderate", resource),
     },
     sessions: sessions.map((s) => sessionView(s, speakersOf.get(s.id) ?? [], typesOf.get(s.id) ?? [])),
-    speakers: speakers.map((s) => speakerView(s, s.user_email)),
+    speakers: speakers.map((s) => speakerView(s, s.user_email, invites.find((i) => i.speaker_id === s.id))),
     team: team.map((m) => ({ userId: m.id, displayName: m.display_name, email: m.email, role: m.role, since: m.created_at })),
-    invites: invites.map((i) => ({ id: i.id, email: i.email, role: i.role, sentAt: i.created_at, expiresAt: i.expires_at })),
+    // Invited addresses only: who (if anyone) owns one shows once the invitation is accepted.
+    invites: invites.filter((i) => i.kind === "event_team").map((i) => invitationView(i)),
     invitees: invitees.map((i) => i.email),
     reviews: reviews.map((r) => ({ decision: r.decision, comment: r.comment, at: r.created_at, by: r.display_name })),
     ticketTypes,
@@ -68,10 +69,12 @@ export function sessionView(s: SessionRow, speakerIds: string[], ticketTypeIds: 
 
 type SpeakerRow = Selectable<SpeakersTable>;
 
-export function speakerView(s: SpeakerRow, userEmail: string | null) {
+/** A speaker for the organizer; `invitation` is the open one to link an account, if any. */
+export function speakerView(s: SpeakerRow, userEmail: string | null, invitation?: Parameters<typeof invitationView>[0]) {
   return {
     id: s.id, eventId: s.event_id, name: s.name, title: s.title, bio: s.bio, links: JSON.parse(s.links) as { label: string; url: string }[],
     position: s.position, userId: s.user_id, userEmail,
+    invitation: invitation ? invitationView(invitation) : (null as InvitationView | null),
     photoUrl: s.photo_path ? `/api/images/speakers/${s.id}?v=${encodeURIComponent(s.photo_path.slice(-17, -5))}` : null,
   };
 }

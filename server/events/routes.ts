@@ -1,5 +1,6 @@
 /** The organizer side of events, registered by the composition root. */
 import type { FastifyInstance } from "fastify";
+import { invitationRoutes } from "../invitations/routes.ts";
 import { agendaRoutes } from "./agenda-routes.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import type { EventDeps } from "./deps.ts";
@@ -19,6 +20,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventDeps) {
   agendaRoutes(app, deps);
   speakerRoutes(app, deps);
   teamRoutes(app, deps);
+  invitationRoutes(app, deps);
   dashboardRoutes(app, deps);
   organizationSettingsRoutes(app, deps);
 }

@@ -1,6 +1,8 @@
 /**
- * Speakers: name, title, photo, bio and links, in the organizer's order. Linking a speaker
- * to an account (by its e-mail address) gives that person speaker rights in the event's rooms.
+ * Speakers: name, title, photo, bio and links, in the organizer's order. Giving a speaker an
+ * e-mail address invites that address (server/invitations); once its owner accepts, signed
+ * in with it, the speaker is linked to their account and has speaker rights in the rooms.
+ * Until then the organizer sees only the address, never whether an account uses it.
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
@@ -8,12 +10,14 @@ import type { Transaction } from "kysely";
 import { z } from "zod";
 import { accessLost } from "../accounts/access-signals.ts";
 import { recordAudit } from "../accounts/audit.ts";
-import { emailSchema, findUserByEmail } from "../accounts/users.ts";
+import { type Actor, actorUserId } from "../accounts/actor.ts";
+import { emailSchema } from "../accounts/users.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
+import { createInvitation, openInvitations, revokeInvitation } from "../invitations/invitations.ts";
 import { authorizeEvent } from "./access.ts";
-import type { EventDeps } from "./deps.ts";
+import { type EventDeps, publicBase } from "./deps.ts";
 import { idParams } from "./fields.ts";
 import { imageBodyLimit, imageUploads, removeImage, sendEventImage, storeImage } from "./images.ts";
 import { speakerView } from "./queries.ts";
@@ -27,7 +31,7 @@ const speakerFields = z.strictObject({
     .array(z.strictObject({ label: z.string().trim().min(1).max(60), url: z.url({ protocol: /^https?$/, message: "Use an http or https address" }) }))
     .max(10, "At most 10 links"),
   position: z.number().int().min(0).max(10_000),
-  // An account's address links it; null unlinks.
+  // Invites this address to link its account to the speaker; null unlinks (and withdraws an open invitation).
   userEmail: emailSchema.nullable(),
 });
 const speakerCreate = speakerFields.partial().required({ name: true });
@@ -41,27 +45,33 @@ export function speakerRoutes(app: FastifyInstance, deps: EventDeps) {
     const { id: eventId } = parseBody(idParams, request.params);
     const input = parseBody(speakerCreate, request.body);
     const id = randomUUID();
-    const speaker = await db.transaction().execute(async (trx) => {
+    const who = { actor: request.actor, ip: request.ip, base: await publicBase(deps, request) };
+    const { speaker, deliver } = await db.transaction().execute(async (trx) => {
       await authorizeEvent(trx, request.actor, "event.update", eventId);
       const now = new Date().toISOString();
-      await trx.insertInto("speakers").values({ id, event_id: eventId, name: input.name, created_at: now, updated_at: now, user_id: null, ...(await speakerColumns(trx, input)) }).execute();
+      await trx.insertInto("speakers").values({ id, event_id: eventId, name: input.name, created_at: now, updated_at: now, user_id: null, ...speakerColumns(input) }).execute();
       await recordAudit(trx, request.actor, request.ip, { action: "event.speaker.create", targetType: "event", targetId: eventId, after: { speakerId: id, ...input } });
-      return loadSpeaker(trx, id);
+      const deliver = await inviteSpeaker(trx, deps, who, eventId, id, input.userEmail);
+      return { speaker: await loadSpeaker(trx, id), deliver };
     });
+    deliver?.();
     return reply.code(201).send({ speaker });
   });
 
   app.patch("/api/organize/speakers/:speakerId", { config: { action: "event.update" } }, async (request) => {
     const { speakerId } = parseBody(speakerParams, request.params);
     const input = parseBody(speakerPatch, request.body);
-    const speaker = await db.transaction().execute(async (trx) => {
+    const who = { actor: request.actor, ip: request.ip, base: await publicBase(deps, request) };
+    const { speaker, deliver } = await db.transaction().execute(async (trx) => {
       const before = await loadSpeaker(trx, speakerId);
       await authorizeEvent(trx, request.actor, "event.update", before.eventId);
-      await trx.updateTable("speakers").set({ ...(await speakerColumns(trx, input)), updated_at: new Date().toISOString() }).where("id", "=", speakerId).execute();
+      await trx.updateTable("speakers").set({ ...speakerColumns(input), updated_at: new Date().toISOString() }).where("id", "=", speakerId).execute();
+      const deliver = await inviteSpeaker(trx, deps, who, before.eventId, speakerId, input.userEmail);
       const after = await loadSpeaker(trx, speakerId);
       await recordAudit(trx, request.actor, request.ip, { action: "event.speaker.update", targetType: "event", targetId: before.eventId, before, after });
-      return after;
+      return { speaker: after, deliver };
     });
+    deliver?.();
     return { speaker };
   });
 
@@ -111,24 +121,40 @@ async function speakerEvent(db: EventDeps["db"], speakerId: string): Promise<str
   return row.event_id;
 }
 
-async function speakerColumns(trx: Transaction<DB>, p: SpeakerInput) {
+function speakerColumns(p: SpeakerInput) {
   const c: Record<string, unknown> = {};
   for (const key of ["name", "title", "bio", "position"] as const) if (p[key] !== undefined) c[key] = p[key];
   if (p.links !== undefined) c.links = JSON.stringify(p.links);
-  if (p.userEmail !== undefined) {
-    if (p.userEmail === null) c.user_id = null;
-    else {
-      const user = await findUserByEmail(trx, p.userEmail);
-      if (!user) throw new AppError("validation_failed", 400, "Some fields are not valid", [{ path: "userEmail", message: "No account uses this address" }]);
-      c.user_id = user.id;
-    }
-  }
   return c;
+}
+
+/**
+ * Follows the organizer's `userEmail`: the same address as the linked account or the open
+ * invitation changes nothing (the form sends it with every save); another address unlinks
+ * the speaker and invites it; null unlinks and withdraws. Returns the mail's deliver step.
+ */
+async function inviteSpeaker(
+  trx: Transaction<DB>, deps: EventDeps, who: { actor: Actor; ip: string; base: string }, eventId: string, speakerId: string, email: string | null | undefined,
+): Promise<(() => void) | null> {
+  if (email === undefined) return null;
+  const linked = await trx.selectFrom("speakers").leftJoin("users", "users.id", "speakers.user_id").select("users.email").where("speakers.id", "=", speakerId).executeTakeFirstOrThrow();
+  const open = await openInvitations(trx).where("kind", "=", "speaker").where("speaker_id", "=", speakerId).executeTakeFirst();
+  if (email !== null && (linked.email === email || open?.email === email)) return null;
+  if (linked.email !== null) await trx.updateTable("speakers").set({ user_id: null }).where("id", "=", speakerId).execute();
+  if (email === null) {
+    if (open) await revokeInvitation(trx, open, who);
+    return null;
+  }
+  const { deliver } = await createInvitation(trx, deps.mailer, {
+    target: { kind: "speaker", eventId, speakerId }, email, actor: who.actor, inviterId: actorUserId(who.actor), ip: who.ip, base: who.base,
+  });
+  return deliver;
 }
 
 async function loadSpeaker(trx: Transaction<DB>, id: string) {
   const row = await trx.selectFrom("speakers").leftJoin("users", "users.id", "speakers.user_id").selectAll("speakers").select("users.email as user_email")
     .where("speakers.id", "=", id).executeTakeFirst();
   if (!row) throw AppError.notFound("No such speaker");
-  return speakerView(row, row.user_email);
+  const invitation = await openInvitations(trx).where("kind", "=", "speaker").where("speaker_id", "=", id).executeTakeFirst();
+  return speakerView(row, row.user_email, invitation);
 }

@@ -11,7 +11,8 @@ export type MailTemplates = {
   refund_settled: { buyerName: string; eventTitle: string; amount: string; reason: string; full: boolean; orderLink: string };
   order_confirmation: { buyerName: string; eventTitle: string; when: string; orderLink: string; calendarLink: string; tickets: { holderName: string; typeName: string; shortCode?: string | null; qrPng: string }[] };
   // Events (server/events/notify.ts).
-  event_team_invite: { eventTitle: string; inviterName: string; role: string; link: string; days: number };
+  // Invitations (server/invitations): into an organization, an event's team, or a speaker profile.
+  invitation: { subject: string; inviterName: string; purpose: string; link: string; days: number };
   event_review_decision: { eventTitle: string; decision: "approved" | "changes_requested" | "rejected"; comment: string; link: string };
   event_review_needed: { eventTitle: string; reason: string; link: string };
   event_cancelled: { eventTitle: string; startsAt: string; reason: string; link: string };
@@ -54,13 +55,14 @@ const BODIES: { [K in TemplateName]: (data: MailTemplates[K]) => Body } = {
     ],
     link: { href: d.resetLink, label: "Reset my password" },
   }),
-  event_team_invite: (d) => ({
-    subject: `Join the team of ${d.eventTitle}`,
+  invitation: (d) => ({
+    subject: d.subject,
     paragraphs: [
-      `${d.inviterName} invited you to help run ${d.eventTitle} on Plenary as ${d.role}.`,
+      `${d.inviterName} invited you to ${d.purpose}.`,
       `The link works once and for ${d.days} days. Log in (or sign up) with this e-mail address to accept.`,
+      "If you do not know what this is about, ignore this message: nothing changes unless you accept.",
     ],
-    link: { href: d.link, label: "Accept the invitation" },
+    link: { href: d.link, label: "See the invitation" },
   }),
   event_review_decision: (d) => ({
     subject: `${d.eventTitle}: ${REVIEW_DECISIONS[d.decision]}`,

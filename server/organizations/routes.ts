@@ -1,6 +1,6 @@
 /**
- * Organizations: a user becomes an organizer by creating one (and owning it) or by being
- * added to one. Owners and admins manage it and its members; members see it. The policy
+ * Organizations: a user becomes an organizer by creating one (and owning it) or by accepting
+ * an invitation to one (server/invitations). Owners and admins manage it and its members; members see it. The policy
  * decides from the caller's role in the organization, loaded here per request.
  */
 import { randomUUID } from "node:crypto";
@@ -10,10 +10,11 @@ import { z } from "zod";
 import { type Actor, actorUserId } from "../accounts/actor.ts";
 import { recordAudit } from "../accounts/audit.ts";
 import { can, type Resource } from "../accounts/policy.ts";
-import { emailSchema, findUserByEmail } from "../accounts/users.ts";
+import { emailSchema } from "../accounts/users.ts";
 import type { DB, OrganizationRole } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../http/validate.ts";
+import { invitationView, openInvitations } from "../invitations/invitations.ts";
 
 const ROLES = ["owner", "admin", "member"] as const;
 const idParams = z.object({ id: z.uuid("Not a valid id") });
@@ -52,7 +53,7 @@ export async function organizationResource(db: Db, actor: Actor, id: string): Pr
 }
 
 /** Throws unless the actor may do the action here; outsiders learn nothing (404). */
-async function authorize(db: Db, actor: Actor, action: string, id: string) {
+export async function authorizeOrganization(db: Db, actor: Actor, action: string, id: string) {
   const resource = await organizationResource(db, actor, id);
   if (can(actor, action, resource)) return resource;
   if (resource.role === null && !can(actor, "organization.read", resource)) throw AppError.notFound("No such organization");
@@ -89,7 +90,7 @@ export function organizationRoutes(app: FastifyInstance, db: Kysely<DB>) {
 
   app.get("/api/organizations/:id", { config: { action: "organization.read" } }, async (request) => {
     const { id } = parseBody(idParams, request.params);
-    const resource = await authorize(db, request.actor, "organization.read", id);
+    const resource = await authorizeOrganization(db, request.actor, "organization.read", id);
     const org = await db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     const members = await db
       .selectFrom("organization_members")
@@ -98,6 +99,10 @@ export function organizationRoutes(app: FastifyInstance, db: Kysely<DB>) {
       .where("organization_id", "=", id)
       .orderBy("users.display_name")
       .execute();
+    // Invited addresses are for those who manage members; names appear only once accepted.
+    const invitations = can(request.actor, "organization.members.manage", resource)
+      ? await openInvitations(db).where("kind", "=", "organization").where("organization_id", "=", id).execute()
+      : [];
     return {
       organization: {
         id: org.id, name: org.name, slug: org.slug, createdAt: org.created_at, role: resource.role,
@@ -106,6 +111,7 @@ export function organizationRoutes(app: FastifyInstance, db: Kysely<DB>) {
         commissionBp: org.commission_bp, payout: { connected: org.payout_account_id !== null, ready: org.payout_ready === 1 },
       },
       members: members.map((m) => ({ userId: m.id, displayName: m.display_name, email: m.email, role: m.role })),
+      invitations: invitations.map((i) => invitationView(i)),
     };
   });
 
@@ -120,7 +126,7 @@ export function organizationRoutes(app: FastifyInstance, db: Kysely<DB>) {
       ...(input.vatId !== undefined ? { vat_id: input.vatId } : {}),
     };
     const after = await db.transaction().execute(async (trx) => {
-      await authorize(trx, request.actor, "organization.update", id);
+      await authorizeOrganization(trx, request.actor, "organization.update", id);
       const before = await trx.selectFrom("organizations").select(["name", "contact_email", "default_currency", "legal_address", "vat_id"]).where("id", "=", id).executeTakeFirstOrThrow();
       await trx.updateTable("organizations").set({ ...columns, updated_at: new Date().toISOString() }).where("id", "=", id).execute();
       await recordAudit(trx, request.actor, request.ip, { action: "organization.update", targetType: "organization", targetId: id, before, after: input });
@@ -136,7 +142,7 @@ export function organizationRoutes(app: FastifyInstance, db: Kysely<DB>) {
   app.delete("/api/organizations/:id", { config: { action: "organization.delete" } }, async (request, reply) => {
     const { id } = parseBody(idParams, request.params);
     await db.transaction().execute(async (trx) => {
-      await authorize(trx, request.actor, "organization.delete", id);
+      await authorizeOrganization(trx, request.actor, "organization.delete", id);
       const before = await trx.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
       await trx.deleteFrom("organizations").where("id", "=", id).execute();
       await recordAudit(trx, request.actor, request.ip, { action: "organization.delete", targetType: "organization", targetId: id, before });
@@ -144,29 +150,24 @@ export function organizationRoutes(app: FastifyInstance, db: Kysely<DB>) {
     return reply.code(204).send();
   });
 
-  app.put("/api/organizations/:id/members", { config: { action: "organization.members.manage" } }, async (request) => {
-    const { id } = parseBody(idParams, request.params);
-    const input = parseBody(z.strictObject({ email: emailSchema, role: z.enum(ROLES) }), request.body);
+  // A member's role changes by id; people join only through invitations, so no route tells an address's owner apart.
+  app.patch("/api/organizations/:id/members/:userId", { config: { action: "organization.members.manage" } }, async (request) => {
+    const { id, userId } = parseBody(memberParams, request.params);
+    const input = parseBody(z.strictObject({ role: z.enum(ROLES) }), request.body);
     return db.transaction().execute(async (trx) => {
-      const resource = await authorize(trx, request.actor, "organization.members.manage", id);
-      const user = await findUserByEmail(trx, input.email);
-      if (!user) throw AppError.notFound("No account uses this address; ask them to sign up first");
-      const current = await trx.selectFrom("organization_members").select("role").where("organization_id", "=", id).where("user_id", "=", user.id).executeTakeFirst();
+      const resource = await authorizeOrganization(trx, request.actor, "organization.members.manage", id);
+      const current = await trx.selectFrom("organization_members").select("role").where("organization_id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+      if (!current) throw AppError.notFound("Not a member");
       // Only owners make or unmake owners, so an admin cannot take the organization over.
-      if ((input.role === "owner" || current?.role === "owner") && resource.role !== "owner" && request.actor.kind !== "admin") {
+      if ((input.role === "owner" || current.role === "owner") && resource.role !== "owner" && request.actor.kind !== "admin") {
         throw AppError.forbidden("forbidden", "Only an owner can add or change owners");
       }
-      if (current?.role === "owner" && input.role !== "owner") await keepAnOwner(trx, id, user.id);
-      if (current) {
-        await trx.updateTable("organization_members").set({ role: input.role }).where("organization_id", "=", id).where("user_id", "=", user.id).execute();
-      } else {
-        await trx.insertInto("organization_members").values({ organization_id: id, user_id: user.id, role: input.role, created_at: new Date().toISOString() }).execute();
-      }
+      if (current.role === "owner" && input.role !== "owner") await keepAnOwner(trx, id, userId);
+      await trx.updateTable("organization_members").set({ role: input.role }).where("organization_id", "=", id).where("user_id", "=", userId).execute();
       await recordAudit(trx, request.actor, request.ip, {
-        action: "organization.members.set", targetType: "organization", targetId: id,
-        before: current ? { userId: user.id, role: current.role } : null, after: { userId: user.id, role: input.role },
+        action: "organization.members.set", targetType: "organization", targetId: id, before: { userId, role: current.role }, after: { userId, role: input.role },
       });
-      return { member: { userId: user.id, displayName: user.display_name, email: user.email, role: input.role as OrganizationRole } };
+      return { member: { userId, role: input.role as OrganizationRole } };
     });
   });
 
@@ -176,7 +177,7 @@ export function organizationRoutes(app: FastifyInstance, db: Kysely<DB>) {
       // Anyone may leave; removing someone else needs the manage role.
       const resource = userId === me(request.actor)
         ? await organizationResource(trx, request.actor, id)
-        : await authorize(trx, request.actor, "organization.members.manage", id);
+        : await authorizeOrganization(trx, request.actor, "organization.members.manage", id);
       const current = await trx.selectFrom("organization_members").select("role").where("organization_id", "=", id).where("user_id", "=", userId).executeTakeFirst();
       if (!current) throw AppError.notFound("Not a member");
       if (current.role === "owner" && userId !== me(request.actor) && resource.role !== "owner") {

@@ -79,6 +79,15 @@ beforeAll(async () => {
   const laterOrder = await seed.write(db, seed.order({ eventId: later.id, userId: people.attendee, buyerName: "Tom Attendee", buyerEmail: "attendee@example.org", seats: [{ ticketTypeId: laterPass.id, holderName: "Tom Attendee", holderEmail: "attendee@example.org" }], keys }));
   // Someone else's message in the session's chat, for the attendee to report.
   await db.insertInto("chat_messages").values({ channel: `session:${keynote}`, event_id: event.id, author_id: people.organizer, text: "Welcome to the keynote!", reply_to: null, created_at: new Date().toISOString() }).execute();
+  // A pending invitation, so the organization page lists one and its link has a page to check.
+  const invited = await fetch(`${server.url}/api/organizations/${organization.id}/invitations`, {
+    method: "POST",
+    headers: { cookie: `plenary_session=${cookies.organizer}`, origin: server.url, "content-type": "application/json" },
+    body: JSON.stringify({ email: "newcomer@example.org", role: "member" }),
+  });
+  if (invited.status !== 202) throw new Error(`invitation: ${invited.status} ${await invited.text()}`);
+  const invitationMail = await db.selectFrom("outbox").select("text_body").where("to_address", "=", "newcomer@example.org").executeTakeFirstOrThrow();
+  const invitationLink = /\/invitations\/accept\?token=[\w-]+/.exec(invitationMail.text_body)![0];
 
   const editor = `/organize/events/${event.id}`;
   checks.push(
@@ -103,6 +112,8 @@ beforeAll(async () => {
     { name: "notifications", who: "attendee", path: "/notifications", ready: "main h1" },
     { name: "room join screen", who: "attendee", path: `/rooms/${keynote}`, ready: "button:has-text('Join now')" },
     { name: "organize home", who: "organizer", path: "/organize", ready: "text=Open Web Summit" },
+    { name: "organization settings", who: "organizer", path: `/organize/organizations/${organization.id}`, ready: "text=newcomer@example.org" },
+    { name: "invitation", who: "guest", path: invitationLink, ready: "text=Log in to accept" },
     { name: "editor: dashboard", who: "organizer", path: editor, ready: "main h1" },
     ...["details", "agenda", "speakers", "team", "visibility"].map((tab): Check => ({ name: `editor: ${tab}`, who: "organizer", path: `${editor}/${tab}`, ready: "main h1" })),
     { name: "editor: tickets", who: "organizer", path: `${editor}/tickets`, ready: "text=Community pass" },

@@ -33,7 +33,9 @@ beforeAll(async () => {
   );
   const org = await owner.post("/api/organizations", { name: "Conf Co", slug: "conf-co" });
   orgId = org.body.organization.id;
-  expect((await owner.put(`/api/organizations/${orgId}/members`, { email: "orgadmin@example.org", role: "admin" })).status).toBe(200);
+  expect((await owner.post(`/api/organizations/${orgId}/invitations`, { email: "orgadmin@example.org", role: "admin" })).status).toBe(202);
+  const joinMail = await smtp.next("orgadmin@example.org", (m) => m.subject === "Join Conf Co on Plenary");
+  expect((await orgAdmin.post("/api/invitations/accept", { token: linkToken(joinMail) })).status).toBe(200);
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
@@ -99,15 +101,15 @@ describe("events", () => {
 
   it("builds a team through e-mailed invitations that only the invited address can accept", async () => {
     for (const [email, role] of [["cohost@example.org", "co_host"], ["moderator@example.org", "moderator"], ["staff@example.org", "check_in_staff"]]) {
-      expect((await owner.post(`/api/organize/events/${eventId}/team/invites`, { email, role })).status).toBe(201);
+      expect((await owner.post(`/api/organize/events/${eventId}/team/invites`, { email, role })).status).toBe(202);
     }
     const mail = await smtp.next("cohost@example.org", (m) => m.subject.startsWith("Join the team"));
-    expect((await outsider.post("/api/organize/team-invites/accept", { token: linkToken(mail) })).body.error.code).toBe("wrong_account");
-    expect((await coHost.post("/api/organize/team-invites/accept", { token: linkToken(mail) })).body.role).toBe("co_host");
-    expect((await coHost.post("/api/organize/team-invites/accept", { token: linkToken(mail) })).status).toBe(404);
+    expect((await outsider.post("/api/invitations/accept", { token: linkToken(mail) })).body.error.code).toBe("wrong_account");
+    expect((await coHost.post("/api/invitations/accept", { token: linkToken(mail) })).body.accepted.role).toBe("co_host");
+    expect((await coHost.post("/api/invitations/accept", { token: linkToken(mail) })).status).toBe(410);
     for (const [client, email] of [[moderator, "moderator@example.org"], [staff, "staff@example.org"]] as const) {
       const invite = await smtp.next(email, (m) => m.subject.startsWith("Join the team"));
-      expect((await client.post("/api/organize/team-invites/accept", { token: linkToken(invite) })).status).toBe(200);
+      expect((await client.post("/api/invitations/accept", { token: linkToken(invite) })).status).toBe(200);
     }
     const team = (await owner.get(`/api/organize/events/${eventId}`)).body.team;
     expect(team.map((m: { role: string }) => m.role).sort()).toEqual(["check_in_staff", "co_host", "moderator", "owner"]);
@@ -122,7 +124,7 @@ describe("events", () => {
       ["GET", `/api/organize/events/${eventId}/dashboard`, undefined, { owner: 200, coHost: 200, moderator: 200, staff: 200, orgAdmin: 200, outsider: 404 }],
       ["PATCH", `/api/organize/events/${eventId}`, { summary: "Two days of Rust" }, { owner: 200, coHost: 200, moderator: 403, staff: 403, orgAdmin: 200, outsider: 404 }],
       ["POST", `/api/organize/events/${eventId}/speakers`, { name: "Speaker" }, { owner: 201, coHost: 201, moderator: 403, staff: 403, orgAdmin: 201, outsider: 404 }],
-      ["POST", `/api/organize/events/${eventId}/team/invites`, { email: "x@example.org", role: "moderator" }, { owner: 201, coHost: 201, moderator: 403, staff: 403, orgAdmin: 201, outsider: 404 }],
+      ["POST", `/api/organize/events/${eventId}/team/invites`, { email: "x@example.org", role: "moderator" }, { owner: 202, coHost: 202, moderator: 403, staff: 403, orgAdmin: 202, outsider: 404 }],
       // Cancelling takes the owner; nobody may cancel with a missing reason, so this stays a permission probe.
       ["POST", `/api/organize/events/${eventId}/cancel`, {}, { owner: 400, coHost: 403, moderator: 403, staff: 403, orgAdmin: 400, outsider: 404 }],
       ["DELETE", `/api/organize/events/${eventId}/team/00000000-0000-4000-8000-000000000000`, undefined, { owner: 404, coHost: 404, moderator: 403, staff: 403, orgAdmin: 404, outsider: 404 }],
@@ -148,18 +150,22 @@ describe("events", () => {
     const extra = await owner.post("/api/organize/events", eventBody("Team leave test"));
     await owner.post(`/api/organize/events/${extra.body.event.id}/team/invites`, { email: "staff@example.org", role: "check_in_staff" });
     const invite = await smtp.next("staff@example.org", (m) => m.subject === "Join the team of Team leave test");
-    expect((await staff.post("/api/organize/team-invites/accept", { token: linkToken(invite) })).status).toBe(200);
+    expect((await staff.post("/api/invitations/accept", { token: linkToken(invite) })).status).toBe(200);
     expect((await staff.delete(`/api/organize/events/${extra.body.event.id}/team/${staffId}`)).status).toBe(204);
     expect((await staff.get(`/api/organize/events/${extra.body.event.id}`)).status).toBe(404);
   });
 
-  it("keeps an agenda of sessions with speakers linked to accounts", async () => {
+  it("keeps an agenda of sessions with speakers linked to accounts by accepted invitations", async () => {
     const linked = await owner.post(`/api/organize/events/${eventId}/speakers`, {
       name: "Grace", title: "Keynote", bio: "Compilers", links: [{ label: "Site", url: "https://grace.example" }], userEmail: "moderator@example.org",
     });
     expect(linked.status).toBe(201);
-    expect(linked.body.speaker).toMatchObject({ userEmail: "moderator@example.org", links: [{ label: "Site", url: "https://grace.example" }] });
-    expect((await owner.post(`/api/organize/events/${eventId}/speakers`, { name: "Nobody", userEmail: "ghost@example.org" })).body.error.fields[0].path).toBe("userEmail");
+    // Invited, not linked, until the address's owner accepts; an address without an account gets the same answer.
+    expect(linked.body.speaker).toMatchObject({ userId: null, userEmail: null, invitation: { email: "moderator@example.org", status: "invited" }, links: [{ label: "Site", url: "https://grace.example" }] });
+    expect((await owner.post(`/api/organize/events/${eventId}/speakers`, { name: "Nobody", userEmail: "ghost@example.org" })).status).toBe(201);
+    const speakerMail = await smtp.next("moderator@example.org", (m) => m.subject === "Speak at Rust Conf 2031!");
+    expect((await moderator.post("/api/invitations/accept", { token: linkToken(speakerMail) })).status).toBe(200);
+    expect((await owner.get(`/api/organize/events/${eventId}`)).body.speakers.find((s: { name: string }) => s.name === "Grace")).toMatchObject({ userEmail: "moderator@example.org", invitation: null });
     const photo = await sharp({ create: { width: 50, height: 80, channels: 3, background: "#aa0000" } }).jpeg().toBuffer();
     const photoUpload = await fetch(`${server.url}/api/organize/speakers/${linked.body.speaker.id}/photo`, {
       method: "PUT", body: photo, headers: { "content-type": "image/jpeg", cookie: owner.cookieHeader, origin: server.url },

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifiedUser } from "../support/accounts.ts";
 import type { TestClient } from "../support/http-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { TestSmtpServer } from "../support/smtp.ts";
+import { linkToken, TestSmtpServer } from "../support/smtp.ts";
 
 let server: TestServer;
 let smtp: TestSmtpServer;
@@ -28,11 +28,16 @@ describe("organizations", () => {
     expect((await owner.post("/api/organizations", { name: "Other", slug: "conf-co" })).status).toBe(409);
     expect((await owner.post("/api/organizations", { name: "X", slug: "Not A Slug" })).body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(["name", "slug"]);
 
-    expect((await owner.put(`/api/organizations/${id}/members`, { email: "helper@example.org", role: "admin" })).status).toBe(200);
-    // An admin adds members, but cannot make owners.
-    expect((await helper.put(`/api/organizations/${id}/members`, { email: "member@example.org", role: "member" })).status).toBe(200);
-    expect((await helper.put(`/api/organizations/${id}/members`, { email: "outsider@example.org", role: "owner" })).status).toBe(403);
-    expect((await helper.put(`/api/organizations/${id}/members`, { email: "nobody@example.org", role: "member" })).status).toBe(404);
+    // People join by accepting an e-mailed invitation; an admin invites members, but cannot make owners.
+    const join = async (inviter: TestClient, invitee: TestClient, email: string, role: string) => {
+      expect((await inviter.post(`/api/organizations/${id}/invitations`, { email, role })).status).toBe(202);
+      const mail = await smtp.next(email, (m) => m.subject === "Join Conf Co on Plenary");
+      expect((await invitee.post("/api/invitations/accept", { token: linkToken(mail) })).status).toBe(200);
+    };
+    await join(owner, helper, "helper@example.org", "admin");
+    await join(helper, member, "member@example.org", "member");
+    expect((await helper.post(`/api/organizations/${id}/invitations`, { email: "outsider@example.org", role: "owner" })).status).toBe(403);
+    expect((await helper.post(`/api/organizations/${id}/invitations`, { email: "nobody@example.org", role: "member" })).status).toBe(202);
 
     const seen = await member.get(`/api/organizations/${id}`);
     expect(seen.status).toBe(200);
@@ -50,6 +55,10 @@ describe("organizations", () => {
     const ownerId = seen.body.members.find((m: { role: string }) => m.role === "owner").userId;
     expect((await owner.delete(`/api/organizations/${id}/members/${ownerId}`)).body.error.code).toBe("last_owner");
     const memberId = seen.body.members.find((m: { role: string }) => m.role === "member").userId;
+    // Roles change by member id; only owners touch owners.
+    expect((await helper.patch(`/api/organizations/${id}/members/${ownerId}`, { role: "member" })).status).toBe(403);
+    expect((await helper.patch(`/api/organizations/${id}/members/${memberId}`, { role: "admin" })).body.member.role).toBe("admin");
+    expect((await owner.patch(`/api/organizations/${id}/members/${memberId}`, { role: "member" })).status).toBe(200);
     expect((await member.delete(`/api/organizations/${id}/members/${memberId}`)).status).toBe(204);
     expect((await member.get(`/api/organizations/${id}`)).status).toBe(404);
 

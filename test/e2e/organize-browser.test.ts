@@ -122,20 +122,22 @@ describe("team invitations", { timeout: 120_000 }, () => {
     const { eventId } = fixture.event("owner@example.org", "Invite Conf");
     await verifiedUser(server, smtp, "helper@example.org", "Hana Helper");
     const sent = await owner.post(`/api/organize/events/${eventId}/team/invites`, { email: "helper@example.org", role: "moderator" });
-    expect(sent.status).toBe(201);
+    expect(sent.status).toBe(202);
     const mail = await smtp.next("helper@example.org", (m) => m.subject === "Join the team of Invite Conf");
-    const link = /https?:\/\/\S+\/organize\/invites\/accept\?token=[\w-]+/.exec(mail.text)![0];
+    const link = /https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail.text)![0];
 
-    // A browser that is not logged in is sent to log in first and comes back to accept.
+    // A browser that is not logged in is sent to log in first (the address filled in) and comes back to accept.
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     context.setDefaultTimeout(20_000);
     const page = await context.newPage();
     await page.goto(link.replace(/^https?:\/\/[^/]+/, server.url));
-    await page.getByLabel("E-mail address").fill("helper@example.org");
+    await page.getByText("invited you to help run Invite Conf as moderator").waitFor();
+    await page.getByRole("link", { name: "Log in to accept" }).click();
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Log in", exact: true }).click();
-    await page.getByText("You joined Invite Conf as moderator.").waitFor();
-    await page.getByRole("link", { name: "Open the event" }).click();
+    await page.getByRole("button", { name: "Accept invitation" }).click();
+    await page.getByText("You are now part of Invite Conf.").waitFor();
+    await page.getByRole("link", { name: "Open Invite Conf" }).click();
     await page.getByRole("heading", { name: "At a glance" }).waitFor();
     await page.getByText("Hana Helper joined the team").waitFor();
     const team = (await owner.get(`/api/organize/events/${eventId}`)).body.team as { email: string; role: string }[];

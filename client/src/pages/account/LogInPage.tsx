@@ -19,7 +19,8 @@ export function LogInPage() {
   const session = useSession();
   const navigate = useNavigate();
   const [search] = useSearchParams();
-  const [email, setEmail] = createSignal('');
+  // An invitation's page passes the invited address, so the right account logs in.
+  const [email, setEmail] = createSignal(typeof search.email === 'string' ? search.email : '');
   const [password, setPassword] = createSignal('');
   const form = createFormState<'email' | 'password'>();
   const [providers] = createResource(async () => (await accountApi.providers()).providers);
@@ -72,7 +73,7 @@ export function LogInPage() {
           </ul>
         </Show>
         <p class="auth-card__aside">
-          New here? <A href="/sign-up">Create an account</A>
+          New here? <A href={next() === '/' ? '/sign-up' : `/sign-up?${new URLSearchParams({ next: next(), email: email() })}`}>Create an account</A>
         </p>
       </section>
     </div>

@@ -1,4 +1,4 @@
-import { A } from '@solidjs/router';
+import { A, useSearchParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { CheckIcon, CircleIcon } from '../../ui/icons.tsx';
 import { TextField } from '../../ui/TextField.tsx';
@@ -9,7 +9,11 @@ import './account.css';
 type Field = 'displayName' | 'email' | 'password';
 
 export function SignUpPage() {
-  const [values, setValues] = createSignal({ displayName: '', email: '', password: '' });
+  // From an invitation's page: the invited address, and where to come back after logging in.
+  const [search] = useSearchParams();
+  const next = () => (typeof search.next === 'string' && /^\/(?![/\\])/.test(search.next) ? search.next : null);
+  const logInHref = (email: string) => (next() ? `/log-in?${new URLSearchParams({ next: next()!, email })}` : '/log-in');
+  const [values, setValues] = createSignal({ displayName: '', email: typeof search.email === 'string' ? search.email : '', password: '' });
   const [sentTo, setSentTo] = createSignal<string | null>(null);
   const form = createFormState<Field>();
   const set = (field: Field) => (value: string) => setValues({ ...values(), [field]: value });
@@ -52,7 +56,7 @@ export function SignUpPage() {
                 <SubmitButton busy={form.busy()} busyLabel="Creating…">Create account</SubmitButton>
               </form>
               <p class="auth-card__aside">
-                Already have an account? <A href="/log-in">Log in</A>
+                Already have an account? <A href={logInHref(values().email.trim())}>Log in</A>
               </p>
             </>
           }
@@ -60,9 +64,10 @@ export function SignUpPage() {
           <h1 id="sign-up-heading" class="card__title">Check your inbox</h1>
           <p>
             We sent a link to <strong>{sentTo()}</strong>. Open it to confirm your address, then log in.
+            <Show when={next()}> After logging in you come back to where you were.</Show>
           </p>
           <p class="auth-card__aside">
-            <A href="/log-in">Go to log in</A>
+            <A href={logInHref(sentTo() ?? '')}>Go to log in</A>
           </p>
         </Show>
       </section>

@@ -12,6 +12,8 @@ const ACTIONS: Record<string, string> = {
   'event.session.create': 'added a session', 'event.session.update': 'changed a session', 'event.session.delete': 'removed a session',
   'event.speaker.create': 'added a speaker', 'event.speaker.update': 'changed a speaker', 'event.speaker.delete': 'removed a speaker', 'event.speaker.photo': 'changed a speaker photo',
   'event.team.invite': 'invited someone to the team', 'event.team.uninvite': 'withdrew an invitation', 'event.team.join': 'joined the team',
+  'event.team.reinvite': 'sent a team invitation again', 'event.speaker.invite': 'invited a speaker to link their account',
+  'event.speaker.reinvite': 'sent a speaker invitation again', 'event.speaker.uninvite': 'withdrew a speaker invitation', 'event.speaker.join': 'linked their account to a speaker',
   'event.team.role': 'changed a team role', 'event.team.remove': 'removed a team member', 'event.duplicate': 'duplicated an event',
   'checkin.list.create': 'added a check-in list', 'checkin.list.update': 'changed a check-in list', 'checkin.list.delete': 'removed a check-in list',
   'ticketing.type.create': 'added a ticket type', 'ticketing.type.update': 'changed a ticket type', 'ticketing.type.delete': 'deleted a ticket type',

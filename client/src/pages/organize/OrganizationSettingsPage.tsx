@@ -1,19 +1,21 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { PageHeader } from '../../ui/PageHeader.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { createFormState, FormMessages, SubmitButton } from '../account/form.tsx';
 import { useSession } from '../account/session.tsx';
-import { organizeApi, type OrganizationSettings, uploadImage } from './api.ts';
-import { TextAreaField } from './controls.tsx';
+import { type Invitation, ORGANIZATION_ROLE_LABELS, organizeApi, type OrganizationMember, type OrganizationRole, type OrganizationSettings, uploadImage } from './api.ts';
+import { SelectField, TextAreaField } from './controls.tsx';
+import { InvitationList } from './InvitationList.tsx';
 import './organize.css';
 
-/** An organization's settings: name, contact, default currency, receipt details, logo, payouts; the commission for admins. */
+/** An organization's settings: name, contact, default currency, receipt details, logo, payouts, members and invitations; the commission for admins. */
 export function OrganizationSettingsPage() {
   const params = useParams<{ id: string }>();
-  const [org, { refetch }] = createResource(() => params.id, (id) => organizeApi.organization(id).then((r) => r.organization));
+  const [loaded, { refetch }] = createResource(() => params.id, (id) => organizeApi.organization(id));
+  const org = () => loaded()?.organization;
   return (
-    <Show when={org()} fallback={<Show when={org.error} fallback={<p class="loading" role="status"><span class="loading__spinner" aria-hidden="true" />Loading…</p>}>
+    <Show when={org()} fallback={<Show when={loaded.error} fallback={<p class="loading" role="status"><span class="loading__spinner" aria-hidden="true" />Loading…</p>}>
       <PageHeader title="Organization not found" lead="It does not exist, or you are not a member." />
     </Show>}>
       {(o) => (
@@ -24,6 +26,7 @@ export function OrganizationSettingsPage() {
           <div class="organize-grid">
             <SettingsCard org={o()} saved={() => void refetch()} />
             <LogoCard org={o()} saved={() => void refetch()} />
+            <MembersCard org={o()} members={loaded()?.members ?? []} invitations={loaded()?.invitations ?? []} changed={() => void refetch()} />
             <PayoutCard org={o()} />
             <CommissionCard org={o()} saved={() => void refetch()} />
           </div>
@@ -141,5 +144,75 @@ function CommissionCard(props: { org: OrganizationSettings; saved: () => void })
         </form>
       </section>
     </Show>
+  );
+}
+
+const ORG_ROLES = Object.entries(ORGANIZATION_ROLE_LABELS) as [OrganizationRole, string][];
+
+/**
+ * Members by name (only people who accepted an invitation), pending invitations by address,
+ * and the invitation form. Owners and admins manage; only owners make owners.
+ */
+function MembersCard(props: { org: OrganizationSettings; members: OrganizationMember[]; invitations: Invitation[]; changed: () => void }) {
+  const session = useSession();
+  const form = createFormState<'email' | 'role'>();
+  const [email, setEmail] = createSignal('');
+  const [role, setRole] = createSignal<OrganizationRole>('member');
+  const canManage = () => props.org.role === 'owner' || props.org.role === 'admin' || session.user()?.role === 'admin';
+  const roles = () => (props.org.role === 'owner' || session.user()?.role === 'admin' ? ORG_ROLES : ORG_ROLES.filter(([r]) => r !== 'owner'));
+  const act = (action: () => Promise<unknown>, notice: string) => void form.run(async () => { await action(); form.setNotice(notice); props.changed(); });
+  return (
+    <section class="card organize-grid__wide" aria-labelledby="org-members">
+      <h2 id="org-members" class="card__title">Members</h2>
+      <p class="form-note">Admins manage events and members; members see the organization. People join by accepting an invitation sent to their e-mail address.</p>
+      <FormMessages alert={form.alert()} notice={form.notice()} />
+      <ul class="organize-list" aria-label="Members">
+        <For each={props.members}>{(m) => (
+          <li class="organize-list__item" aria-label={m.displayName}>
+            <div class="organize-invitation__who">
+              <strong>{m.displayName}</strong>
+              <div class="organize-list__meta organize-invitation__email">{m.email}</div>
+            </div>
+            <div class="organize-actions">
+              <Show when={canManage()} fallback={<span class="badge">{ORGANIZATION_ROLE_LABELS[m.role]}</span>}>
+                <label class="visually-hidden" for={`org-role-${m.userId}`}>Role of {m.displayName}</label>
+                <select id={`org-role-${m.userId}`} class="field__input organize-select" value={m.role}
+                  onChange={(e) => act(() => organizeApi.setMemberRole(props.org.id, m.userId, e.currentTarget.value as OrganizationRole), 'Role changed.')}>
+                  <For each={ORG_ROLES}>{([value, label]) => <option value={value} selected={value === m.role}>{label}</option>}</For>
+                </select>
+              </Show>
+              <Show when={canManage() || m.userId === session.user()?.id}>
+                <button type="button" class="button" onClick={() => act(() => organizeApi.removeOrganizationMember(props.org.id, m.userId), m.userId === session.user()?.id ? 'You left the organization.' : 'Removed from the organization.')}>
+                  {m.userId === session.user()?.id ? 'Leave' : 'Remove'}
+                </button>
+              </Show>
+            </div>
+          </li>
+        )}</For>
+      </ul>
+      <InvitationList invitations={props.invitations} canManage={canManage()}
+        roleLabel={(r) => ORGANIZATION_ROLE_LABELS[r as OrganizationRole] ?? ''}
+        resend={(i) => act(() => organizeApi.resendInvitation(i.id), `Invitation sent again to ${i.email}; the earlier link no longer works.`)}
+        revoke={(i) => act(() => organizeApi.revokeInvitation(i.id), `Invitation to ${i.email} withdrawn.`)} />
+      <Show when={canManage()}>
+        <h3 class="organize-subtitle">Invite someone</h3>
+        <form class="form" novalidate aria-label="Invite a member" onSubmit={(e) => {
+          e.preventDefault();
+          const to = email().trim();
+          void form.run(async () => {
+            await organizeApi.inviteMember(props.org.id, to, role());
+            form.setNotice(`Invitation sent to ${to}. They appear as a member once they accept it from the e-mail.`);
+            setEmail('');
+            props.changed();
+          }, ['email', 'role']);
+        }}>
+          <div class="form__row">
+            <TextField id="org-invite-email" label="E-mail" type="email" value={email()} onValue={setEmail} error={form.errors().email} />
+            <SelectField id="org-invite-role" label="Role" value={role()} options={roles()} onValue={setRole} error={form.errors().role} />
+          </div>
+          <SubmitButton busy={form.busy()} busyLabel="Sending…" block={false}>Send invitation</SubmitButton>
+        </form>
+      </Show>
+    </section>
   );
 }

@@ -5,7 +5,14 @@ import { organizeApi, type Speaker, uploadImage } from './api.ts';
 import { EditableItem, TextAreaField } from './controls.tsx';
 import type { TabProps } from './EventEditorPage.tsx';
 
-/** Speakers: each editable in place, with a photo; a linked account gets speaker rights in the rooms. */
+/** How the speaker's account stands: linked, or only an invited address until its owner accepts. */
+function accountNote(sp: Speaker): string {
+  if (sp.userEmail) return ` · linked to ${sp.userEmail}`;
+  if (sp.invitation) return ` · ${sp.invitation.email} ${sp.invitation.status === 'expired' ? '(invitation expired)' : '(invited)'}`;
+  return '';
+}
+
+/** Speakers: each editable in place, with a photo; an invited account, once accepted, gets speaker rights in the rooms. */
 export function SpeakersTab(props: TabProps) {
   const [editing, setEditing] = createSignal<string | null>(null);
   return (
@@ -22,7 +29,7 @@ export function SpeakersTab(props: TabProps) {
                   </Show>
                   <div>
                     <strong>{sp.name}</strong>
-                    <div class="organize-list__meta">{sp.title}{sp.userEmail ? ` · linked to ${sp.userEmail}` : ''}</div>
+                    <div class="organize-list__meta organize-invitation__email">{sp.title}{accountNote(sp)}</div>
                   </div>
                 </div>
               }>
@@ -44,13 +51,14 @@ export function SpeakersTab(props: TabProps) {
 function SpeakerForm(props: TabProps & { speaker?: Speaker; done: () => void }) {
   const sp = props.speaker;
   const initial = () => ({
-    name: sp?.name ?? '', title: sp?.title ?? '', bio: sp?.bio ?? '', userEmail: sp?.userEmail ?? '',
+    name: sp?.name ?? '', title: sp?.title ?? '', bio: sp?.bio ?? '', userEmail: sp?.userEmail ?? sp?.invitation?.email ?? '',
     links: (sp?.links ?? []).map((l) => `${l.label} ${l.url}`).join('\n'),
   });
   const [values, setValues] = createSignal(initial());
   type Values = ReturnType<typeof initial>;
   const set = (field: keyof Values) => (value: string) => setValues({ ...values(), [field]: value });
   const form = createFormState<string>();
+  const invitation = () => sp?.invitation ?? null;
   const prefix = sp ? `speaker-${sp.id}` : 'speaker-new';
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -66,6 +74,8 @@ function SpeakerForm(props: TabProps & { speaker?: Speaker; done: () => void }) 
         await organizeApi.addSpeaker(props.detail.event.id, input);
         setValues(initial());
       }
+      const invited = input.userEmail && input.userEmail !== sp?.userEmail && input.userEmail !== sp?.invitation?.email;
+      form.setNotice(invited ? `Saved. We e-mailed an invitation to ${input.userEmail}; the speaker is linked once they accept it.` : 'Saved.');
       props.done();
     }, ['name', 'title', 'bio', 'userEmail', 'links']);
   };
@@ -75,15 +85,27 @@ function SpeakerForm(props: TabProps & { speaker?: Speaker; done: () => void }) 
   };
   return (
     <form class="form organize-subform" novalidate onSubmit={submit} aria-label={sp ? `Edit ${sp.name}` : 'New speaker'}>
-      <FormMessages alert={form.alert()} />
+      <FormMessages alert={form.alert()} notice={form.notice()} />
       <div class="form__row">
         <TextField id={`${prefix}-name`} label="Name" value={values().name} onValue={set('name')} error={form.errors().name} />
         <TextField id={`${prefix}-title`} label="Title or role" value={values().title} onValue={set('title')} error={form.errors().title} />
       </div>
       <TextAreaField id={`${prefix}-bio`} label="Bio" rows={3} value={values().bio} onValue={set('bio')} error={form.errors().bio} />
       <TextAreaField id={`${prefix}-links`} label="Links" hint="One per line: a label, a space, the address" rows={2} value={values().links} onValue={set('links')} error={form.errors().links} />
-      <TextField id={`${prefix}-account`} label="Their account's e-mail" type="email" hint="Optional: gives them speaker rights in the rooms"
+      <TextField id={`${prefix}-account`} label="Invite their account (e-mail)" type="email"
+        hint="Optional: we e-mail them a link; once they accept, signed in with this address, they get speaker rights in the rooms"
         value={values().userEmail} onValue={set('userEmail')} error={form.errors().userEmail} />
+      <Show when={invitation()}>{(i) => (
+        <p class="form-note organize-invitation__email" role="status">
+          {i().status === 'expired' ? `The invitation to ${i().email} expired.` : `Invited ${i().email}; not linked until they accept.`}{' '}
+          <button type="button" class="button" onClick={() => void form.run(async () => {
+            await organizeApi.resendInvitation(i().id); form.setNotice(`Invitation sent again to ${i().email}.`); props.reload();
+          })}>Resend invitation</button>{' '}
+          <button type="button" class="button" onClick={() => void form.run(async () => {
+            await organizeApi.revokeInvitation(i().id); form.setNotice('Invitation withdrawn.'); props.reload();
+          })}>Withdraw</button>
+        </p>
+      )}</Show>
       <div class="organize-actions">
         <SubmitButton busy={form.busy()} busyLabel="Saving…" block={false}>{sp ? 'Save speaker' : 'Add speaker'}</SubmitButton>
         <Show when={sp}>

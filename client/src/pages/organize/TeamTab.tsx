@@ -5,12 +5,13 @@ import { useSession } from '../account/session.tsx';
 import { organizeApi, ROLE_LABELS, type TeamRole } from './api.ts';
 import { SelectField } from './controls.tsx';
 import type { TabProps } from './EventEditorPage.tsx';
+import { InvitationList } from './InvitationList.tsx';
 
 const ROLES = Object.entries(ROLE_LABELS) as [TeamRole, string][];
 const INVITABLE = ROLES.filter(([role]) => role !== 'owner');
 const WHAT = 'Co-hosts edit and run the event; moderators run its rooms; check-in staff only scan tickets.';
 
-/** The team: members with their roles, pending invitations, and an invitation form. */
+/** The team: members with their roles, pending invitations (address only, until accepted), and an invitation form. */
 export function TeamTab(props: TabProps) {
   const session = useSession();
   const form = createFormState<'email' | 'role'>();
@@ -48,19 +49,10 @@ export function TeamTab(props: TabProps) {
             </li>
           )}</For>
         </ul>
-        <Show when={props.detail.invites.length > 0}>
-          <h3 class="organize-subtitle">Invited</h3>
-          <ul class="organize-list">
-            <For each={props.detail.invites}>{(i) => (
-              <li class="organize-list__item">
-                <span>{i.email} · {ROLE_LABELS[i.role]}</span>
-                <Show when={props.detail.permissions.manageTeam}>
-                  <button type="button" class="button" onClick={() => act(() => organizeApi.revokeInvite(id(), i.id), 'Invitation withdrawn.')}>Withdraw</button>
-                </Show>
-              </li>
-            )}</For>
-          </ul>
-        </Show>
+        <InvitationList invitations={props.detail.invites} canManage={props.detail.permissions.manageTeam}
+          roleLabel={(r) => ROLE_LABELS[r as TeamRole] ?? ''}
+          resend={(i) => act(() => organizeApi.resendInvitation(i.id), `Invitation sent again to ${i.email}; the earlier link no longer works.`)}
+          revoke={(i) => act(() => organizeApi.revokeInvitation(i.id), `Invitation to ${i.email} withdrawn.`)} />
       </section>
       <Show when={props.detail.permissions.manageTeam}>
         <section class="card" aria-labelledby="invite-heading">
@@ -69,7 +61,7 @@ export function TeamTab(props: TabProps) {
             e.preventDefault();
             void form.run(async () => {
               await organizeApi.invite(id(), email(), role());
-              form.setNotice(`Invitation sent to ${email()}.`);
+              form.setNotice(`Invitation sent to ${email()}. They join the team once they accept it from the e-mail.`);
               setEmail('');
               props.reload();
             }, ['email', 'role']);

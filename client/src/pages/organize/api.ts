@@ -23,8 +23,20 @@ export type SessionInput = Partial<Omit<AgendaSession, 'id'>>;
 export type Speaker = {
   id: string; name: string; title: string; bio: string; links: { label: string; url: string }[]; position: number;
   userId: string | null; userEmail: string | null; photoUrl: string | null;
+  /** The open invitation to link an account, if any: an address only, until its owner accepts. */
+  invitation: Invitation | null;
 };
-export type SpeakerInput = Partial<Omit<Speaker, 'id' | 'userId' | 'photoUrl'>>;
+export type SpeakerInput = Partial<Omit<Speaker, 'id' | 'userId' | 'photoUrl' | 'invitation'>>;
+/** An invitation as the inviter sees it: the address and its state, never whose it is. */
+export type Invitation = { id: string; email: string; role: string | null; status: 'invited' | 'expired'; sentAt: string; expiresAt: string };
+export type OrganizationRole = 'owner' | 'admin' | 'member';
+export type OrganizationMember = { userId: string; displayName: string; email: string; role: OrganizationRole };
+/** What an invitation link stands for, shown before accepting it. */
+export type InvitationPreview = {
+  kind: 'organization' | 'event_team' | 'speaker'; email: string; role: string | null; roleLabel: string;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired'; expiresAt: string; inviterName: string | null;
+  target: { name: string; path: string; speakerName?: string };
+};
 export type TeamMember = { userId: string; displayName: string; email: string; role: TeamRole; since: string };
 export type EventDetail = {
   event: OrganizerEvent;
@@ -34,7 +46,7 @@ export type EventDetail = {
   sessions: AgendaSession[];
   speakers: Speaker[];
   team: TeamMember[];
-  invites: { id: string; email: string; role: TeamRole; sentAt: string; expiresAt: string }[];
+  invites: (Invitation & { role: TeamRole })[];
   invitees: string[];
   reviews: { decision: string; comment: string; at: string; by: string | null }[];
   ticketTypes: { id: string; name: string }[];
@@ -68,7 +80,10 @@ const e = (id: string) => `/organize/events/${id}`;
 export const organizeApi = {
   organizations: () => api.get<{ organizations: Organization[] }>('/organizations'),
   createOrganization: (name: string, slug: string) => api.post<{ organization: Organization }>('/organizations', { name, slug }),
-  organization: (id: string) => api.get<{ organization: OrganizationSettings }>(`/organizations/${id}`),
+  organization: (id: string) => api.get<{ organization: OrganizationSettings; members: OrganizationMember[]; invitations: Invitation[] }>(`/organizations/${id}`),
+  inviteMember: (id: string, email: string, role: OrganizationRole) => api.post<{ invitation: Invitation }>(`/organizations/${id}/invitations`, { email, role }),
+  setMemberRole: (id: string, userId: string, role: OrganizationRole) => api.patch<unknown>(`/organizations/${id}/members/${userId}`, { role }),
+  removeOrganizationMember: (id: string, userId: string) => api.delete<void>(`/organizations/${id}/members/${userId}`),
   updateOrganization: (id: string, changes: Partial<Pick<OrganizationSettings, 'name' | 'contactEmail' | 'defaultCurrency' | 'legalAddress' | 'vatId'>>) =>
     api.patch<unknown>(`/organizations/${id}`, changes),
   removeLogo: (id: string) => api.delete<{ logoUrl: null }>(`/organizations/${id}/logo`),
@@ -96,9 +111,13 @@ export const organizeApi = {
   updateSpeaker: (id: string, input: SpeakerInput) => api.patch<{ speaker: Speaker }>(`/organize/speakers/${id}`, input),
   removeSpeaker: (id: string) => api.delete<void>(`/organize/speakers/${id}`),
 
-  invite: (eventId: string, email: string, role: TeamRole) => api.post<unknown>(`${e(eventId)}/team/invites`, { email, role }),
-  revokeInvite: (eventId: string, inviteId: string) => api.delete<void>(`${e(eventId)}/team/invites/${inviteId}`),
-  acceptInvite: (token: string) => api.post<{ event: { id: string; title: string }; role: TeamRole }>('/organize/team-invites/accept', { token }),
+  invite: (eventId: string, email: string, role: TeamRole) => api.post<{ invitation: Invitation }>(`${e(eventId)}/team/invites`, { email, role }),
+  // Any invitation (organization, team, speaker): a fresh link by mail, or withdrawn.
+  resendInvitation: (invitationId: string) => api.post<{ invitation: Invitation }>(`/invitations/${invitationId}/resend`, {}),
+  revokeInvitation: (invitationId: string) => api.delete<void>(`/invitations/${invitationId}`),
+  previewInvitation: (token: string) => api.post<{ invitation: InvitationPreview }>('/invitations/preview', { token }),
+  acceptInvitation: (token: string) =>
+    api.post<{ accepted: { kind: InvitationPreview['kind']; role: string | null; target: InvitationPreview['target'] } }>('/invitations/accept', { token }),
   setRole: (eventId: string, userId: string, role: TeamRole) => api.patch<unknown>(`${e(eventId)}/team/${userId}`, { role }),
   removeMember: (eventId: string, userId: string) => api.delete<void>(`${e(eventId)}/team/${userId}`),
 
@@ -118,6 +137,7 @@ export async function uploadImage<T>(url: string, file: File): Promise<T> {
   return body as T;
 }
 
+export const ORGANIZATION_ROLE_LABELS: Record<OrganizationRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 export const ROLE_LABELS: Record<TeamRole, string> = { owner: 'Owner', co_host: 'Co-host', moderator: 'Moderator', check_in_staff: 'Check-in staff' };
 export const STATUS_LABELS: Record<EventStatus, string> = {
   draft: 'Draft', submitted: 'In review', changes_requested: 'Changes requested', approved: 'Approved', rejected: 'Rejected', cancelled: 'Cancelled',
