@@ -38,7 +38,7 @@ describe("a fresh server", () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: "ready",
-      checks: { database: "ok", sfu: "ok", storage: "ok", database_integrity: "ok", database_disk: "ok" },
+      checks: { database: "ok", sfu: "ok", storage: "ok", recordings_disk: "ok", database_integrity: "ok", database_disk: "ok" },
       backup: { every: "off", last: null, next: null, lastError: null },
     });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
