@@ -35,7 +35,7 @@ afterAll(async () => {
 describe("a chat whose access ends", { timeout: 120_000 }, () => {
   it("tells the reader why it closed and stops offering to write", async () => {
     const page = await windowAs(browser, server, alice, `/sessions/${world.sessionIds[0]}/chat`, { width: 375, height: 740 });
-    const box = page.getByLabel("Message", { exact: true });
+    const box = page.getByLabel(/^New message in/);
     await box.fill("Hello before the refund");
     await page.getByRole("button", { name: "Send", exact: true }).click();
     await page.getByTestId("chat-message").filter({ hasText: "Hello before the refund" }).waitFor();

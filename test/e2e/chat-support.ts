@@ -151,7 +151,9 @@ export type ChatCast = {
 };
 
 export async function chatCast(options: { sessions?: Date[]; env?: Record<string, string> } = {}): Promise<ChatCast> {
-  const server = await startServer({ env: options.env });
+  // The suites script many writes per person in quick succession; the per-person write budget
+  // has its own test (realtime-abuse.test.ts), so it is wide here rather than timing-dependent.
+  const server = await startServer({ env: { PLENARY_REALTIME_USER_WRITE_BURST: "1000", ...options.env } });
   const db = openDb(server);
   const [owner, mo, alice, bob, carol, outsider] = await Promise.all(
     ["Owner", "Mo", "Alice", "Bob", "Carol", "Outsider"].map((name) => person(server, db, name)),
