@@ -67,6 +67,10 @@ describe("finding recordings", { timeout: 120_000 }, () => {
     expect(await page.getByRole("link", { name: "Watch the replay of Afternoon workshop" }).count()).toBe(0);
     await replay.click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent(), eventually).toBe("Recordings");
+    // The recording being played is one card: its player sits in its list entry, not in a second card above.
+    await page.getByRole("region", { name: "Player" }).waitFor();
+    expect(await page.getByRole("heading", { name: "Opening keynote" }).count()).toBe(1);
+    expect(await page.getByRole("listitem").filter({ has: page.getByRole("region", { name: "Player" }) }).getByRole("heading", { name: "Opening keynote" }).count()).toBe(1);
 
     await page.goto(`${server.url}/tickets`);
     const fromTicket = page.getByRole("link", { name: "Watch the replay of Opening keynote" });

@@ -56,6 +56,27 @@ export function RecordingsPage() {
   if (client.status === 'open') watch();
   onCleanup(() => offs.forEach((off) => off()));
 
+  // The player, its error, and the download link; `titled` when it stands on a card of its own.
+  const playerBody = (titled: boolean) => (
+    <>
+      <Show when={playback.error}>
+        <p class="form-alert" role="alert">{(playback.error as Error).message}</p>
+      </Show>
+      {/* Reading an errored resource throws: look at it only once it is ready. */}
+      <Show when={playback.state === 'ready' && playback()} keyed>
+        {(p) => (
+          <>
+            <Show when={titled}><h2 class="card__title">{p.recording.title}</h2></Show>
+            <Player playback={p} />
+            <Show when={p.downloadUrl}>
+              {(url) => <a class="button" href={url()} download="recording.mp4">Download MP4</a>}
+            </Show>
+          </>
+        )}
+      </Show>
+    </>
+  );
+
   return (
     <div class="recordings-page">
       <PageHeader title="Recordings" lead="Sessions recorded at this event, to watch again." />
@@ -63,23 +84,10 @@ export function RecordingsPage() {
       <Show when={list.error}>
         <p class="form-alert" role="alert">{(list.error as Error).message}</p>
       </Show>
-      <Show when={search.play}>
+      {/* A recording the list does not hold (e.g. a link to one not ready yet) plays on its own card. */}
+      <Show when={search.play && list.state === 'ready' && !list()!.recordings.some((r) => r.id === search.play)}>
         <section class="card" aria-label="Player">
-          <Show when={playback.error}>
-            <p class="form-alert" role="alert">{(playback.error as Error).message}</p>
-          </Show>
-          {/* Reading an errored resource throws: look at it only once it is ready. */}
-          <Show when={playback.state === 'ready' && playback()} keyed>
-            {(p) => (
-              <>
-                <h2 class="card__title">{p.recording.title}</h2>
-                <Player playback={p} />
-                <Show when={p.downloadUrl}>
-                  {(url) => <a class="button" href={url()} download="recording.mp4">Download MP4</a>}
-                </Show>
-              </>
-            )}
-          </Show>
+          {playerBody(true)}
         </section>
       </Show>
       <Show when={list()}>
@@ -96,11 +104,15 @@ export function RecordingsPage() {
                     <p class="form-note">
                       {new Date(r.startedAt).toLocaleString()} {minutes(r.durationMs)}
                     </p>
+                    {/* The recording being played plays in its own card: one card per recording. */}
+                    <Show when={r.id === search.play}>
+                      <div class="recordings-list__player" aria-label="Player" role="region">{playerBody(false)}</div>
+                    </Show>
                     <Show when={r.state === 'failed' && r.failureReason}>
                       <p class="form-alert">Why it failed: {r.failureReason}</p>
                     </Show>
                     <div class="recordings-list__actions">
-                      <Show when={r.state === 'ready'}>
+                      <Show when={r.state === 'ready' && r.id !== search.play}>
                         <button type="button" class="button button--primary" onClick={() => setSearch({ play: r.id })}>Watch</button>
                       </Show>
                       <Show when={data().canManage && r.state === 'failed'}>
