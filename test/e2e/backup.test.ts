@@ -5,7 +5,6 @@
  * same signing keys (a JWT and a ticket code made before the backup still verify). Restore
  * refuses while a server runs on the folder, and refuses a damaged or altered backup.
  */
-import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createHash, randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -16,21 +15,10 @@ import { TicketKeys, signTicketCode, verifyTicketCode } from "../../server/ticke
 import { firstAdmin, logIn, PASSWORD } from "../support/accounts.ts";
 import { TestClient } from "../support/http-client.ts";
 import { ROOT, startServer, type TestServer } from "../support/server.ts";
+import { cli } from "./database-support.ts";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "plenary-backup-test-"));
 const backupDir = path.join(scratch, "backup");
-
-/** Runs the CLI on a data folder, as an operator would. */
-function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(ROOT, "server/cli.ts"), ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, PLENARY_DATA_DIR: dataDir, PLENARY_LOG_LEVEL: "warn" }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 function emailsIn(database: string): Set<string> {
   const db = new SQLite(database, { readonly: true });
